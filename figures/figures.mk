@@ -1,0 +1,42 @@
+# figures/figures.mk - one gnuplot script per figure; make picks the terminal.
+# A figure <name> is figures/<name>.gp plus the data files listed in FIG_DATA_<name>.
+# Outputs: $(B)/figures/<name>.pdf (paper PDF), .svg (HTML) and .prov
+# (script, data files with short SHA-256, commit, target) for the caption.
+FIGURES :=
+FIG_SIZE_default := 6in,4.5in
+
+FIGURES += data_mnist
+FIG_DATA_data_mnist := $(MNIST_DATA)
+FIG_SIZE_data_mnist := 6in,4.6in
+
+figsize = $(or $(FIG_SIZE_$(1)),$(FIG_SIZE_default))
+# gnuplot's svg terminal takes pixels: 1in = 96px
+svgsize = $(shell echo '$(call figsize,$(1))' | awk -F, '{sub("in","",$$1); sub("in","",$$2); printf "%d,%d", $$1*96, $$2*96}')
+
+.SECONDEXPANSION:
+$(B)/figures/%.pdf: figures/%.gp figures/style.gp $$(FIG_DATA_$$*) | $(SETUP_STAMP)
+	mkdir -p $(@D)
+	gnuplot -e "datadir='$(B)/data'; set terminal pdfcairo enhanced font 'Helvetica,8' size $(call figsize,$*); set output '$@.tmp'" $<
+	mv $@.tmp $@
+
+$(B)/figures/%.svg: figures/%.gp figures/style.gp $$(FIG_DATA_$$*) | $(SETUP_STAMP)
+	mkdir -p $(@D)
+	gnuplot -e "datadir='$(B)/data'; set terminal svg enhanced font 'Helvetica,11' size $(call svgsize,$*); set output '$@.tmp'" $<
+	mv $@.tmp $@
+
+$(B)/figures/%.prov: figures/%.gp $$(FIG_DATA_$$*)
+	mkdir -p $(@D)
+	{
+	  printf 'script\t%s\n' $<
+	  for f in $(FIG_DATA_$*); do printf 'data\t%s\t%s\n' $$f $$(sha256sum $$f | cut -c1-12); done
+	  # the commit that wrote the data, read from its provenance block
+	  printf 'commit\t%s\n' "$$(sed -n 's/^# git: //p' $(firstword $(FIG_DATA_$*)) | head -n 1)"
+	  printf 'target\tmake SCALE=$(SCALE) $(B)/figures/$*.pdf\n'
+	} > $@.tmp
+	mv $@.tmp $@
+
+FIG_PDF = $(patsubst %,$(B)/figures/%.pdf,$(FIGURES))
+FIG_SVG = $(patsubst %,$(B)/figures/%.svg,$(FIGURES))
+FIG_PROV = $(patsubst %,$(B)/figures/%.prov,$(FIGURES))
+figures: $(FIG_PDF) $(FIG_SVG) $(FIG_PROV)
+.PHONY: figures

@@ -1,0 +1,33 @@
+#!/bin/bash
+# appendix.sh BUILD_SCALE_DIR LEDGER RESULTS VERIFY_MD > appendix.md
+# Generates the paper's appendices: verification status, the equation ledger
+# (ledger rows joined with the Criterion results), and build provenance.
+set -euo pipefail
+dir=$1 ledger=$2 results=$3 verify=$4
+here=$(cd "$(dirname "$0")/.." && pwd)
+
+echo "# Verification {-}"
+echo
+cat "$verify"
+echo
+echo "# Equation ledger {#sec:ledger -}"
+echo
+cat <<'TXT'
+Every numbered equation of the original paper (1-52) and its Algorithm 1 has a row.
+*Kind* says whether it defines a symbol, is an identity that must hold to round-off,
+or is a claim that holds only under conditions. *Test* names the Criterion tests
+(suite::name) that check it and *result* is their outcome in this build; *paper's
+statement* is what we measured about the equation as the original writes it; *residual*
+is the measured number, injected from the experiments' numbers files.
+
+TXT
+"$here/tests/ledger.sh" markdown "$ledger" "$results"
+echo
+echo "# Provenance {-}"
+echo
+echo "Built from commit \`${PROV_GIT:-unknown}\` at scale \`${PROV_SCALE:-unknown}\`."
+echo "Package versions installed for this build against \`env/versions.lock\`, the versions that produced the committed references:"
+echo
+echo "| package | locked | installed | |"
+echo "|---|---|---|---|"
+"$here/env/report.sh" "$here/env/versions.lock" | tail -n +2 | awk -F'\t' '{printf "| %s | %s | %s | %s |\n", $1, $2, $3, $4}'

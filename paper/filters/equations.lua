@@ -1,0 +1,54 @@
+-- equations.lua: number display equations and resolve references to them.
+--   $$ ... $$ {#eq:name}   gets the next number, shown as (n)
+--   @eq:name               becomes "(n)", a link to the equation
+-- pandoc-crossref is not packaged in Debian 12, so this filter does the job.
+-- A reference to an undefined label stops the build naming it.
+local numbers, count = {}, 0
+
+local function label_of(el)
+  if el and el.t == "Str" then return el.text:match("^{#(eq:[%w_%-%.]+)}$") end
+end
+
+local function number_para(para)
+  local out, i, changed = {}, 1, false
+  local inl = para.content
+  while i <= #inl do
+    local el = inl[i]
+    if el.t == "Math" and el.mathtype == "DisplayMath" then
+      local j = i + 1
+      while inl[j] and (inl[j].t == "Space" or inl[j].t == "SoftBreak") do j = j + 1 end
+      local label = label_of(inl[j])
+      if label then
+        if numbers[label] then error("equations.lua: label " .. label .. " defined twice") end
+        count = count + 1
+        numbers[label] = count
+        changed = true
+        if FORMAT:match("latex") then
+          out[#out + 1] = pandoc.RawInline("latex", "\\begin{equation}\\label{" .. label .. "}\\tag{" ..
+            count .. "}" .. el.text .. "\\end{equation}")
+        else
+          out[#out + 1] = pandoc.Span({el, pandoc.Space(), pandoc.Str("(" .. count .. ")")},
+            {id = label, class = "equation"})
+        end
+        i = j + 1
+        goto continue
+      end
+    end
+    out[#out + 1] = el
+    i = i + 1
+    ::continue::
+  end
+  if changed then return pandoc.Para(out) end
+end
+
+local function resolve(cite)
+  local id = cite.citations[1].id
+  if not id:match("^eq:") then return nil end
+  local n = numbers[id] or error("equations.lua: reference to undefined equation " .. id)
+  if FORMAT:match("latex") then
+    return pandoc.RawInline("latex", "\\hyperref[" .. id .. "]{(" .. n .. ")}")
+  end
+  return pandoc.Link("(" .. n .. ")", "#" .. id)
+end
+
+return {{Para = number_para}, {Cite = resolve}}

@@ -1,0 +1,52 @@
+-- figures.lua: resolve figure sources, number figures, add provenance.
+--   ![Caption](name){#fig:name}  uses $FIGURE_DIR/name.pdf for LaTeX and
+--   name.svg otherwise, and ends the caption with a provenance line read
+--   from name.prov (script, data files with short SHA-256, commit, target).
+--   @fig:name becomes "Figure n".
+local dir = os.getenv("FIGURE_DIR") or error("figures.lua: FIGURE_DIR is not set")
+local numbers, count = {}, 0
+
+local function provenance(name)
+  local path = dir .. "/" .. name .. ".prov"
+  local f = io.open(path, "r") or error("figures.lua: no provenance file " .. path)
+  local script, data, commit, target = "", {}, "", ""
+  for line in f:lines() do
+    local kind, a, b = line:match("^(%w+)\t([^\t]*)\t?([^\t]*)$")
+    if kind == "script" then script = a
+    elseif kind == "data" then data[#data + 1] = a:match("[^/]+$") .. " (sha256 " .. b .. ")"
+    elseif kind == "commit" then commit = a
+    elseif kind == "target" then target = a end
+  end
+  f:close()
+  return {pandoc.Space(), pandoc.Emph({pandoc.Str("Provenance:"), pandoc.Space(),
+    pandoc.Code(script), pandoc.Str(";"), pandoc.Space(), pandoc.Str("data"), pandoc.Space(),
+    pandoc.Str(table.concat(data, ", ") .. ";"), pandoc.Space(), pandoc.Str("commit"), pandoc.Space(),
+    pandoc.Code(commit), pandoc.Str(";"), pandoc.Space(), pandoc.Str("rebuild:"), pandoc.Space(),
+    pandoc.Code(target)})}
+end
+
+local function figure(img)
+  local name = img.src
+  if name:match("[/%.]") then return nil end -- an ordinary image path
+  count = count + 1
+  if img.identifier ~= "" then numbers[img.identifier] = count end
+  img.src = dir .. "/" .. name .. (FORMAT:match("latex") and ".pdf" or ".svg")
+  for _, el in ipairs(provenance(name)) do img.caption:insert(el) end
+  if not FORMAT:match("latex") then
+    img.caption:insert(1, pandoc.Str("Figure " .. count .. ":"))
+    img.caption:insert(2, pandoc.Space())
+  end
+  return img
+end
+
+local function resolve(cite)
+  local id = cite.citations[1].id
+  if not id:match("^fig:") then return nil end
+  local n = numbers[id] or error("figures.lua: reference to undefined figure " .. id)
+  if FORMAT:match("latex") then
+    return pandoc.RawInline("latex", "Figure~\\ref{" .. id .. "}")
+  end
+  return pandoc.Link("Figure " .. n, "#" .. id)
+end
+
+return {{Image = figure}, {Cite = resolve}}

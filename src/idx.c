@@ -1,0 +1,106 @@
+/* idx.c - validated IDX reader and the MNIST loader built on it. */
+#define _POSIX_C_SOURCE 200809L
+#include "idx.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util.h"
+
+static uint32_t be32(const uint8_t *b) {
+    return ((uint32_t)b[0] << 24) | ((uint32_t)b[1] << 16) | ((uint32_t)b[2] << 8) | b[3];
+}
+
+int idx_load(const char *path, int want_ndim, idx_t *out, char *err, size_t errlen) {
+    memset(out, 0, sizeof *out);
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        snprintf(err, errlen, "%s: cannot open: %s", path, strerror(errno));
+        return -1;
+    }
+    uint8_t head[16];
+    size_t hlen = 4 + 4 * (size_t)want_ndim;
+    if (fread(head, 1, 4, f) != 4) {
+        snprintf(err, errlen, "%s: truncated: shorter than the 4-byte IDX magic", path);
+        fclose(f);
+        return -1;
+    }
+    uint32_t magic = be32(head);
+    uint32_t want_magic = 0x00000800u | (uint32_t)want_ndim;
+    if (magic != want_magic) {
+        snprintf(err, errlen, "%s: bad IDX magic 0x%08x, expected 0x%08x (unsigned bytes, %d dimensions)",
+                 path, magic, want_magic, want_ndim);
+        fclose(f);
+        return -1;
+    }
+    if (fread(head + 4, 1, hlen - 4, f) != hlen - 4) {
+        snprintf(err, errlen, "%s: truncated inside the IDX header", path);
+        fclose(f);
+        return -1;
+    }
+    out->ndim = want_ndim;
+    out->count = 1;
+    for (int d = 0; d < want_ndim; d++) {
+        out->dim[d] = be32(head + 4 + 4 * d);
+        if (out->dim[d] == 0) {
+            snprintf(err, errlen, "%s: dimension %d is zero", path, d);
+            fclose(f);
+            return -1;
+        }
+        out->count *= out->dim[d];
+    }
+    if (fseek(f, 0, SEEK_END) != 0) {
+        snprintf(err, errlen, "%s: cannot seek", path);
+        fclose(f);
+        return -1;
+    }
+    long size = ftell(f);
+    if (size < 0 || (size_t)size != hlen + out->count) {
+        snprintf(err, errlen, "%s: file is %ld bytes but its header implies %zu (%s)", path, size,
+                 hlen + out->count, (size_t)size < hlen + out->count ? "truncated" : "trailing bytes");
+        fclose(f);
+        return -1;
+    }
+    fseek(f, (long)hlen, SEEK_SET);
+    out->data = xmalloc(out->count);
+    if (fread(out->data, 1, out->count, f) != out->count) {
+        snprintf(err, errlen, "%s: read error", path);
+        free(out->data);
+        out->data = NULL;
+        fclose(f);
+        return -1;
+    }
+    fclose(f);
+    return 0;
+}
+
+void idx_free(idx_t *x) {
+    free(x->data);
+    x->data = NULL;
+}
+
+mnist_t mnist_load(const char *dir, const char *prefix) {
+    char ipath[4096], lpath[4096], err[8192];
+    snprintf(ipath, sizeof ipath, "%s/%s-images-idx3-ubyte", dir, prefix);
+    snprintf(lpath, sizeof lpath, "%s/%s-labels-idx1-ubyte", dir, prefix);
+    idx_t im, lb;
+    if (idx_load(ipath, 3, &im, err, sizeof err) != 0) die("%s", err);
+    if (idx_load(lpath, 1, &lb, err, sizeof err) != 0) die("%s", err);
+    if (im.dim[0] != lb.dim[0])
+        die("%s has %u images but %s has %u labels", ipath, im.dim[0], lpath, lb.dim[0]);
+    mnist_t m = {.n = (int)im.dim[0], .rows = (int)im.dim[1], .cols = (int)im.dim[2]};
+    m.x = xmalloc(im.count * sizeof(float));
+    for (size_t i = 0; i < im.count; i++) m.x[i] = (float)im.data[i] / 255.0f;
+    m.label = lb.data;
+    for (int i = 0; i < m.n; i++)
+        if (m.label[i] > 9) die("%s: label %d of item %d is not a digit", lpath, m.label[i], i);
+    idx_free(&im);
+    return m;
+}
+
+void mnist_free(mnist_t *m) {
+    free(m->x);
+    free(m->label);
+}

@@ -1,0 +1,37 @@
+/*
+ * idx.h - reader for the IDX format of the MNIST files
+ * (magic 0x000008TD: T = 0x08 unsigned bytes, D = number of dimensions;
+ * then D big-endian uint32 sizes; then the bytes). The reader checks the
+ * magic, the number of dimensions, and that the file length is exactly what
+ * the header implies, so truncated or padded files are caught.
+ */
+#ifndef IDX_H
+#define IDX_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct {
+    int ndim;
+    uint32_t dim[3];
+    size_t count; /* product of dims */
+    uint8_t *data;
+} idx_t;
+
+/* Returns 0 on success; on failure fills err (naming the file) and returns -1. */
+int idx_load(const char *path, int want_ndim, idx_t *out, char *err, size_t errlen);
+void idx_free(idx_t *x);
+
+/* The MNIST training or test split: pixels scaled to [0,1], labels 0-9. */
+typedef struct {
+    int n, rows, cols;
+    float *x;        /* n x (rows*cols), row-major */
+    uint8_t *label;  /* n */
+} mnist_t;
+
+/* Loads <dir>/<prefix>-images-idx3-ubyte and -labels-idx1-ubyte
+ * (prefix "train" or "t10k"); dies with a clear message on any mismatch. */
+mnist_t mnist_load(const char *dir, const char *prefix);
+void mnist_free(mnist_t *m);
+
+#endif

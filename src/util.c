@@ -1,0 +1,290 @@
+/* util.c - errors, parameter files, atomic outputs, provenance, progress. */
+#define _POSIX_C_SOURCE 200809L
+#include "util.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+const char *prog_name = "stl";
+
+/* ---------------------------------------------------------------------- */
+/* errors: every unfinished output is tracked so die() can remove it       */
+
+#define MAX_OPEN 64
+static char *open_tmp[MAX_OPEN];
+
+static void forget_tmp(const char *tmp) {
+    for (int i = 0; i < MAX_OPEN; i++)
+        if (open_tmp[i] && strcmp(open_tmp[i], tmp) == 0) {
+            free(open_tmp[i]);
+            open_tmp[i] = NULL;
+        }
+}
+
+void die(const char *fmt, ...) {
+    va_list ap;
+    fflush(stdout);
+    fprintf(stderr, "%s: error: ", prog_name);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+    for (int i = 0; i < MAX_OPEN; i++)
+        if (open_tmp[i]) unlink(open_tmp[i]);
+    exit(1);
+}
+
+void *xmalloc(size_t n) {
+    void *p = malloc(n ? n : 1);
+    if (!p) die("out of memory allocating %zu bytes", n);
+    return p;
+}
+
+void *xcalloc(size_t count, size_t size) {
+    void *p = calloc(count ? count : 1, size ? size : 1);
+    if (!p) die("out of memory allocating %zu x %zu bytes", count, size);
+    return p;
+}
+
+double now_seconds(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+/* ---------------------------------------------------------------------- */
+/* parameter files: "key = value" lines, '#' comments                      */
+
+#define MAX_KEYS 128
+struct conf {
+    char *path;
+    int n;
+    char *key[MAX_KEYS], *val[MAX_KEYS];
+    int used[MAX_KEYS];
+};
+
+static char *trim(char *s) {
+    while (*s == ' ' || *s == '\t') s++;
+    char *e = s + strlen(s);
+    while (e > s && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\n' || e[-1] == '\r')) *--e = 0;
+    return s;
+}
+
+conf_t *conf_load(const char *path) {
+    FILE *f = fopen(path, "r");
+    if (!f) die("%s: cannot open parameter file: %s", path, strerror(errno));
+    conf_t *c = xcalloc(1, sizeof *c);
+    c->path = strdup(path);
+    char line[1024];
+    int lineno = 0;
+    while (fgets(line, sizeof line, f)) {
+        lineno++;
+        char *hash = strchr(line, '#');
+        if (hash) *hash = 0;
+        char *s = trim(line);
+        if (!*s) continue;
+        char *eq = strchr(s, '=');
+        if (!eq) die("%s:%d: expected 'key = value', got '%s'", path, lineno, s);
+        *eq = 0;
+        char *k = trim(s), *v = trim(eq + 1);
+        if (!*k || !*v) die("%s:%d: empty key or value", path, lineno);
+        for (int i = 0; i < c->n; i++)
+            if (strcmp(c->key[i], k) == 0) die("%s:%d: key '%s' given twice", path, lineno, k);
+        if (c->n == MAX_KEYS) die("%s: more than %d keys", path, MAX_KEYS);
+        c->key[c->n] = strdup(k);
+        c->val[c->n] = strdup(v);
+        c->n++;
+    }
+    fclose(f);
+    return c;
+}
+
+static const char *conf_raw(conf_t *c, const char *key, int required) {
+    for (int i = 0; i < c->n; i++)
+        if (strcmp(c->key[i], key) == 0) {
+            c->used[i] = 1;
+            return c->val[i];
+        }
+    if (required) die("%s: missing key '%s'", c->path, key);
+    return NULL;
+}
+
+static long parse_int(conf_t *c, const char *key, const char *v, long min, long max) {
+    char *end;
+    errno = 0;
+    long x = strtol(v, &end, 10);
+    if (errno || *end) die("%s: key '%s': '%s' is not an integer", c->path, key, v);
+    if (x < min || x > max)
+        die("%s: key '%s' = %ld is outside the allowed range [%ld, %ld]", c->path, key, x, min, max);
+    return x;
+}
+
+long conf_int(conf_t *c, const char *key, long min, long max) {
+    return parse_int(c, key, conf_raw(c, key, 1), min, max);
+}
+
+long conf_int_or(conf_t *c, const char *key, long def, long min, long max) {
+    const char *v = conf_raw(c, key, 0);
+    return v ? parse_int(c, key, v, min, max) : def;
+}
+
+double conf_double(conf_t *c, const char *key, double min, double max) {
+    const char *v = conf_raw(c, key, 1);
+    char *end;
+    errno = 0;
+    double x = strtod(v, &end);
+    if (errno || *end || !isfinite(x)) die("%s: key '%s': '%s' is not a finite number", c->path, key, v);
+    if (x < min || x > max)
+        die("%s: key '%s' = %g is outside the allowed range [%g, %g]", c->path, key, x, min, max);
+    return x;
+}
+
+int conf_choice(conf_t *c, const char *key, const char *const choices[], int n) {
+    const char *v = conf_raw(c, key, 1);
+    for (int i = 0; i < n; i++)
+        if (strcmp(v, choices[i]) == 0) return i;
+    char allowed[256] = "";
+    for (int i = 0; i < n; i++) {
+        strncat(allowed, i ? "|" : "", sizeof allowed - strlen(allowed) - 1);
+        strncat(allowed, choices[i], sizeof allowed - strlen(allowed) - 1);
+    }
+    die("%s: key '%s' = '%s' is not one of %s", c->path, key, v, allowed);
+}
+
+void conf_finish(conf_t *c) {
+    for (int i = 0; i < c->n; i++)
+        if (!c->used[i]) die("%s: unknown key '%s'", c->path, c->key[i]);
+}
+
+const char *conf_path(const conf_t *c) { return c->path; }
+
+void conf_free(conf_t *c) {
+    for (int i = 0; i < c->n; i++) {
+        free(c->key[i]);
+        free(c->val[i]);
+    }
+    free(c->path);
+    free(c);
+}
+
+/* ---------------------------------------------------------------------- */
+/* atomic outputs                                                          */
+
+struct out {
+    char *path, *tmp;
+    FILE *f;
+};
+
+out_t *out_open(const char *path) {
+    out_t *o = xcalloc(1, sizeof *o);
+    o->path = strdup(path);
+    o->tmp = xmalloc(strlen(path) + 5);
+    sprintf(o->tmp, "%s.tmp", path);
+    int slot = -1;
+    for (int i = 0; i < MAX_OPEN && slot < 0; i++)
+        if (!open_tmp[i]) slot = i;
+    if (slot < 0) die("too many open outputs");
+    o->f = fopen(o->tmp, "w");
+    if (!o->f) die("%s: cannot create: %s", o->tmp, strerror(errno));
+    open_tmp[slot] = strdup(o->tmp);
+    return o;
+}
+
+FILE *out_file(out_t *o) { return o->f; }
+
+void out_close(out_t *o) {
+    if (fflush(o->f) != 0 || ferror(o->f)) die("%s: write error: %s", o->tmp, strerror(errno));
+    if (fclose(o->f) != 0) die("%s: close failed: %s", o->tmp, strerror(errno));
+    if (rename(o->tmp, o->path) != 0) die("%s: cannot rename to %s: %s", o->tmp, o->path, strerror(errno));
+    forget_tmp(o->tmp);
+    free(o->tmp);
+    free(o->path);
+    free(o);
+}
+
+/* ---------------------------------------------------------------------- */
+/* provenance                                                              */
+
+static const char *env_or(const char *name, const char *def) {
+    const char *v = getenv(name);
+    return (v && *v) ? v : def;
+}
+
+void prov_write(FILE *f, const char *title, const conf_t *params, uint64_t seed) {
+    fprintf(f, "# %s\n", title);
+    fprintf(f, "# program: %s\n", prog_name);
+    fprintf(f, "# git: %s\n", env_or("PROV_GIT", "unknown"));
+    fprintf(f, "# scale: %s\n", env_or("PROV_SCALE", "unknown"));
+    if (params)
+        fprintf(f, "# params: %s sha256:%s\n", params->path, env_or("PROV_PARAMS_SHA", "unknown"));
+    fprintf(f, "# seed: %llu\n", (unsigned long long)seed);
+    fprintf(f, "# tools: %s\n", env_or("PROV_TOOLS", "unknown"));
+}
+
+void columns_write(FILE *f, const column_t *cols, int n) {
+    for (int i = 0; i < n; i++)
+        fprintf(f, "# column %d: %s [%s] %s\n", i + 1, cols[i].name, cols[i].unit, cols[i].desc);
+    for (int i = 0; i < n; i++) fprintf(f, "%s%s", cols[i].name, i + 1 < n ? "\t" : "\n");
+}
+
+struct numbers {
+    out_t *o;
+};
+
+numbers_t *numbers_open(const char *path, const char *title, const conf_t *params, uint64_t seed) {
+    numbers_t *nb = xcalloc(1, sizeof *nb);
+    nb->o = out_open(path);
+    prov_write(nb->o->f, title, params, seed);
+    fprintf(nb->o->f, "# column 1: key [-] name the paper quotes as [key]{.num}\n"
+                      "# column 2: value [unit] the number, %%.17g\n"
+                      "# column 3: unit [-] its unit ('1' for dimensionless)\n"
+                      "key\tvalue\tunit\n");
+    return nb;
+}
+
+void numbers_put(numbers_t *nb, const char *key, double value, const char *unit) {
+    if (!isfinite(value)) die("numbers: key '%s' is not finite (%g)", key, value);
+    fprintf(nb->o->f, "%s\t%.17g\t%s\n", key, value, unit);
+}
+
+void numbers_close(numbers_t *nb) {
+    out_close(nb->o);
+    free(nb);
+}
+
+/* ---------------------------------------------------------------------- */
+/* progress                                                                */
+
+void progress_start(progress_t *p, const char *what, long total) {
+    p->what = what;
+    p->total = total;
+    p->done = 0;
+    p->t0 = p->last = now_seconds();
+    p->tty = isatty(STDERR_FILENO);
+}
+
+void progress_step(progress_t *p, long inc, const char *detail) {
+    p->done += inc;
+    if (!p->tty) return;
+    double t = now_seconds();
+    if (t - p->last < 0.25 && p->done < p->total) return;
+    p->last = t;
+    double rate = p->done / (t - p->t0 + 1e-12);
+    double eta = rate > 0 ? (p->total - p->done) / rate : 0;
+    fprintf(stderr, "\r%s: %s %ld/%ld  %.1f/s  ETA %.0fs   ", prog_name, p->what, p->done, p->total,
+            rate, eta);
+    if (detail) fputs(detail, stderr);
+    fflush(stderr);
+}
+
+void progress_end(progress_t *p, const char *summary) {
+    double dt = now_seconds() - p->t0;
+    if (p->tty) fputc('\n', stderr);
+    fprintf(stderr, "%s: %s %ld done in %.2fs%s%s\n", prog_name, p->what, p->done, dt,
+            summary ? "; " : "", summary ? summary : "");
+}

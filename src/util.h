@@ -1,0 +1,79 @@
+/*
+ * util.h - the small pieces every experiment program shares:
+ *   errors that name the file/key/step and never leave half-written outputs,
+ *   key = value parameter files that reject unknown keys,
+ *   TSV data files with a '#' provenance block, and numbers files
+ *   (key<TAB>value<TAB>unit) that the paper quotes.
+ * Outputs are written to "<path>.tmp" and renamed on out_close(), so an
+ * interrupted run never leaves a file that make would take as finished.
+ */
+#ifndef UTIL_H
+#define UTIL_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+extern const char *prog_name;
+
+/* Print "prog: error: ..." to stderr, delete every unfinished output, exit 1. */
+void die(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
+void *xmalloc(size_t n);
+void *xcalloc(size_t count, size_t size);
+double now_seconds(void);
+
+/* ---- parameter files ------------------------------------------------- */
+typedef struct conf conf_t;
+conf_t *conf_load(const char *path);
+/* Each getter dies naming file and key on a missing key or bad value. */
+long conf_int(conf_t *c, const char *key, long min, long max);
+double conf_double(conf_t *c, const char *key, double min, double max);
+/* Value of an enumerated key: returns the index of the value in choices[]. */
+int conf_choice(conf_t *c, const char *key, const char *const choices[], int n);
+/* Optional integer: returns def when absent. */
+long conf_int_or(conf_t *c, const char *key, long def, long min, long max);
+/* Dies naming the first key that no getter asked for (a typo or stale key). */
+void conf_finish(conf_t *c);
+const char *conf_path(const conf_t *c);
+void conf_free(conf_t *c);
+
+/* ---- outputs ----------------------------------------------------------- */
+typedef struct out out_t;
+/* Opens "<path>.tmp"; registered so die() removes it. */
+out_t *out_open(const char *path);
+FILE *out_file(out_t *o);
+/* Flushes, checks for write errors, renames "<path>.tmp" to path. */
+void out_close(out_t *o);
+
+/* Provenance block: title, git describe, scale, params file + hash, seed,
+ * tool versions (taken from the environment the Makefile exports). */
+void prov_write(FILE *f, const char *title, const conf_t *params, uint64_t seed);
+/* One "# column: name [unit] description" line per column, then the header row. */
+typedef struct { const char *name, *unit, *desc; } column_t;
+void columns_write(FILE *f, const column_t *cols, int n);
+
+/* Numbers file: key<TAB>value<TAB>unit rows with a provenance block. */
+typedef struct numbers numbers_t;
+numbers_t *numbers_open(const char *path, const char *title, const conf_t *params, uint64_t seed);
+void numbers_put(numbers_t *nb, const char *key, double value, const char *unit);
+void numbers_close(numbers_t *nb);
+
+/* ---- progress ---------------------------------------------------------- */
+/* Progress on stderr: a live line on a terminal, one summary line otherwise. */
+typedef struct {
+    const char *what;
+    long total, done;
+    double t0, last;
+    int tty;
+} progress_t;
+void progress_start(progress_t *p, const char *what, long total);
+void progress_step(progress_t *p, long inc, const char *detail);
+void progress_end(progress_t *p, const char *summary);
+
+/* Check a value is finite; otherwise die naming where it appeared. */
+#define CHECK_FINITE(x, ...)                                                    \
+    do {                                                                        \
+        if (!isfinite(x)) die(__VA_ARGS__);                                     \
+    } while (0)
+
+#endif

@@ -1,0 +1,40 @@
+#!/bin/bash
+# ledger.sh check|markdown LEDGER RESULTS
+# LEDGER rows: id, kind, tests (comma separated suite::name, or "pending"),
+#              status (the paper's statement: holds / holds up to ... / does not hold),
+#              residual (numbers key or "-"), note.
+# RESULTS rows: suite::name <TAB> PASSED|FAILED|...  (from Criterion's JSON report).
+# check: exit 1 naming every row whose test is missing or did not pass.
+# markdown: the appendix table, residuals as [key]{.num} for the numbers filter.
+set -euo pipefail
+mode=$1 ledger=$2 results=$3
+awk -F'\t' -v mode="$mode" '
+  FNR == NR { status[$1] = $2; next }
+  /^#/ || $1 == "id" || NF == 0 { next }
+  {
+    id = $1; kind = $2; tests = $3; claim = $4; res = $5; note = $6
+    n = split(tests, t, ",")
+    verdict = "passed"; shown = ""
+    if (tests == "pending") verdict = "pending"
+    else for (i = 1; i <= n; i++) {
+      s = (t[i] in status) ? status[t[i]] : "MISSING"
+      if (s != "PASSED") {
+        verdict = (s == "MISSING") ? "missing" : "failed"
+        if (mode == "check") { printf "ledger: %s: test %s is %s\n", id, t[i], s > "/dev/stderr"; bad++ }
+      }
+      shown = shown (i > 1 ? ", " : "") "`" t[i] "`"
+    }
+    rows++
+    if (verdict == "passed") passed++
+    if (verdict == "pending") pending++
+    if (mode == "markdown") {
+      if (rows == 1) { print "| eq. | kind | test | result | paper'"'"'s statement | residual |"; print "|---|---|---|---|---|---|" }
+      r = (res == "-" || res == "") ? "" : "[" res "]{.num}"
+      printf "| %s | %s | %s | %s | %s%s | %s |\n", id, kind, (shown == "" ? "pending" : shown), verdict, claim, (note == "" ? "" : " (" note ")"), r
+    }
+  }
+  END {
+    if (mode == "markdown") printf "\n: Equation ledger: %d rows, %d checked by passing tests, %d pending. {#tbl:ledger}\n", rows, passed, pending
+    if (mode == "check") printf "ledger: %d rows, %d passed, %d pending, %d failing\n", rows, passed, pending, bad + 0
+    exit bad > 0
+  }' "$results" "$ledger"

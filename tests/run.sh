@@ -1,0 +1,75 @@
+#!/bin/bash
+# run.sh RESULTS MNIST_DIR - the body of `make test`.
+# Counts the Criterion tests (from RESULTS) and the pipeline checks below
+# together and ends with "tests: N passed, N failed".
+set -uo pipefail
+results=$1 mnist=$2
+pass=0 fail=0
+make_q() { make --no-print-directory "$@"; }
+
+# 1. Criterion unit tests
+while IFS=$'\t' read -r name status; do
+    if [ "$status" = PASSED ]; then pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAIL unit $name ($status)"; fi
+done < "$results"
+echo "unit tests: $pass passed, $fail failed"
+
+check() { # check NAME COMMAND...: one pipeline check
+    local name=$1; shift
+    local log; log=$(mktemp)
+    if "$@" > "$log" 2>&1; then
+        pass=$((pass + 1)); echo "ok   $name"
+    else
+        fail=$((fail + 1)); echo "FAIL $name"; tail -n 25 "$log" | sed 's/^/     /'
+    fi
+    rm -f "$log"
+}
+
+tmp=$(mktemp -d /tmp/stl-test.XXXXXX)
+trap 'rm -rf "$tmp"' EXIT
+
+# 2. the equation ledger names only tests that exist and passed
+check "ledger: every non-pending row's tests exist and passed" tests/ledger.sh check tests/ledger.tsv "$results"
+
+# 3. the whole quick DAG into a temporary build directory, then verify
+quick=(SCALE=quick BUILD="$tmp/build" MNIST_DIR="$(cd "$mnist" && pwd)")
+check "e2e: make paper SCALE=quick in a fresh build directory" make_q "${quick[@]}" paper
+check "e2e: make verify SCALE=quick against data/reference/quick" make_q "${quick[@]}" verify
+check "e2e: a second make paper has nothing to do (make -q)" make_q -q "${quick[@]}" paper
+check "e2e: the PDF and HTML exist and the HTML quotes the image counts" \
+    bash -c "test -s '$tmp/build/quick/paper.pdf' && grep -q '60000' '$tmp/build/quick/paper.html'"
+
+# 4. verify can fail: a perturbed number must be reported with its key
+perturbed() {
+    local nb="$tmp/build/quick/numbers.tsv" bad="$tmp/perturbed.tsv"
+    awk -F'\t' 'BEGIN { OFS = "\t" } $1 == "mnist_n_test" { $2 = $2 + 1 } { print }' "$nb" > "$bad"
+    local out; out=$("$tmp/build/bin/numcheck" "$bad" data/reference/quick/numbers.tsv) && return 1
+    grep -q '^FAIL mnist_n_test got 10001 expected 10000' <<< "$out"
+}
+check "verify: a perturbed number fails and is named with got/expected" perturbed
+
+# 5. bad data stops the build with a message naming the file
+corrupt() {
+    local dir="$tmp/corrupt"; mkdir -p "$dir"
+    cp "$mnist"/*-ubyte "$dir"/
+    printf '\x01' | dd of="$dir/t10k-labels-idx1-ubyte" bs=1 seek=100 conv=notrunc status=none
+    local out; out=$(make_q SCALE=quick BUILD="$tmp/bad" MNIST_DIR="$dir" "$tmp/bad/quick/numbers/mnist.tsv" 2>&1) && return 1
+    grep -q 'checksum mismatch for t10k-labels-idx1-ubyte' <<< "$out" && test ! -e "$tmp/bad/mnist/verified.stamp"
+}
+check "data: a corrupted IDX file stops the build naming the file" corrupt
+missing() {
+    local dir="$tmp/missing"; mkdir -p "$dir"
+    cp "$mnist"/train-* "$dir"/
+    local out; out=$(make_q SCALE=quick BUILD="$tmp/bad2" MNIST_DIR="$dir" "$tmp/bad2/mnist/verified.stamp" 2>&1) && return 1
+    grep -q 'has neither t10k-images-idx3-ubyte nor t10k-images-idx3-ubyte.gz' <<< "$out"
+}
+check "data: a missing IDX file stops the build naming the file" missing
+gz() {
+    local dir="$tmp/gz"; mkdir -p "$dir"
+    for f in "$mnist"/*-ubyte; do gzip -c "$f" > "$dir/$(basename "$f").gz"; done
+    make_q SCALE=quick BUILD="$tmp/gz-build" MNIST_DIR="$dir" "$tmp/gz-build/mnist/verified.stamp"
+}
+check "data: MNIST_DIR with .gz IDX files is accepted after verification" gz
+
+
+echo "tests: $pass passed, $fail failed"
+[ "$fail" -eq 0 ]

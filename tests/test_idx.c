@@ -1,0 +1,91 @@
+/* IDX reader: good files load; wrong magic, wrong dimensions, truncation and
+ * trailing bytes each give an error naming the file and the problem. */
+#define _POSIX_C_SOURCE 200809L
+#include <criterion/criterion.h>
+#include <criterion/new/assert.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "idx.h"
+
+static char path[64];
+
+static void write_file(const unsigned char *bytes, size_t n) {
+    strcpy(path, "/tmp/stl-idx-XXXXXX");
+    int fd = mkstemp(path);
+    cr_assert(fd >= 0);
+    cr_assert(eq(sz, (size_t)write(fd, bytes, n), n));
+    close(fd);
+}
+
+/* 2 images of 2x3 pixels: header 0x00000803, dims 2,2,3, then 12 bytes */
+static const unsigned char good3[] = {0, 0, 8, 3, 0, 0, 0, 2, 0, 0, 0, 2, 0, 0, 0, 3,
+                                      1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 255};
+
+Test(idx, reads_a_valid_three_dimensional_file) {
+    write_file(good3, sizeof good3);
+    idx_t x;
+    char err[512];
+    cr_assert(eq(int, idx_load(path, 3, &x, err, sizeof err), 0), "%s", err);
+    cr_expect(eq(u32, x.dim[0], 2));
+    cr_expect(eq(u32, x.dim[1], 2));
+    cr_expect(eq(u32, x.dim[2], 3));
+    cr_expect(eq(sz, x.count, 12));
+    cr_expect(eq(u8, x.data[11], 255));
+    idx_free(&x);
+    unlink(path);
+}
+
+Test(idx, rejects_wrong_magic_naming_the_file) {
+    unsigned char bad[sizeof good3];
+    memcpy(bad, good3, sizeof bad);
+    bad[2] = 0x0D; /* float type instead of unsigned byte */
+    write_file(bad, sizeof bad);
+    idx_t x;
+    char err[512];
+    cr_assert(eq(int, idx_load(path, 3, &x, err, sizeof err), -1));
+    cr_expect(ne(ptr, strstr(err, path), NULL), "error should name the file: %s", err);
+    cr_expect(ne(ptr, strstr(err, "bad IDX magic 0x00000d03"), NULL), "%s", err);
+    unlink(path);
+}
+
+Test(idx, rejects_a_labels_file_where_images_are_expected) {
+    static const unsigned char labels[] = {0, 0, 8, 1, 0, 0, 0, 3, 1, 2, 3};
+    write_file(labels, sizeof labels);
+    idx_t x;
+    char err[512];
+    cr_assert(eq(int, idx_load(path, 3, &x, err, sizeof err), -1));
+    cr_expect(ne(ptr, strstr(err, "expected 0x00000803"), NULL), "%s", err);
+    unlink(path);
+}
+
+Test(idx, rejects_a_truncated_file) {
+    write_file(good3, sizeof good3 - 5);
+    idx_t x;
+    char err[512];
+    cr_assert(eq(int, idx_load(path, 3, &x, err, sizeof err), -1));
+    cr_expect(ne(ptr, strstr(err, "23 bytes but its header implies 28 (truncated)"), NULL), "%s", err);
+    unlink(path);
+}
+
+Test(idx, rejects_a_file_cut_inside_the_header) {
+    write_file(good3, 9);
+    idx_t x;
+    char err[512];
+    cr_assert(eq(int, idx_load(path, 3, &x, err, sizeof err), -1));
+    cr_expect(ne(ptr, strstr(err, "truncated inside the IDX header"), NULL), "%s", err);
+    unlink(path);
+}
+
+Test(idx, rejects_trailing_bytes) {
+    unsigned char longer[sizeof good3 + 1];
+    memcpy(longer, good3, sizeof good3);
+    longer[sizeof good3] = 7;
+    write_file(longer, sizeof longer);
+    idx_t x;
+    char err[512];
+    cr_assert(eq(int, idx_load(path, 3, &x, err, sizeof err), -1));
+    cr_expect(ne(ptr, strstr(err, "trailing bytes"), NULL), "%s", err);
+    unlink(path);
+}

@@ -1,0 +1,44 @@
+# tests/tests.mk - Criterion unit tests, the equation ledger, and `make test`.
+TEST_SRC := $(sort $(wildcard tests/test_*.c))
+TEST_BIN := $(BIN)/unit_tests
+TEST_RESULTS := $(BUILD)/tests/results.tsv
+CRITERION_LIBS = $(shell pkg-config --libs criterion)
+
+$(OBJ)/tests/%.o: tests/%.c | $(SETUP_STAMP)
+	mkdir -p $(@D)
+	$(CC) $(BLAS_CFLAGS) $(CFLAGS) -Isrc -MMD -MP -MF $(OBJ)/tests/$*.d -MT $@ -c $< -o $@.tmp
+	mv $@.tmp $@
+
+$(TEST_BIN): $(patsubst tests/%.c,$(OBJ)/tests/%.o,$(TEST_SRC)) $(LIB)
+	mkdir -p $(@D)
+	$(CC) $(CFLAGS) $^ $(CRITERION_LIBS) $(BLAS_LIBS) -lm -o $@.tmp
+	mv $@.tmp $@
+
+# The JSON report is kept even when tests fail, so the paper's ledger shows
+# the failures; `make test` is what turns them into a non-zero exit.
+$(BUILD)/tests/criterion.json: $(TEST_BIN)
+	mkdir -p $(@D)
+	cd $(@D)
+	status=0
+	$(abspath $(TEST_BIN)) --jobs=2 --json=criterion.json.tmp > criterion.log 2>&1 || status=$$?
+	test -s criterion.json.tmp || { cat criterion.log >&2; echo "tests: Criterion wrote no report" >&2; exit 1; }
+	mv criterion.json.tmp criterion.json
+	echo "criterion: exit status $$status (log: $(@D)/criterion.log)" >&2
+
+$(TEST_RESULTS): $(BUILD)/tests/criterion.json
+	jq -r '.test_suites[] | .name as $$s | .tests[] | "\($$s)::\(.name)\t\(.status)"' $< | sort > $@.tmp
+	mv $@.tmp $@
+
+unit-tests: $(TEST_RESULTS)
+	awk -F'\t' '$$2 != "PASSED" { print "FAILED: " $$1; bad = 1 } END { exit bad }' $<
+.PHONY: unit-tests
+
+ledger-check: $(TEST_RESULTS)
+	tests/ledger.sh check tests/ledger.tsv $<
+.PHONY: ledger-check
+
+# Unit tests, the ledger, then a whole quick-scale run of the DAG in a
+# temporary build directory with verify and the pipeline's own checks.
+test: $(TEST_RESULTS) $(MNIST_STAMP) | $(SETUP_STAMP)
+	tests/run.sh $(TEST_RESULTS) $(MNIST)
+.PHONY: test
