@@ -22,3 +22,24 @@ $(MNIST_DATA) $(B)/numbers/mnist.tsv &: $(BIN)/mnist_stats $(MNIST_STAMP)
 	$(LAUNCH) $(BIN)/mnist_stats $(MNIST) $(MNIST_DATA) $(B)/numbers/mnist.tsv
 NUMBERS += $(B)/numbers/mnist.tsv
 
+
+# ---- Fig. 5.1: the MNIST ensemble (src/fig51.c) ----------------------------
+# The parameter file drives the shard list: one target per (batch size, shard
+# of trials_per_shard trials); shards with the heavy noise trials come first
+# so that make -j balances. The merge checks every trial appears once.
+FIG51_CONF := $(PARAMS)/fig51.conf
+conf_value = $(shell sed -n 's/^$(2) *= *\([^ #]*\).*/\1/p' $(1))
+FIG51_BS := $(shell echo '$(call conf_value,$(FIG51_CONF),batch_sizes)' | tr , '\n' | sort -rn)
+FIG51_NSHARD := $(shell echo $$(( ($(call conf_value,$(FIG51_CONF),trials) + $(call conf_value,$(FIG51_CONF),trials_per_shard) - 1) / $(call conf_value,$(FIG51_CONF),trials_per_shard) )))
+FIG51_SHARDS := $(foreach s,$(shell seq 0 $$(( $(FIG51_NSHARD) - 1 ))),$(foreach b,$(FIG51_BS),$(B)/fig51/b$(b)_s$(s).tsv))
+FIG51_DATA := $(addprefix $(B)/data/fig51_,param.tsv acc.tsv noise.tsv acf.tsv)
+
+$(B)/fig51/b%.tsv: $(BIN)/fig51 $(FIG51_CONF) $(MNIST_STAMP)
+	mkdir -p $(@D)
+	name=$*; bs=$${name%_s*}; shard=$${name#*_s}
+	$(call params_sha,$(FIG51_CONF)) $(LAUNCH) $(BIN)/fig51 run $(FIG51_CONF) $(MNIST) $$bs $$shard $@
+
+$(FIG51_DATA) $(B)/numbers/fig51.tsv &: $(BIN)/fig51 $(FIG51_SHARDS)
+	mkdir -p $(B)/data $(B)/numbers
+	$(call params_sha,$(FIG51_CONF)) $(BIN)/fig51 merge $(FIG51_CONF) $(B)/data $(B)/numbers/fig51.tsv $(FIG51_SHARDS)
+NUMBERS += $(B)/numbers/fig51.tsv

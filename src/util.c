@@ -133,6 +133,20 @@ long conf_int_or(conf_t *c, const char *key, long def, long min, long max) {
     return v ? parse_int(c, key, v, min, max) : def;
 }
 
+const char *conf_str(conf_t *c, const char *key) { return conf_raw(c, key, 1); }
+
+int conf_int_list(conf_t *c, const char *key, long *out, int max, long min, long maxval) {
+    char buf[1024];
+    snprintf(buf, sizeof buf, "%s", conf_raw(c, key, 1));
+    int n = 0;
+    for (char *save = NULL, *tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+        if (n == max) die("%s: key '%s' has more than %d values", c->path, key, max);
+        out[n++] = parse_int(c, key, trim(tok), min, maxval);
+    }
+    if (n == 0) die("%s: key '%s' is an empty list", c->path, key);
+    return n;
+}
+
 double conf_double(conf_t *c, const char *key, double min, double max) {
     const char *v = conf_raw(c, key, 1);
     char *end;

@@ -30,6 +30,10 @@ long conf_int(conf_t *c, const char *key, long min, long max);
 double conf_double(conf_t *c, const char *key, double min, double max);
 /* Value of an enumerated key: returns the index of the value in choices[]. */
 int conf_choice(conf_t *c, const char *key, const char *const choices[], int n);
+/* Raw string value of a required key. */
+const char *conf_str(conf_t *c, const char *key);
+/* Comma-separated integer list into out[max]; returns the count. */
+int conf_int_list(conf_t *c, const char *key, long *out, int max, long min, long maxval);
 /* Optional integer: returns def when absent. */
 long conf_int_or(conf_t *c, const char *key, long def, long min, long max);
 /* Dies naming the first key that no getter asked for (a typo or stale key). */

@@ -1,0 +1,84 @@
+/*
+ * bench - prints name<TAB>seconds<TAB>gflops for the simulator's hot paths:
+ *   step_b<k>   one SGD step (Algorithm 1) of the Fig. 5.1 MLP at |b| = k
+ *   fullgrad    grad U_B over the 60000 training images, with per-example norms
+ *   sgemm_peak  cblas_sgemm 2048^3 in the same run: the practical limit
+ * each at the BLAS thread count given (the experiments use 1 per process).
+ * GFLOP/s count the multiply-adds the pass really does (2 per MAC).
+ * usage: bench MNIST_DIR THREADS
+ */
+#define _POSIX_C_SOURCE 200809L
+#include <cblas.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "idx.h"
+#include "mlp.h"
+#include "util.h"
+
+/* Best of `reps` timings of fn, each over `inner` calls: the least disturbed run. */
+#define BEST_OF(reps, inner, secs, body)                        \
+    do {                                                        \
+        secs = 1e30;                                            \
+        for (int rep_ = 0; rep_ < (reps); rep_++) {             \
+            double t_ = now_seconds();                          \
+            for (int in_ = 0; in_ < (inner); in_++) { body; }   \
+            t_ = (now_seconds() - t_) / (inner);                \
+            if (t_ < secs) secs = t_;                           \
+        }                                                       \
+    } while (0)
+
+/* FLOPs of forward + backward over n examples (no input-gradient for layer 0). */
+static double pass_flops(const mlp_t *m, long n) {
+    double macs = 0;
+    for (int l = 0; l < m->nlayer; l++) macs += (double)m->size[l] * m->size[l + 1] * (l > 0 ? 3 : 2);
+    return 2.0 * macs * n;
+}
+
+int main(int argc, char **argv) {
+    prog_name = "bench";
+    if (argc != 3) die("usage: bench MNIST_DIR THREADS");
+    int threads = atoi(argv[2]);
+    if (threads < 1) die("THREADS must be >= 1, got '%s'", argv[2]);
+    openblas_set_num_threads(threads);
+    mnist_t tr = mnist_load(argv[1], "train");
+    const int sizes[] = {784, 200, 200, 200, 10};
+    mlp_t m;
+    mlp_init(&m, sizes, 4);
+    float *theta = xmalloc(m.nparam * sizeof(float)), *grad = xmalloc(m.nparam * sizeof(float));
+    rng_t r;
+    rng_init(&r, 1, 0);
+    mlp_init_uniform(&m, theta, &r);
+    int cap = getenv("CHUNK") ? atoi(getenv("CHUNK")) : 1000;
+    mlp_work_t *w = mlp_work_alloc(&m, cap);
+    printf("# threads: %d  model 784-200-200-200-10 (%zu parameters)\n", threads, m.nparam);
+    printf("name\tseconds\tgflops\n");
+
+    const int batches[] = {1, 10, 100};
+    for (int i = 0; i < 3; i++) {
+        int b = batches[i];
+        double s;
+        long off = 0;
+        int inner = b == 100 ? 200 : 2000;
+        BEST_OF(5, inner, s, {
+            mlp_sgd_step(&m, theta, tr.x + (size_t)off * 784, tr.label + off, b, 0.01f, w);
+            off = (off + b) % (60000 - b);
+        });
+        printf("step_b%d\t%.3e\t%.2f\n", b, s, pass_flops(&m, b) / s * 1e-9);
+    }
+    double s, pe;
+    BEST_OF(3, 1, s, mlp_full_grad(&m, theta, tr.x, tr.label, 60000, w, grad, &pe));
+    printf("fullgrad\t%.3e\t%.2f\n", s, pass_flops(&m, 60000) / s * 1e-9);
+
+    const int n = 2048;
+    float *a = xmalloc((size_t)n * n * sizeof(float)), *bm = xmalloc((size_t)n * n * sizeof(float)),
+          *c = xmalloc((size_t)n * n * sizeof(float));
+    for (size_t i = 0; i < (size_t)n * n; i++) {
+        a[i] = (float)rng_uniform(&r);
+        bm[i] = (float)rng_uniform(&r);
+    }
+    BEST_OF(3, 1, s, cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, n, n, n, 1.0f, a, n, bm, n, 0.0f, c, n));
+    printf("sgemm_peak\t%.3e\t%.2f\n", s, 2.0 * n * n * (double)n / s * 1e-9);
+    return 0;
+}
