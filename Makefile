@@ -18,7 +18,7 @@ $(error SCALE must be 'quick' or 'paper', not '$(SCALE)')
 endif
 BUILD ?= build
 B := $(BUILD)/$(SCALE)
-PARAMS := data/params/$(SCALE)
+PARAMS ?= data/params/$(SCALE)
 # Prefix for heavy recipes, e.g. LAUNCH='srun -c2' to send them to a cluster.
 LAUNCH ?=
 # Experiments parallelise across processes (make -j); BLAS stays single-threaded

@@ -43,3 +43,9 @@ $(FIG51_DATA) $(B)/numbers/fig51.tsv &: $(BIN)/fig51 $(FIG51_SHARDS)
 	mkdir -p $(B)/data $(B)/numbers
 	$(call params_sha,$(FIG51_CONF)) $(BIN)/fig51 merge $(FIG51_CONF) $(B)/data $(B)/numbers/fig51.tsv $(FIG51_SHARDS)
 NUMBERS += $(B)/numbers/fig51.tsv
+
+# ---- Residuals of the information-theoretic statements (src/identities.c) ---
+$(B)/numbers/identities.tsv: $(BIN)/identities $(PARAMS)/identities.conf
+	mkdir -p $(@D)
+	$(call params_sha,$(PARAMS)/identities.conf) $(LAUNCH) $(BIN)/identities $(PARAMS)/identities.conf $@
+NUMBERS += $(B)/numbers/identities.tsv

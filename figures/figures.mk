@@ -1,9 +1,15 @@
 # figures/figures.mk - one gnuplot script per figure; make picks the terminal.
-# A figure <name> is figures/<name>.gp plus the data files listed in FIG_DATA_<name>.
+# A figure <name> is figures/<name>.gp plus the data files listed in FIG_DATA_<name>;
+# FIG_VARS_<name> passes gnuplot variables derived from the parameter files.
 # Outputs: $(B)/figures/<name>.pdf (paper PDF), .svg (HTML) and .prov
 # (script, data files with short SHA-256, commit, target) for the caption.
 FIGURES :=
 FIG_SIZE_default := 6in,4.5in
+
+FIGURES += fig5_1
+FIG_DATA_fig5_1 = $(FIG51_DATA)
+FIG_SIZE_fig5_1 := 6.5in,5.2in
+FIG_VARS_fig5_1 = batches='$(shell echo $(FIG51_BS) | tr ' ' '\n' | sort -n | tr '\n' ' ')'; ptrials=$(call conf_value,$(FIG51_CONF),param_trials)
 
 FIGURES += data_mnist
 FIG_DATA_data_mnist := $(MNIST_DATA)
@@ -16,12 +22,12 @@ svgsize = $(shell echo '$(call figsize,$(1))' | awk -F, '{sub("in","",$$1); sub(
 .SECONDEXPANSION:
 $(B)/figures/%.pdf: figures/%.gp figures/style.gp $$(FIG_DATA_$$*) | $(SETUP_STAMP)
 	mkdir -p $(@D)
-	gnuplot -e "datadir='$(B)/data'; set terminal pdfcairo enhanced font 'Helvetica,8' size $(call figsize,$*); set output '$@.tmp'" $<
+	gnuplot -e "datadir='$(B)/data'; $(FIG_VARS_$*); set terminal pdfcairo enhanced font 'Helvetica,8' size $(call figsize,$*); set output '$@.tmp'" $<
 	mv $@.tmp $@
 
 $(B)/figures/%.svg: figures/%.gp figures/style.gp $$(FIG_DATA_$$*) | $(SETUP_STAMP)
 	mkdir -p $(@D)
-	gnuplot -e "datadir='$(B)/data'; set terminal svg enhanced font 'Helvetica,11' size $(call svgsize,$*); set output '$@.tmp'" $<
+	gnuplot -e "datadir='$(B)/data'; $(FIG_VARS_$*); set terminal svg enhanced font 'Helvetica,11' size $(call svgsize,$*); set output '$@.tmp'" $<
 	mv $@.tmp $@
 
 $(B)/figures/%.prov: figures/%.gp $$(FIG_DATA_$$*)

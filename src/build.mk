@@ -8,22 +8,24 @@ BLAS_LIBS = $(shell pkg-config --libs openblas)
 BIN := $(BUILD)/bin
 OBJ := $(BUILD)/obj
 
-# The shared library: one object per module, one archive.
-LIB_MODULES := util idx mlp
-LIB := $(OBJ)/libstl.a
-PROGRAMS := mnist_stats numcheck fig51 bench
+# Library modules, and for each program the modules it links: a program is
+# relinked (and its experiment re-run) only when code it uses changes.
+LIB_MODULES := util idx mlp thermo
+PROGRAMS := mnist_stats numcheck fig51 bench identities
+DEPS_mnist_stats := util idx
+DEPS_numcheck := util
+DEPS_fig51 := util idx mlp
+DEPS_bench := util idx mlp
+DEPS_identities := util thermo
+modules = $(patsubst %,$(OBJ)/%.o,$(1))
 
 $(OBJ)/%.o: src/%.c | $(SETUP_STAMP)
 	mkdir -p $(@D)
 	$(CC) $(BLAS_CFLAGS) $(CFLAGS) -MMD -MP -MF $(OBJ)/$*.d -MT $@ -c $< -o $@.tmp
 	mv $@.tmp $@
 
-$(LIB): $(addprefix $(OBJ)/,$(addsuffix .o,$(LIB_MODULES)))
-	rm -f $@.tmp
-	ar rcs $@.tmp $^
-	mv $@.tmp $@
-
-$(BIN)/%: $(OBJ)/%.o $(LIB)
+.SECONDEXPANSION:
+$(BIN)/%: $(OBJ)/%.o $$(call modules,$$(DEPS_$$*))
 	mkdir -p $(@D)
 	$(CC) $(CFLAGS) $^ $(BLAS_LIBS) -lm -o $@.tmp
 	mv $@.tmp $@
@@ -32,3 +34,11 @@ programs: $(addprefix $(BIN)/,$(PROGRAMS))
 .PHONY: programs
 .SECONDARY:
 -include $(wildcard $(OBJ)/*.d)
+
+# Performance of the hot paths, each against the same-run sgemm peak.
+bench: $(BIN)/bench $(MNIST_STAMP)
+	$(BIN)/bench $(MNIST) $$(nproc)
+bench-torch: src/bench_torch.py
+	/usr/bin/python3 -c 'import torch' 2>/dev/null || { echo "bench-torch: needs the Debian package python3-torch" >&2; exit 1; }
+	/usr/bin/python3 src/bench_torch.py
+.PHONY: bench bench-torch

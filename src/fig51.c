@@ -45,11 +45,14 @@ typedef struct {
 
 static params_t read_params(const char *path, conf_t **keep) {
     conf_t *c = conf_load(path);
+    static const char *const known[] = {"seed", "batch_sizes", "learning_rate", "width", "depth", "trials",
+        "trials_per_shard", "steps", "train_subset", "test_subset", "init", "sampling", "param_trials",
+        "eval_every", "noise_trials", "noise_every", "acf_step", "acf_lags", "grad_chunk", NULL};
+    conf_known(c, known);
     params_t p;
     p.seed = (uint64_t)conf_int(c, "seed", 0, 0x7fffffffffffffffL);
     p.nbatch = conf_int_list(c, "batch_sizes", p.batch, MAX_BS, 1, 60000);
-    p.rate = (float)conf_double(c, "learning_rate", 1e-12, 10);
-    if (p.rate <= 0) die("%s: key 'learning_rate' must be > 0", path);
+    p.rate = (float)conf_double(c, "learning_rate", 1e-12, 1e6);
     p.width = (int)conf_int(c, "width", 1, 4096);
     p.depth = (int)conf_int(c, "depth", 1, MLP_MAX_LAYERS);
     p.trials = conf_int(c, "trials", 1, 100000);
@@ -182,8 +185,8 @@ static int cmd_run(int argc, char **argv) {
     fprintf(f, "# batch: %ld  trials: %ld..%ld  dim_theta: %zu  K: %ld  test: %ld  param_index: %zu\n", bs,
             t0, t1 - 1, P, K, T, pidx);
     fprintf(f, "# records: acc trial step accuracy | param trial step value |\n"
-               "#   noise trial step var_measured var_expected max_abs_gradU loss_full |\n"
-               "#   acf trial lag dot norm2_at_acf_step sum_sq_products | time start end maxrss_kb\n");
+               "#   noise trial step var_measured var_expected max_abs_gradU mean_sq_gradU loss_full |\n"
+               "#   acf trial lag dot norm2_at_acf_step | time start end maxrss_kb\n");
     fprintf(f, "rec\ttrial\tx\ty\tz\tu\tv\n");
 
     double expect_factor = (double)(K - bs) / ((double)bs * (double)(K - 1));
@@ -229,16 +232,11 @@ static int cmd_run(int argc, char **argv) {
                 double ee = dot(eta, eta, P);
                 double expected = expect_factor * (pe / K - gg);
                 if (t % p.noise_every == 0)
-                    fprintf(f, "noise\t%ld\t%ld\t%.9g\t%.9g\t%.9g\t%.9g\n", k, t, ee / P, expected / P, gmax, lossB);
+                    fprintf(f, "noise\t%ld\t%ld\t%.9g\t%.9g\t%.9g\t%.9g\t%.9g\n", k, t, ee / P, expected / P, gmax,
+                            gg / P, lossB);
                 if (at_acf) {
                     if (lag == 0) memcpy(eta_acf, eta, P * sizeof(float));
-                    double sq = 0;
-                    for (size_t i = 0; i < P; i++) {
-                        double q = (double)eta_acf[i] * eta[i];
-                        sq += q * q;
-                    }
-                    fprintf(f, "acf\t%ld\t%d\t%.9g\t%.9g\t%.9g\n", k, lag, dot(eta_acf, eta, P),
-                            dot(eta_acf, eta_acf, P), sq);
+                    fprintf(f, "acf\t%ld\t%d\t%.9g\t%.9g\n", k, lag, dot(eta_acf, eta, P), dot(eta_acf, eta_acf, P));
                 }
             }
             double loss = mlp_sgd_step(&m, theta, xb, yb, (int)bs, p.rate, w);
@@ -263,9 +261,10 @@ static int cmd_run(int argc, char **argv) {
 typedef struct { /* ensemble sums per batch size */
     long ntrial_seen, *seen;
     int nev, npar, nnoise;
-    double *acc_s, *acc_s2, *param, *nvar, *nexp, gmax[1];
+    double *acc_s, *acc_s2, *param, *nvar, *nexp, *ndrift, gmax[1];
     long *acc_n, *noise_n;
-    double acf_dot[MAX_LAGS], acf_norm[MAX_LAGS], acf_sq[MAX_LAGS];
+    double acf_dot[MAX_LAGS], acf_norm[MAX_LAGS];
+    double *acf_trial_dot; /* (noise_trials, MAX_LAGS) per-trial eta(t).eta(t+lag) */
 } ens_t;
 
 static int cmd_merge(int argc, char **argv) {
@@ -284,7 +283,9 @@ static int cmd_merge(int argc, char **argv) {
         E[b].param = xcalloc((size_t)npt * (p.param_trials + 1), sizeof(double));
         E[b].nvar = xcalloc((size_t)nno, sizeof(double));
         E[b].nexp = xcalloc((size_t)nno, sizeof(double));
+        E[b].ndrift = xcalloc((size_t)nno, sizeof(double));
         E[b].noise_n = xcalloc((size_t)nno, sizeof(long));
+        E[b].acf_trial_dot = xcalloc((size_t)(p.noise_trials + 1) * MAX_LAGS, sizeof(double));
     }
     double tmin = INFINITY, tmax = -INFINITY, core_s = 0;
     long maxrss = 0;
@@ -328,12 +329,14 @@ static int cmd_merge(int argc, char **argv) {
                 int i = (int)(t / p.noise_every);
                 E[b].nvar[i] += y;
                 E[b].nexp[i] += z;
+                E[b].ndrift[i] += v;
                 E[b].noise_n[i]++;
                 E[b].gmax[0] = fmax(E[b].gmax[0], u);
             } else if (strcmp(rec, "acf") == 0) {
+                if (k >= p.noise_trials || t > p.acf_lags) die("%s: acf record for trial %ld lag %ld", argv[a], k, t);
                 E[b].acf_dot[t] += y;
                 E[b].acf_norm[t] += z;
-                E[b].acf_sq[t] += u;
+                E[b].acf_trial_dot[k * MAX_LAGS + t] = y;
             } else die("%s: unknown record type '%s'", argv[a], rec);
         }
         fclose(f);
@@ -399,11 +402,16 @@ static int cmd_merge(int argc, char **argv) {
     fprintf(f, "# column 1: step [1] SGD step\n"
                "# columns var_b<|b|>: [1] measured (1/dim)||eta||^2, mean over the first %ld trials\n"
                "# columns exp_b<|b|>: [1] its exact expectation over the mini-batch draw\n"
+               "# columns drift_b<|b|>: [1] (1/dim)||grad U_B||^2, the drift's mean square per component\n"
                "# columns gmax_b<|b|>: [1] max over steps, components and trials of |grad U_B|\nstep",
             p.noise_trials);
-    for (int b = 0; b < p.nbatch; b++) fprintf(f, "\tvar_b%ld\texp_b%ld\tgmax_b%ld", p.batch[b], p.batch[b], p.batch[b]);
+    for (int b = 0; b < p.nbatch; b++)
+        fprintf(f, "\tvar_b%ld\texp_b%ld\tdrift_b%ld\tgmax_b%ld", p.batch[b], p.batch[b], p.batch[b], p.batch[b]);
     fputc('\n', f);
     double *mvar = xcalloc((size_t)p.nbatch, sizeof(double)), *mexp = xcalloc((size_t)p.nbatch, sizeof(double));
+    double *mdrift = xcalloc((size_t)p.nbatch, sizeof(double));
+    double *emin = xcalloc((size_t)p.nbatch, sizeof(double)), *emax = xcalloc((size_t)p.nbatch, sizeof(double));
+    for (int b = 0; b < p.nbatch; b++) emin[b] = INFINITY;
     int rows = 0;
     for (int i = 0; i < nno; i++) rows += E[0].noise_n[i] > 0;
     for (int i = 0; i < nno; i++) {
@@ -411,8 +419,11 @@ static int cmd_merge(int argc, char **argv) {
         fprintf(f, "%ld", (long)i * p.noise_every);
         for (int b = 0; b < p.nbatch; b++) {
             double n = (double)E[b].noise_n[i];
-            fprintf(f, "\t%.9g\t%.9g\t%.9g", E[b].nvar[i] / n, E[b].nexp[i] / n, E[b].gmax[0]);
+            fprintf(f, "\t%.9g\t%.9g\t%.9g\t%.9g", E[b].nvar[i] / n, E[b].nexp[i] / n, E[b].ndrift[i] / n, E[b].gmax[0]);
             mvar[b] += E[b].nvar[i] / n / rows;
+            mdrift[b] += E[b].ndrift[i] / n / rows;
+            emin[b] = fmin(emin[b], E[b].nexp[i] / n);
+            emax[b] = fmax(emax[b], E[b].nexp[i] / n);
             mexp[b] += E[b].nexp[i] / n / rows;
         }
         fputc('\n', f);
@@ -426,8 +437,8 @@ static int cmd_merge(int argc, char **argv) {
     prov_write(f, "Fig. 5.1d: normalised autocorrelation of eta", conf, p.seed);
     fprintf(f, "# acf_step: %ld\n# column 1: lag [steps]\n"
                "# columns C_b<|b|>: [1] sum_k eta_k(t).eta_k(t+lag) / sum_k ||eta_k(t)||^2, t = acf_step\n"
-               "# columns band_b<|b|>: [1] 2 sigma of C under white noise, sqrt(sum (eta_i eta_i')^2)/sum ||eta||^2\nlag",
-            p.acf_step);
+               "# columns band_b<|b|>: [1] 2 standard errors of C across the %ld trials\nlag",
+            p.acf_step, p.noise_trials);
     for (int b = 0; b < p.nbatch; b++) fprintf(f, "\tC_b%ld\tband_b%ld", p.batch[b], p.batch[b]);
     fputc('\n', f);
     double *lag1 = xcalloc((size_t)p.nbatch, sizeof(double)), *cmax = xcalloc((size_t)p.nbatch, sizeof(double));
@@ -435,8 +446,16 @@ static int cmd_merge(int argc, char **argv) {
     for (int l = 0; l <= p.acf_lags; l++) {
         fprintf(f, "%d", l);
         for (int b = 0; b < p.nbatch; b++) {
-            double norm = E[b].acf_norm[l] > 0 ? E[b].acf_norm[l] : NAN;
-            double C = E[b].acf_dot[l] / norm, band = 2 * sqrt(E[b].acf_sq[l]) / norm;
+            /* C is the ratio of trial sums; each trial contributes y_k = dot_k / mean norm,
+             * C = mean_k y_k, and the trials are the independent samples */
+            long nt = p.noise_trials;
+            double norm = E[b].acf_norm[l] > 0 ? E[b].acf_norm[l] / nt : NAN;
+            double C = E[b].acf_dot[l] / nt / norm, ss = 0;
+            for (long k = 0; k < nt; k++) {
+                double yk = E[b].acf_trial_dot[k * MAX_LAGS + l] / norm - C;
+                ss += yk * yk;
+            }
+            double band = nt > 1 ? 2 * sqrt(ss / (nt - 1) / nt) : NAN;
             fprintf(f, "\t%.9g\t%.9g", C, band);
             if (l == 1) lag1[b] = C;
             if (l >= 1) {
@@ -477,6 +496,10 @@ static int cmd_merge(int argc, char **argv) {
         numbers_put(nb, key, E[b].gmax[0], "1");
         snprintf(key, sizeof key, "fig51_noise_rms_over_gmax_b%ld", bs);
         numbers_put(nb, key, sqrt(mvar[b]) / E[b].gmax[0], "1");
+        snprintf(key, sizeof key, "fig51_noise_exp_max_over_min_b%ld", bs);
+        numbers_put(nb, key, emax[b] / emin[b], "1");
+        snprintf(key, sizeof key, "fig51_drift_over_noise_b%ld", bs);
+        numbers_put(nb, key, mdrift[b] / mvar[b], "1");
         snprintf(key, sizeof key, "fig51_acf_lag1_b%ld", bs);
         numbers_put(nb, key, lag1[b], "1");
         snprintf(key, sizeof key, "fig51_acf_maxabs_b%ld", bs);

@@ -170,6 +170,14 @@ int conf_choice(conf_t *c, const char *key, const char *const choices[], int n) 
     die("%s: key '%s' = '%s' is not one of %s", c->path, key, v, allowed);
 }
 
+void conf_known(conf_t *c, const char *const known[]) {
+    for (int i = 0; i < c->n; i++) {
+        int ok = 0;
+        for (int k = 0; known[k] && !ok; k++) ok = strcmp(c->key[i], known[k]) == 0;
+        if (!ok) die("%s: unknown key '%s'", c->path, c->key[i]);
+    }
+}
+
 void conf_finish(conf_t *c) {
     for (int i = 0; i < c->n; i++)
         if (!c->used[i]) die("%s: unknown key '%s'", c->path, c->key[i]);

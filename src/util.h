@@ -36,6 +36,9 @@ const char *conf_str(conf_t *c, const char *key);
 int conf_int_list(conf_t *c, const char *key, long *out, int max, long min, long maxval);
 /* Optional integer: returns def when absent. */
 long conf_int_or(conf_t *c, const char *key, long def, long min, long max);
+/* Dies naming the first key of the file that is not in known[] (NULL-ended):
+ * call right after conf_load so a typo is reported as such, not as a missing key. */
+void conf_known(conf_t *c, const char *const known[]);
 /* Dies naming the first key that no getter asked for (a typo or stale key). */
 void conf_finish(conf_t *c);
 const char *conf_path(const conf_t *c);

@@ -1,6 +1,7 @@
 #!/bin/bash
 # ledger.sh check|markdown LEDGER RESULTS
-# LEDGER rows: id, kind, tests (comma separated suite::name, or "pending"),
+# LEDGER rows: id, kind, tests (comma separated suite::name, "pending", or "-" when
+#              only an experiment measures it),
 #              status (the paper's statement: holds / holds up to ... / does not hold),
 #              residual (numbers key or "-"), note.
 # RESULTS rows: suite::name <TAB> PASSED|FAILED|...  (from Criterion's JSON report).
@@ -16,6 +17,7 @@ awk -F'\t' -v mode="$mode" '
     n = split(tests, t, ",")
     verdict = "passed"; shown = ""
     if (tests == "pending") verdict = "pending"
+    else if (tests == "-") verdict = "measured"
     else for (i = 1; i <= n; i++) {
       s = (t[i] in status) ? status[t[i]] : "MISSING"
       if (s != "PASSED") {
@@ -27,6 +29,7 @@ awk -F'\t' -v mode="$mode" '
     rows++
     if (verdict == "passed") passed++
     if (verdict == "pending") pending++
+    if (verdict == "measured") measured++
     if (mode == "markdown") {
       if (rows == 1) { print "| eq. | kind | test | result | paper'"'"'s statement | residual |"; print "|---|---|---|---|---|---|" }
       r = (res == "-" || res == "") ? "" : "[" res "]{.num}"
@@ -34,7 +37,7 @@ awk -F'\t' -v mode="$mode" '
     }
   }
   END {
-    if (mode == "markdown") printf "\n: Equation ledger: %d rows, %d checked by passing tests, %d pending. {#tbl:ledger}\n", rows, passed, pending
-    if (mode == "check") printf "ledger: %d rows, %d passed, %d pending, %d failing\n", rows, passed, pending, bad + 0
+    if (mode == "markdown") printf "\n: Equation ledger: %d rows, %d checked by passing tests, %d measured by experiments only, %d pending.\n", rows, passed, measured, pending
+    if (mode == "check") printf "ledger: %d rows, %d passed, %d measured only, %d pending, %d failing\n", rows, passed, measured, pending, bad + 0
     exit bad > 0
   }' "$results" "$ledger"

@@ -71,5 +71,32 @@ gz() {
 check "data: MNIST_DIR with .gz IDX files is accepted after verification" gz
 
 
+# 6. Fig. 5.1: results do not depend on how trials are split into shards
+sharding() {
+    mkdir -p "$tmp/params1"
+    cp data/params/quick/*.conf "$tmp/params1/"
+    sed -i 's/^trials_per_shard = .*/trials_per_shard = 1/' "$tmp/params1/fig51.conf"
+    make_q -j2 "${quick[@]}" PARAMS="$tmp/params1" BUILD="$tmp/shard1" "$tmp/shard1/quick/numbers/fig51.tsv" || return 1
+    for f in fig51_param fig51_acc fig51_noise fig51_acf; do
+        numdiff -q -a 0 -r 0 <(grep -v '^#' "$tmp/build/quick/data/$f.tsv") <(grep -v '^#' "$tmp/shard1/quick/data/$f.tsv") ||
+            { echo "$f differs between 2 and 1 trials per shard"; return 1; }
+    done
+}
+check "fig51: 1 trial per shard gives bit-identical data to 2 per shard" sharding
+
+# 7. Fig. 5.1: bad parameters and a diverging run stop with the key or step named
+fig51_rejects() { # fig51_rejects SED-EXPRESSION EXPECTED-MESSAGE
+    local conf="$tmp/bad-fig51.conf" out="$tmp/bad-fig51.tsv"
+    sed -e "$1" data/params/quick/fig51.conf > "$conf"
+    local msg; msg=$("$tmp/build/bin/fig51" run "$conf" "$mnist" 10 0 "$out" 2>&1) && return 1
+    grep -qF "$2" <<< "$msg" && test ! -e "$out" && test ! -e "$out.tmp"
+}
+check "fig51: |b| = 0 is rejected naming the key" fig51_rejects 's/^batch_sizes = .*/batch_sizes = 0,10/' "key 'batch_sizes' = 0 is outside"
+check "fig51: |b| > K is rejected naming the key" fig51_rejects 's/^batch_sizes = .*/batch_sizes = 10,5000/' "key 'batch_sizes': |b| = 5000 exceeds the training set K = 2000"
+check "fig51: r <= 0 is rejected naming the key" fig51_rejects 's/^learning_rate = [^ ]*/learning_rate = 0/' "key 'learning_rate' = 0 is outside"
+check "fig51: an unknown key is rejected naming it" fig51_rejects 's/^learning_rate/lerning_rate/' "unknown key 'lerning_rate'"
+check "fig51: a diverging run stops naming step, trial and batch size, leaving no output" \
+    fig51_rejects 's/^learning_rate = [^ ]*/learning_rate = 100/' "loss is not finite at step 4, trial 0, batch size 10"
+
 echo "tests: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

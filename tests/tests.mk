@@ -9,7 +9,7 @@ $(OBJ)/tests/%.o: tests/%.c | $(SETUP_STAMP)
 	$(CC) $(BLAS_CFLAGS) $(CFLAGS) -Isrc -MMD -MP -MF $(OBJ)/tests/$*.d -MT $@ -c $< -o $@.tmp
 	mv $@.tmp $@
 
-$(TEST_BIN): $(patsubst tests/%.c,$(OBJ)/tests/%.o,$(TEST_SRC)) $(LIB)
+$(TEST_BIN): $(patsubst tests/%.c,$(OBJ)/tests/%.o,$(TEST_SRC)) $(call modules,$(LIB_MODULES))
 	mkdir -p $(@D)
 	$(CC) $(CFLAGS) $^ $(CRITERION_LIBS) $(BLAS_LIBS) -lm -o $@.tmp
 	mv $@.tmp $@

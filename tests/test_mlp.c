@@ -1,0 +1,329 @@
+/* The MLP of Fig. 5.1 (src/mlp.c): gradients, loss, the SGD/noise split of
+ * Eq 19, the per-example gradient-norm identity, and the sparse and dense
+ * first-layer paths, each against an independent reference. */
+#include <criterion/criterion.h>
+#include <criterion/new/assert.h>
+#include <math.h>
+#include <string.h>
+
+#include "mlp.h"
+#include "util.h"
+
+/* ---- an independent double-precision reference: naive loops, no BLAS ---- */
+
+/* Loss of example x with label y for parameters theta (double copy). */
+static double ref_loss(const mlp_t *m, const double *th, const float *x, int y, double *prob) {
+    double a[1024] = {0}, z[1024];
+    int in = m->size[0];
+    for (int j = 0; j < in; j++) a[j] = x[j];
+    for (int l = 0; l < m->nlayer; l++) {
+        int out = m->size[l + 1];
+        for (int o = 0; o < out; o++) {
+            z[o] = th[m->boff[l] + o];
+            for (int j = 0; j < in; j++) z[o] += a[j] * th[m->woff[l] + (size_t)j * out + o];
+        }
+        for (int o = 0; o < out; o++) a[o] = (l + 1 < m->nlayer && z[o] < 0) ? 0 : z[o];
+        in = out;
+    }
+    double mx = a[0], s = 0;
+    for (int c = 1; c < in; c++) mx = fmax(mx, a[c]);
+    for (int c = 0; c < in; c++) s += exp(a[c] - mx);
+    if (prob)
+        for (int c = 0; c < in; c++) prob[c] = exp(a[c] - mx) / s;
+    return mx + log(s) - a[y];
+}
+
+static double ref_mean_loss(const mlp_t *m, const double *th, const float *x, const uint8_t *y, int n) {
+    double s = 0;
+    for (int i = 0; i < n; i++) s += ref_loss(m, th, x + (size_t)i * m->size[0], y[i], NULL);
+    return s / n;
+}
+
+/* Random inputs with about 60% exact zeros (like MNIST) and random labels. */
+static void make_data(rng_t *r, float *x, uint8_t *y, int n, int in, int classes) {
+    for (int i = 0; i < n * in; i++) x[i] = rng_uniform(r) < 0.6 ? 0.0f : (float)rng_uniform(r);
+    for (int i = 0; i < n; i++) y[i] = (uint8_t)rng_below(r, (uint32_t)classes);
+}
+
+static const int small[] = {12, 9, 7, 4};
+
+/* grad of the mean loss by mlp_backward vs central differences of the double
+ * reference, for a batch of n (n <= 128 runs the sparse first layer). */
+static void check_gradient(int n) {
+    mlp_t m;
+    mlp_init(&m, small, 3);
+    rng_t r;
+    rng_init(&r, 2385, (uint64_t)n);
+    float *th = xmalloc(m.nparam * sizeof(float)), *g = xcalloc(m.nparam, sizeof(float));
+    float *x = xmalloc((size_t)n * 12 * sizeof(float));
+    uint8_t *y = xmalloc((size_t)n);
+    mlp_init_uniform(&m, th, &r);
+    make_data(&r, x, y, n, 12, 4);
+    mlp_work_t *w = mlp_work_alloc(&m, n);
+    mlp_forward(&m, th, x, y, n, w, NULL);
+    mlp_backward(&m, th, x, y, n, w, g, 1.0f / (float)n, NULL);
+    double *thd = xmalloc(m.nparam * sizeof(double)), gmax = 0, errmax = 0;
+    for (size_t i = 0; i < m.nparam; i++) thd[i] = th[i];
+    for (size_t i = 0; i < m.nparam; i++) {
+        const double h = 1e-6;
+        double keep = thd[i];
+        thd[i] = keep + h;
+        double lp = ref_mean_loss(&m, thd, x, y, n);
+        thd[i] = keep - h;
+        double lm = ref_mean_loss(&m, thd, x, y, n);
+        thd[i] = keep;
+        double fd = (lp - lm) / (2 * h);
+        gmax = fmax(gmax, fabs(fd));
+        errmax = fmax(errmax, fabs(fd - g[i]));
+    }
+    /* float32 arithmetic: ~1e-7 relative per operation; 1e-5 of the largest
+     * component leaves room for the accumulation depth, not for a wrong term */
+    cr_expect(lt(dbl, errmax, 1e-5 * gmax), "n=%d: max |backprop - FD| = %g, max |FD| = %g", n, errmax, gmax);
+    mlp_work_free(w);
+    free(th), free(g), free(x), free(y), free(thd);
+}
+
+Test(mlp, backprop_matches_central_differences_sparse_first_layer) { check_gradient(7); }
+Test(mlp, backprop_matches_central_differences_dense_first_layer) { check_gradient(150); }
+
+Test(mlp, forward_logits_match_naive_loops_on_both_paths) {
+    const int sizes[] = {784, 200, 200, 200, 10};
+    mlp_t m;
+    mlp_init(&m, sizes, 4);
+    rng_t r;
+    rng_init(&r, 77, 0);
+    int n = 200;
+    float *th = xmalloc(m.nparam * sizeof(float)), *x = xmalloc((size_t)n * 784 * sizeof(float));
+    uint8_t *y = xmalloc((size_t)n);
+    mlp_init_uniform(&m, th, &r);
+    make_data(&r, x, y, n, 784, 10);
+    double *thd = xmalloc(m.nparam * sizeof(double));
+    for (size_t i = 0; i < m.nparam; i++) thd[i] = th[i];
+    mlp_work_t *w = mlp_work_alloc(&m, n);
+    /* n = 200 takes the sgemm path, n = 100 the sparse one */
+    int ns[2] = {200, 100};
+    for (int t = 0; t < 2; t++) {
+        double loss = mlp_forward(&m, th, x, y, ns[t], w, NULL) / ns[t];
+        double want = ref_mean_loss(&m, thd, x, y, ns[t]);
+        cr_expect(lt(dbl, fabs(loss - want), 1e-5 * fabs(want)), "n=%d: %.9g vs naive %.9g", ns[t], loss, want);
+    }
+    mlp_work_free(w);
+    free(th), free(x), free(y), free(thd);
+}
+
+/* Eq 2: the loss the SGD code minimises is the mean surprisal -ln p(y|x). */
+Test(eq2, mean_loss_equals_mean_surprisal) {
+    mlp_t m;
+    mlp_init(&m, small, 3);
+    rng_t r;
+    rng_init(&r, 3, 2);
+    int n = 9;
+    float th[400], x[9 * 12];
+    uint8_t y[9];
+    cr_assert(le(sz, m.nparam, 400));
+    mlp_init_uniform(&m, th, &r);
+    make_data(&r, x, y, n, 12, 4);
+    double thd[400], surprisal = 0, p[8];
+    for (size_t i = 0; i < m.nparam; i++) thd[i] = th[i];
+    for (int i = 0; i < n; i++) {
+        ref_loss(&m, thd, x + i * 12, y[i], p);
+        surprisal += -log(p[y[i]]) / n; /* phi = -ln p, averaged over the batch */
+    }
+    mlp_work_t *w = mlp_work_alloc(&m, n);
+    double loss = mlp_forward(&m, th, x, y, n, w, NULL) / n;
+    cr_expect(lt(dbl, fabs(loss - surprisal), 1e-6 * surprisal), "%.12g vs %.12g", loss, surprisal);
+    mlp_work_free(w);
+}
+
+/* Softmax cross-entropy is unchanged by a constant added to every logit
+ * (here through the last layer's biases), for shifts far beyond exp's range. */
+Test(mlp, cross_entropy_is_invariant_to_a_constant_logit_shift) {
+    mlp_t m;
+    mlp_init(&m, small, 3);
+    rng_t r;
+    rng_init(&r, 5, 5);
+    float th[400], x[6 * 12];
+    uint8_t y[6];
+    mlp_init_uniform(&m, th, &r);
+    make_data(&r, x, y, 6, 12, 4);
+    mlp_work_t *w = mlp_work_alloc(&m, 6);
+    double base = mlp_forward(&m, th, x, y, 6, w, NULL);
+    const float shifts[] = {-1000.0f, -3.7f, 0.25f, 88.0f, 1000.0f};
+    for (int s = 0; s < 5; s++) {
+        float sh[400];
+        memcpy(sh, th, sizeof sh);
+        for (int c = 0; c < 4; c++) sh[m.boff[2] + c] += shifts[s];
+        double got = mlp_forward(&m, sh, x, y, 6, w, NULL);
+        cr_expect(lt(dbl, fabs(got - base), 2e-3 * fabs(base) + 1e-4),
+                  "shift %g: %.9g vs %.9g (float logits lose ~|shift|*1e-7)", shifts[s], got, base);
+        cr_expect(eq(int, isfinite(got) != 0, 1), "shift %g overflowed", shifts[s]);
+    }
+    mlp_work_free(w);
+}
+
+/* ---- Eq 18-19 on a small data set: U_B, the SGD step and eta ------------- */
+
+typedef struct {
+    mlp_t m;
+    int K;
+    float *x;
+    uint8_t *y;
+    float *th;
+    mlp_work_t *w;
+} toy_t;
+
+static toy_t toy(int K) {
+    toy_t t;
+    mlp_init(&t.m, small, 3);
+    rng_t r;
+    rng_init(&r, 2024, 19);
+    t.K = K;
+    t.x = xmalloc((size_t)K * 12 * sizeof(float));
+    t.y = xmalloc((size_t)K);
+    t.th = xmalloc(t.m.nparam * sizeof(float));
+    mlp_init_uniform(&t.m, t.th, &r);
+    make_data(&r, t.x, t.y, K, 12, 4);
+    t.w = mlp_work_alloc(&t.m, K);
+    return t;
+}
+
+/* Per-example gradient g_n (of phi(x_n), not divided by anything). */
+static void example_grad(toy_t *t, int i, float *g) {
+    memset(g, 0, t->m.nparam * sizeof(float));
+    mlp_forward(&t->m, t->th, t->x + (size_t)i * 12, t->y + i, 1, t->w, NULL);
+    mlp_backward(&t->m, t->th, t->x + (size_t)i * 12, t->y + i, 1, t->w, g, 1.0f, NULL);
+}
+
+/* Eq 18: grad U_B = (1/K) sum_n g_n, computed in one pass. */
+Test(eq18, full_gradient_is_the_mean_of_per_example_gradients) {
+    toy_t t = toy(40);
+    size_t P = t.m.nparam;
+    float *G = xmalloc(P * sizeof(float)), *g = xmalloc(P * sizeof(float));
+    double *mean = xcalloc(P, sizeof(double));
+    mlp_full_grad(&t.m, t.th, t.x, t.y, t.K, t.w, G, NULL);
+    for (int i = 0; i < t.K; i++) {
+        example_grad(&t, i, g);
+        for (size_t p = 0; p < P; p++) mean[p] += g[p] / (double)t.K;
+    }
+    for (size_t p = 0; p < P; p++) cr_expect(lt(dbl, fabs(G[p] - mean[p]), 1e-6), "component %zu", p);
+}
+
+/* Identity used for Fig. 5.1c: ||g_n||^2 = sum_l ||delta_l||^2 (||a_{l-1}||^2 + 1). */
+Test(fig51, per_example_norm_identity_matches_explicit_gradients) {
+    toy_t t = toy(30);
+    size_t P = t.m.nparam;
+    float *g = xmalloc(P * sizeof(float));
+    double pe[30];
+    mlp_forward(&t.m, t.th, t.x, t.y, t.K, t.w, NULL);
+    float *sink = xcalloc(P, sizeof(float));
+    mlp_backward(&t.m, t.th, t.x, t.y, t.K, t.w, sink, 1.0f, pe);
+    for (int i = 0; i < t.K; i++) {
+        example_grad(&t, i, g);
+        double s = 0;
+        for (size_t p = 0; p < P; p++) s += (double)g[p] * g[p];
+        cr_expect(lt(dbl, fabs(pe[i] - s), 1e-6 * s + 1e-12), "example %d: identity %.10g, explicit %.10g", i, pe[i], s);
+    }
+}
+
+/* Eq 19 is a rearrangement of Algorithm 1: the update applied by the fused SGD
+ * code equals -r grad U_B + r eta with eta from the noise code, to round-off. */
+Test(eq19, sgd_update_equals_drift_plus_noise) {
+    toy_t t = toy(50);
+    size_t P = t.m.nparam;
+    const int b = 5;
+    const float r = 0.05f;
+    int idx[5] = {3, 17, 22, 40, 8};
+    float xb[5 * 12];
+    uint8_t yb[5];
+    for (int i = 0; i < b; i++) {
+        memcpy(xb + i * 12, t.x + idx[i] * 12, 12 * sizeof(float));
+        yb[i] = t.y[idx[i]];
+    }
+    float *G = xmalloc(P * sizeof(float)), *eta = xmalloc(P * sizeof(float));
+    float *before = xmalloc(P * sizeof(float));
+    memcpy(before, t.th, P * sizeof(float));
+    mlp_full_grad(&t.m, t.th, t.x, t.y, t.K, t.w, G, NULL);
+    memcpy(eta, G, P * sizeof(float)); /* eta = -grad phi(b) + grad U_B, as in src/fig51.c */
+    mlp_forward(&t.m, t.th, xb, yb, b, t.w, NULL);
+    mlp_backward(&t.m, t.th, xb, yb, b, t.w, eta, -1.0f / b, NULL);
+    mlp_sgd_step(&t.m, t.th, xb, yb, b, r, t.w);
+    double worst = 0, scale = 0;
+    for (size_t p = 0; p < P; p++) {
+        double step = (double)t.th[p] - before[p], langevin = -r * (double)G[p] + r * (double)eta[p];
+        worst = fmax(worst, fabs(step - langevin));
+        scale = fmax(scale, fabs(step));
+        /* round-off: theta's own ulp, plus float rounding of G and eta */
+        cr_expect(lt(dbl, fabs(step - langevin), 4 * nextafterf(fabsf(before[p]), INFINITY) - 4 * fabsf(before[p]) + 1e-6 * r * fabs(G[p]) + 1e-9),
+                  "component %zu: step %.9g, drift+noise %.9g", p, step, langevin);
+    }
+    cr_expect(gt(dbl, scale, 1e-4), "the step must move theta for the test to mean anything");
+}
+
+/* The exact E||eta||^2 = ((K-b)/(b(K-1))) ((1/K) sum ||g_n||^2 - ||grad U_B||^2)
+ * against a Monte-Carlo average over mini-batches of b distinct indices. */
+Test(eq20, expected_noise_power_matches_monte_carlo_within_4_standard_errors) {
+    toy_t t = toy(40);
+    size_t P = t.m.nparam;
+    const int b = 4, M = 20000;
+    float *G = xmalloc(P * sizeof(float)), *eta = xmalloc(P * sizeof(float));
+    double pe;
+    mlp_full_grad(&t.m, t.th, t.x, t.y, t.K, t.w, G, &pe);
+    double gg = 0;
+    for (size_t p = 0; p < P; p++) gg += (double)G[p] * G[p];
+    double exact = (double)(t.K - b) / (b * (double)(t.K - 1)) * (pe / t.K - gg);
+    rng_t r;
+    rng_init(&r, 11, 20);
+    mlp_work_t *w = mlp_work_alloc(&t.m, b);
+    double s = 0, s2 = 0;
+    float xb[4 * 12];
+    uint8_t yb[4];
+    for (int k = 0; k < M; k++) {
+        uint32_t idx[4];
+        for (int i = 0; i < b; i++) {
+            int dup;
+            do {
+                idx[i] = rng_below(&r, (uint32_t)t.K);
+                dup = 0;
+                for (int j = 0; j < i; j++) dup |= idx[j] == idx[i];
+            } while (dup);
+            memcpy(xb + i * 12, t.x + idx[i] * 12, 12 * sizeof(float));
+            yb[i] = t.y[idx[i]];
+        }
+        memcpy(eta, G, P * sizeof(float));
+        mlp_forward(&t.m, t.th, xb, yb, b, w, NULL);
+        mlp_backward(&t.m, t.th, xb, yb, b, w, eta, -1.0f / b, NULL);
+        double e = 0;
+        for (size_t p = 0; p < P; p++) e += (double)eta[p] * eta[p];
+        s += e;
+        s2 += e * e;
+    }
+    double mean = s / M, se = sqrt((s2 / M - mean * mean) / (M - 1));
+    cr_expect(lt(dbl, fabs(mean - exact), 4 * se), "MC %.6g +- %.2g vs exact %.6g", mean, se, exact);
+    /* and the variance is not that of a different batch size: b=2 is 2.1x larger */
+    double exact2 = (double)(t.K - 2) / (2 * (double)(t.K - 1)) * (pe / t.K - gg);
+    cr_expect(gt(dbl, fabs(mean - exact2), 10 * se));
+}
+
+/* Same seed, same stream: bit-identical training; another stream differs. */
+Test(fig51, same_seed_is_bit_identical_and_streams_differ) {
+    float *res[3];
+    uint64_t streams[3] = {7, 7, 8};
+    for (int s = 0; s < 3; s++) {
+        toy_t t = toy(60);
+        rng_t r;
+        rng_init(&r, 99, streams[s]);
+        for (int step = 0; step < 50; step++) {
+            int i = (int)rng_below(&r, 60);
+            mlp_sgd_step(&t.m, t.th, t.x + (size_t)i * 12, t.y + i, 1, 0.1f, t.w);
+        }
+        res[s] = t.th;
+    }
+    size_t P;
+    {
+        mlp_t m;
+        mlp_init(&m, small, 3);
+        P = m.nparam;
+    }
+    cr_expect(eq(int, memcmp(res[0], res[1], P * sizeof(float)), 0));
+    cr_expect(ne(int, memcmp(res[0], res[2], P * sizeof(float)), 0));
+}
