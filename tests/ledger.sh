@@ -14,6 +14,7 @@ awk -F'\t' -v mode="$mode" '
   /^#/ || $1 == "id" || NF == 0 { next }
   {
     id = $1; kind = $2; tests = $3; claim = $4; res = $5; note = $6
+    gsub(/\|/, "\\|", claim); gsub(/\|/, "\\|", note)  # pipes would split the table cell
     n = split(tests, t, ",")
     verdict = "passed"; shown = ""
     if (tests == "pending") verdict = "pending"
