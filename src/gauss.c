@@ -1,0 +1,59 @@
+/* gauss.c - closed forms of the Gaussian PPM (see gauss.h). */
+#include "gauss.h"
+
+#include <math.h>
+
+#define LN_2PI 1.8378770664093453
+
+double gauss_phi(const gauss_t *g, double mu, double x) {
+    return 0.5 * g->h * (x - mu) * (x - mu) + 0.5 * (LN_2PI + log(g->sigma * g->sigma));
+}
+
+double gauss_mean_phi(const gauss_t *g, double mu, double m, double s) {
+    return 0.5 * g->h * (s + (m - mu) * (m - mu)) + 0.5 * (LN_2PI + log(g->sigma * g->sigma));
+}
+
+double gauss_kl(double m1, double s1, double m2, double s2) {
+    return 0.5 * (log(s2 / s1) + (s1 + (m1 - m2) * (m1 - m2)) / s2 - 1.0);
+}
+
+double gauss_noise_var(const gauss_t *g) {
+    return g->h * g->h * g->s2 * (double)(g->K - g->b) / ((double)g->b * (double)(g->K - 1));
+}
+
+double gauss_mean_t(const gauss_t *g, double m0, int t) {
+    return g->xbar + pow(1.0 - g->r * g->h, t) * (m0 - g->xbar);
+}
+
+double gauss_var_t(const gauss_t *g, double v0, int t) {
+    double a2 = pow(1.0 - g->r * g->h, 2), a2t = pow(a2, t);
+    return a2t * v0 + g->r * g->r * gauss_noise_var(g) * (1.0 - a2t) / (1.0 - a2);
+}
+
+double gauss_var_stationary(const gauss_t *g) {
+    double a = 1.0 - g->r * g->h;
+    return g->r * g->r * gauss_noise_var(g) / (1.0 - a * a);
+}
+
+double gauss_T_eff(const gauss_t *g) { return g->h * gauss_var_stationary(g); }
+double gauss_T_fdt(const gauss_t *g) { return 0.5 * g->r * gauss_noise_var(g); }
+
+double gauss_U(const gauss_t *g, double mu) { return 0.5 * g->h * (mu - g->xbar) * (mu - g->xbar); }
+
+double gauss_ln_kernel(const gauss_t *g, double to, double from) {
+    double a = 1.0 - g->r * g->h, s2 = g->r * g->r * gauss_noise_var(g);
+    double m = g->xbar + a * (from - g->xbar);
+    return -0.5 * (LN_2PI + log(s2)) - 0.5 * (to - m) * (to - m) / s2;
+}
+
+void gauss_sampler(const gauss_t *g, double eps, int tau, double mu, double x, double *mean, double *var) {
+    double C = exp(-eps * g->h * tau); /* c^tau */
+    *mean = mu + (x - mu) * C;
+    *var = g->sigma * g->sigma * (1.0 - C * C);
+}
+
+double gauss_ln_sampler(const gauss_t *g, double eps, int tau, double mu, double x, double y) {
+    double m, v;
+    gauss_sampler(g, eps, tau, mu, x, &m, &v);
+    return -0.5 * (LN_2PI + log(v)) - 0.5 * (y - m) * (y - m) / v;
+}
