@@ -56,3 +56,16 @@ $(GAUSS_DATA) $(B)/numbers/gauss.tsv &: $(BIN)/ppm_gauss $(PARAMS)/gauss.conf
 	mkdir -p $(B)/data $(B)/numbers
 	$(call params_sha,$(PARAMS)/gauss.conf) $(LAUNCH) $(BIN)/ppm_gauss $(PARAMS)/gauss.conf $(GAUSS_DATA) $(B)/numbers/gauss.tsv
 NUMBERS += $(B)/numbers/gauss.tsv
+
+# ---- Boltzmann machine (src/bm.c) -----------------------------------------
+BM_TRAIN := $(B)/data/bm_train.tsv
+$(BM_TRAIN) $(B)/numbers/bm_train.tsv &: $(BIN)/bm $(PARAMS)/bm_train.conf $(MNIST_STAMP)
+	mkdir -p $(B)/data $(B)/numbers
+	$(call params_sha,$(PARAMS)/bm_train.conf) $(LAUNCH) $(BIN)/bm train $(PARAMS)/bm_train.conf $(MNIST) $(BM_TRAIN) $(B)/numbers/bm_train.tsv
+NUMBERS += $(B)/numbers/bm_train.tsv
+
+BM_GRID := $(B)/data/bm_grid.tsv
+$(BM_GRID) $(B)/numbers/bm_grid.tsv &: $(BIN)/bm $(PARAMS)/bm_grid.conf $(MNIST_STAMP)
+	mkdir -p $(B)/data $(B)/numbers
+	$(call params_sha,$(PARAMS)/bm_grid.conf) $(LAUNCH) $(BIN)/bm grid $(PARAMS)/bm_grid.conf $(MNIST) $(BM_GRID) $(B)/numbers/bm_grid.tsv
+NUMBERS += $(B)/numbers/bm_grid.tsv

@@ -11,6 +11,18 @@ FIG_DATA_fig5_1 = $(FIG51_DATA)
 FIG_SIZE_fig5_1 := 6.5in,5.2in
 FIG_VARS_fig5_1 = batches='$(shell echo $(FIG51_BS) | tr ' ' '\n' | sort -n | tr '\n' ' ')'; ptrials=$(call conf_value,$(FIG51_CONF),param_trials)
 
+FIGURES += gauss_ppm gauss_ep bm_train bm_info bm_tradeoff
+FIG_DATA_gauss_ppm = $(B)/data/gauss_moments.tsv
+FIG_SIZE_gauss_ppm := 6.5in,2.6in
+FIG_DATA_gauss_ep = $(B)/data/gauss_ep.tsv
+FIG_SIZE_gauss_ep := 4.5in,3in
+FIG_DATA_bm_train = $(BM_TRAIN)
+FIG_SIZE_bm_train := 6.5in,3in
+FIG_DATA_bm_info = $(BM_TRAIN)
+FIG_SIZE_bm_info := 4.5in,3in
+FIG_DATA_bm_tradeoff = $(BM_GRID)
+FIG_SIZE_bm_tradeoff := 6.5in,3in
+
 FIGURES += data_mnist
 FIG_DATA_data_mnist := $(MNIST_DATA)
 FIG_SIZE_data_mnist := 6in,4.6in
