@@ -361,6 +361,7 @@ static int cmd_grid(int argc, char **argv) {
     numbers_t *nb = numbers_open(argv[5], "Boltzmann machine tau x r grid", conf, p.seed);
     model_t md;
     model_alloc(&md, &m, p.chains, p.batch);
+    double lagmax = 0; /* the chains' largest lag behind the model, D(q_n||p_n), over cells */
     progress_t prog;
     progress_start(&prog, "grid cells", p.ntau * p.nrate);
     for (int it = 0; it < p.ntau; it++)
@@ -374,6 +375,7 @@ static int cmd_grid(int argc, char **argv) {
                 for (int t = 1; t <= p.updates; t++) model_step(&md, &d, t);
                 sc += md.Sig / p.models, sca += md.Siga / p.models;
                 lag += kl(md.q, md.p, m.N) / p.models, kd += kl(d.pdata, md.p, m.N) / p.models;
+                lagmax = fmax(lagmax, kl(md.q, md.p, m.N));
             }
             double sweeps = md.tau_inf ? 0 : (double)p.updates * p.tau[it] * p.chains;
             fprintf(f, "%ld\t%.6g\t%.10g\t%.10g\t%.10g\t%.10g\t%.10g\n", p.tau[it], p.rate[ir], sc, sca, lag, kd, sweeps);
@@ -390,6 +392,7 @@ static int cmd_grid(int argc, char **argv) {
             progress_step(&prog, 1, NULL);
         }
     out_close(o);
+    numbers_put(nb, "bmgrid_lag_kl_max", lagmax, "nats");
     for (int ir = 0; ir < p.nrate; ir++) {
         char key[64];
         snprintf(key, sizeof key, "bmgrid_rate_r%d", ir);
