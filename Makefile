@@ -11,6 +11,11 @@ SHELL := /bin/bash
 .SUFFIXES:
 MAKEFLAGS += --no-builtin-rules
 .DEFAULT_GOAL := paper
+# Use every core unless the caller chose (-jN on the command line wins);
+# results never depend on the job count.
+ifeq ($(filter -j%,$(MAKEFLAGS)),)
+MAKEFLAGS += -j$(shell nproc)
+endif
 
 SCALE ?= paper
 ifeq ($(filter $(SCALE),quick paper),)

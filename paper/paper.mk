@@ -52,7 +52,7 @@ paper: $(B)/paper.pdf $(B)/paper.html
 
 verify: $(B)/numbers.tsv $(BIN)/numcheck
 	$(BIN)/numcheck $(B)/numbers.tsv $(REFERENCE)
-bless: $(B)/numbers.tsv $(BIN)/numcheck
+bless: $(B)/numbers.tsv $(BIN)/numcheck data/reference/tolerances.tsv
 	mkdir -p $(dir $(REFERENCE))
-	$(BIN)/numcheck --bless $(B)/numbers.tsv $(REFERENCE)
+	$(BIN)/numcheck --bless $(B)/numbers.tsv $(REFERENCE) data/reference/tolerances.tsv
 .PHONY: verify bless

@@ -3,6 +3,11 @@
  *   step_b<k>   one SGD step (Algorithm 1) of the Fig. 5.1 MLP at |b| = k
  *   fullgrad    grad U_B over the 60000 training images, with per-example norms
  *   sgemm_peak  cblas_sgemm 2048^3 in the same run: the practical limit
+ *   fvbm_enum_n16   one exact enumeration of a 16-unit Boltzmann machine:
+ *                   energies of all 65536 states, ln Z, all 136 moments
+ *   fvbm_sweep_n16  one heat-bath sweep of the chain law (a 65536-vector),
+ *                   with the conditionals it needs
+ * (the fvbm rows have no GFLOP/s: they are exp- and memory-bound; '-')
  * first with 1 BLAS thread (what each experiment process uses), then again
  * with THREADS threads, those rows suffixed _<THREADS>t. GFLOP/s count the
  * multiply-adds a dense pass does (2 per MAC); the sparse first layer of
@@ -13,8 +18,10 @@
 #include <cblas.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <math.h>
 #include <string.h>
 
+#include "fvbm.h"
 #include "idx.h"
 #include "mlp.h"
 #include "util.h"
@@ -87,5 +94,25 @@ int main(int argc, char **argv) {
     printf("sgemm_peak%s\t%.3e\t%.2f\n", sfx, s, pk);
     printf("# %d thread(s): fullgrad at %.0f%% of the same-run sgemm peak\n", threads, 100 * fg / pk);
     }
+    /* the Boltzmann machine of the generative experiments (no BLAS) */
+    fvbm_t fm;
+    fvbm_init(&fm, 16);
+    double *th = xmalloc((size_t)fm.npar * sizeof(double)), *E = xmalloc(fm.N * sizeof(double));
+    double *p = xmalloc(fm.N * sizeof(double)), *work = xmalloc(fm.N * sizeof(double));
+    double *mom = xmalloc((size_t)fm.npar * sizeof(double)), *cond = xmalloc(16 * fm.N / 2 * sizeof(double));
+    for (int k = 0; k < fm.npar; k++) th[k] = 0.1 * rng_normal(&r);
+    double lnZ = 0;
+    BEST_OF(5, 20, s, {
+        fvbm_energies(&fm, th, E);
+        lnZ += fvbm_probs(&fm, E, p);
+        fvbm_moments(&fm, p, mom, work);
+    });
+    printf("fvbm_enum_n16\t%.3e\t-\n", s);
+    BEST_OF(5, 20, s, {
+        fvbm_conditionals(&fm, E, cond);
+        fvbm_sweep_dist(&fm, cond, p);
+    });
+    printf("fvbm_sweep_n16\t%.3e\t-\n", s);
+    if (!isfinite(lnZ)) die("fvbm bench: ln Z not finite");
     return 0;
 }

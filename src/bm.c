@@ -15,7 +15,7 @@
  * Each model has its own Philox stream; the ensemble marginal and all sums
  * over models are taken in model order, so results do not depend on threads.
  */
-#define _DEFAULT_SOURCE
+#define _DEFAULT_SOURCE /* M_PI, strtok_r */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -211,7 +211,18 @@ static bmparams_t read_params(const char *path, int grid, conf_t **keep) {
     /* learning rates are given in units of 1e-4 to keep the list integer */
     p.nrate = conf_int_list(c, "learning_rates", rl, MAX_LIST, 1, 100000000);
     for (int i = 0; i < p.nrate; i++) p.rate[i] = rl[i] * 1e-4;
-    p.ntau = conf_int_list(c, "taus", p.tau, MAX_LIST, 0, 100000000); /* 0 means tau = infinity */
+    /* taus: sweeps per update, >= 1, or "inf" for exact expectations (stored as 0) */
+    char tl[512];
+    snprintf(tl, sizeof tl, "%s", conf_str(c, "taus"));
+    for (char *save = NULL, *tok = strtok_r(tl, ", ", &save); tok; tok = strtok_r(NULL, ", ", &save)) {
+        if (p.ntau == MAX_LIST) die("%s: key 'taus' has more than %d values", path, MAX_LIST);
+        char *end;
+        long v = strcmp(tok, "inf") == 0 ? 0 : strtol(tok, &end, 10);
+        if (strcmp(tok, "inf") != 0 && (*end || v < 1 || v > 100000000))
+            die("%s: key 'taus': '%s' is not a number of sweeps >= 1 or 'inf'", path, tok);
+        p.tau[p.ntau++] = v;
+    }
+    if (p.ntau == 0) die("%s: key 'taus' is empty", path);
     p.init_sd = conf_double(c, "init_sd", 0, 100);
     conf_finish(c);
     if (!grid && (p.nrate != 1 || p.ntau != 1)) die("%s: 'bm train' takes one learning rate and one tau", path);
@@ -253,7 +264,7 @@ static int cmd_train(int argc, char **argv) {
     out_t *o = out_open(argv[4]);
     FILE *f = out_file(o);
     prov_write(f, "Boltzmann machine along training: ensemble means of cumulative thermodynamic quantities", conf, p.seed);
-    fprintf(f, "# n = %d units, %d parameters, %zu states; M = %d models; tau = %ld (0: infinity)\n", m.n, m.npar, N, M, p.tau[0]);
+    fprintf(f, "# n = %d units, %d parameters, %zu states; M = %d models; tau = %ld (0 stands for inf)\n", m.n, m.npar, N, M, p.tau[0]);
     const column_t cols[] = {
         {"update", "1", "SGD update t"},
         {"W", "nats", "work W_X (Eq 51), ideal sampler p_theta"},

@@ -2,7 +2,7 @@
  * numcheck - compare a numbers file with its reference, key by key.
  *
  *   numcheck [--md OUT.md] NUMBERS REFERENCE     exit 1 if any key fails
- *   numcheck --bless NUMBERS REFERENCE           rewrite reference values
+ *   numcheck --bless NUMBERS REFERENCE RULES     rewrite reference values
  *
  * NUMBERS rows are key<TAB>value<TAB>unit; REFERENCE rows are
  * key<TAB>value<TAB>abs<TAB>rel<TAB>why. A key passes when
@@ -11,11 +11,13 @@
  * recorded but not compared. Every failing key is printed as
  * "key got expected tolerance". Keys without a reference, and references
  * whose key was not computed, fail too: a check nobody looks at is no check.
- * --bless keeps each key's tolerance and reason and only replaces values;
- * new keys get abs 0, rel 1e-12 (same-machine bit reproducibility) and a
- * reason saying so, to be edited when a key needs a justified wider bound.
+ * --bless writes every computed key with its value and the tolerance of the
+ * first line of RULES (pattern<TAB>abs<TAB>rel<TAB>why, fnmatch patterns)
+ * whose pattern matches the key; a key no rule matches is an error, so
+ * every tolerance has a stated reason.
  */
 #define _POSIX_C_SOURCE 200809L
+#include <fnmatch.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -90,29 +92,39 @@ static table_t read_table(const char *path, int is_ref) {
     return t;
 }
 
-static void bless(const char *numpath, const char *refpath) {
+static void bless(const char *numpath, const char *refpath, const char *rulespath) {
     table_t got = read_table(numpath, 0);
-    FILE *probe = fopen(refpath, "r");
-    table_t old = {0};
-    if (probe) {
-        fclose(probe);
-        old = read_table(refpath, 1);
+    FILE *rf = fopen(rulespath, "r");
+    if (!rf) die("%s: cannot open tolerance rules", rulespath);
+    char pat[64][128], rabs[64][32], why[64][256];
+    double rrel[64];
+    int nr = 0;
+    char line[1024];
+    while (fgets(line, sizeof line, rf)) {
+        line[strcspn(line, "\n")] = 0;
+        if (line[0] == '#' || line[0] == 0 || strncmp(line, "pattern\t", 8) == 0) continue;
+        if (nr == 64) die("%s: more than 64 rules", rulespath);
+        char *f[4] = {0};
+        int nf = 0;
+        for (char *tok = strtok(line, "\t"); tok && nf < 4; tok = strtok(NULL, "\t")) f[nf++] = tok;
+        if (nf != 4) die("%s: rule %d: expected pattern, abs, rel, why", rulespath, nr + 1);
+        snprintf(pat[nr], sizeof pat[nr], "%s", f[0]);
+        snprintf(rabs[nr], sizeof rabs[nr], "%s", f[1]);
+        rrel[nr] = parse_num(rulespath, nr + 1, f[2]);
+        snprintf(why[nr], sizeof why[nr], "%s", f[3]);
+        nr++;
     }
+    fclose(rf);
     out_t *o = out_open(refpath);
     FILE *f = out_file(o);
-    fprintf(f, "# Reference numbers for `make verify` (written by `make bless`, values from %s).\n"
-               "# A key passes when |got-expected| <= abs or <= rel*|expected|; abs=skip: not compared.\n"
-               "key\tvalue\tabs\trel\twhy\n", numpath);
+    fprintf(f, "# Reference numbers for `make verify`, written by `make bless` from %s;\n"
+               "# tolerances from %s. A key passes when |got-expected| <= abs or <= rel*|expected|;\n"
+               "# abs = skip: recorded, not compared.\nkey\tvalue\tabs\trel\twhy\n", numpath, rulespath);
     for (int i = 0; i < got.n; i++) {
-        row_t *g = &got.r[i], *r = table_find(&old, g->key);
-        if (r) {
-            char abs[64];
-            if (r->skip) snprintf(abs, sizeof abs, "skip");
-            else snprintf(abs, sizeof abs, "%.3g", r->abs);
-            fprintf(f, "%s\t%.17g\t%s\t%.3g\t%s\n", g->key, g->value, abs, r->rel, r->why);
-        } else {
-            fprintf(f, "%s\t%.17g\t0\t1e-12\tdefault: bit-reproducible on one machine\n", g->key, g->value);
-        }
+        int r = 0;
+        while (r < nr && fnmatch(pat[r], got.r[i].key, 0) != 0) r++;
+        if (r == nr) die("%s: no tolerance rule matches key '%s'", rulespath, got.r[i].key);
+        fprintf(f, "%s\t%.17g\t%s\t%.3g\t%s\n", got.r[i].key, got.r[i].value, rabs[r], rrel[r], why[r]);
     }
     out_close(o);
     fprintf(stderr, "numcheck: blessed %d keys into %s\n", got.n, refpath);
@@ -122,15 +134,15 @@ int main(int argc, char **argv) {
     prog_name = "numcheck";
     const char *md = NULL;
     int argi = 1;
-    if (argc == 4 && strcmp(argv[1], "--bless") == 0) {
-        bless(argv[2], argv[3]);
+    if (argc == 5 && strcmp(argv[1], "--bless") == 0) {
+        bless(argv[2], argv[3], argv[4]);
         return 0;
     }
     if (argc == 5 && strcmp(argv[1], "--md") == 0) {
         md = argv[2];
         argi = 3;
     } else if (argc != 3) {
-        die("usage: numcheck [--md OUT.md] NUMBERS REFERENCE | numcheck --bless NUMBERS REFERENCE");
+        die("usage: numcheck [--md OUT.md] NUMBERS REFERENCE | numcheck --bless NUMBERS REFERENCE RULES");
     }
     const char *numpath = argv[argi], *refpath = argv[argi + 1];
     table_t got = read_table(numpath, 0), ref = read_table(refpath, 1);

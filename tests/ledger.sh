@@ -32,13 +32,18 @@ awk -F'\t' -v mode="$mode" '
     if (verdict == "pending") pending++
     if (verdict == "measured") measured++
     if (mode == "markdown") {
-      if (rows == 1) { print "| eq. | kind | test | result | paper'"'"'s statement | residual |"; print "|---|---|---|---|---|---|" }
+      if (rows == 1) { print "| eq. | kind | tests | the paper says: what we measured | residual |"; print "|---|---|---|------------|---|" }
       r = (res == "-" || res == "") ? "" : "[" res "]{.num}"
-      printf "| %s | %s | %s | %s | %s%s | %s |\n", id, kind, (shown == "" ? "pending" : shown), verdict, claim, (note == "" ? "" : " (" note ")"), r
+      printf "| %s | %s | %s | %s%s | %s |\n", id, kind, verdict, (note == "" ? "" : "*" note "*: "), claim, r
+      # test names go in a list below: long identifiers do not fit a table cell
+      if (shown != "") tlist = tlist sprintf("* Eq. %s: %s\n", id, shown)
     }
   }
   END {
-    if (mode == "markdown") printf "\n: Equation ledger: %d rows, %d checked by passing tests, %d measured by experiments only, %d pending.\n", rows, passed, measured, pending
+    if (mode == "markdown") {
+      printf "\n: Equation ledger: %d rows, %d checked by passing tests, %d measured by experiments only, %d pending.\n", rows, passed, measured, pending
+      printf "\nThe tests behind each row (suite::name in `tests/test_*.c`):\n\n%s", tlist
+    }
     if (mode == "check") printf "ledger: %d rows, %d passed, %d measured only, %d pending, %d failing\n", rows, passed, measured, pending, bad + 0
     exit bad > 0
   }' "$results" "$ledger"
