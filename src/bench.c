@@ -68,31 +68,30 @@ int main(int argc, char **argv) {
     }
     printf("# model 784-200-200-200-10 (%zu parameters); rows without suffix: 1 BLAS thread\n", m.nparam);
     printf("name\tseconds\tgflops\n");
-    for (int threads = 1; threads <= maxthreads; threads += maxthreads > 1 ? maxthreads - 1 : 1) {
-    openblas_set_num_threads(threads);
-    char sfx[16] = "";
-    if (threads > 1) snprintf(sfx, sizeof sfx, "_%dt", threads);
-
     double s;
-    const int batches[] = {1, 10, 100};
-    for (int i = 0; i < 3; i++) {
-        int b = batches[i];
-        long off = 0;
-        int inner = b == 100 ? 200 : 2000;
-        BEST_OF(5, inner, s, {
-            mlp_sgd_step(&m, theta, tr.x + (size_t)off * 784, tr.label + off, b, 0.01f, w);
-            off = (off + b) % (60000 - b);
-        });
-        printf("step_b%d%s\t%.3e\t%.2f\n", b, sfx, s, pass_flops(&m, b) / s * 1e-9);
-    }
-    double pe;
-    BEST_OF(3, 1, s, mlp_full_grad(&m, theta, tr.x, tr.label, 60000, w, grad, &pe));
-    double fg = pass_flops(&m, 60000) / s * 1e-9;
-    printf("fullgrad%s\t%.3e\t%.2f\n", sfx, s, fg);
-    BEST_OF(3, 1, s, cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, n, n, n, 1.0f, a, n, bm, n, 0.0f, c, n));
-    double pk = 2.0 * n * n * (double)n / s * 1e-9;
-    printf("sgemm_peak%s\t%.3e\t%.2f\n", sfx, s, pk);
-    printf("# %d thread(s): fullgrad at %.0f%% of the same-run sgemm peak\n", threads, 100 * fg / pk);
+    for (int threads = 1; threads <= maxthreads; threads += maxthreads > 1 ? maxthreads - 1 : 1) {
+        openblas_set_num_threads(threads);
+        char sfx[16] = "";
+        if (threads > 1) snprintf(sfx, sizeof sfx, "_%dt", threads);
+        const int batches[] = {1, 10, 100};
+        for (int i = 0; i < 3; i++) {
+            int b = batches[i];
+            long off = 0;
+            int inner = b == 100 ? 200 : 2000;
+            BEST_OF(5, inner, s, {
+                mlp_sgd_step(&m, theta, tr.x + (size_t)off * 784, tr.label + off, b, 0.01f, w);
+                off = (off + b) % (60000 - b);
+            });
+            printf("step_b%d%s\t%.3e\t%.2f\n", b, sfx, s, pass_flops(&m, b) / s * 1e-9);
+        }
+        double pe;
+        BEST_OF(3, 1, s, mlp_full_grad(&m, theta, tr.x, tr.label, 60000, w, grad, &pe));
+        double fg = pass_flops(&m, 60000) / s * 1e-9;
+        printf("fullgrad%s\t%.3e\t%.2f\n", sfx, s, fg);
+        BEST_OF(3, 1, s, cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, n, n, n, 1.0f, a, n, bm, n, 0.0f, c, n));
+        double pk = 2.0 * n * n * (double)n / s * 1e-9;
+        printf("sgemm_peak%s\t%.3e\t%.2f\n", sfx, s, pk);
+        printf("# %d thread(s): fullgrad at %.0f%% of the same-run sgemm peak\n", threads, 100 * fg / pk);
     }
     /* the Boltzmann machine of the generative experiments (no BLAS) */
     fvbm_t fm;

@@ -37,10 +37,16 @@ programs: $(addprefix $(BIN)/,$(PROGRAMS))
 .SECONDARY:
 -include $(wildcard $(OBJ)/*.d)
 
-# Performance of the hot paths, each against the same-run sgemm peak.
-bench: $(BIN)/bench $(MNIST_STAMP)
-	$(BIN)/bench $(MNIST) $$(nproc)
-bench-torch: src/bench_torch.py
-	/usr/bin/python3 -c 'import torch' 2>/dev/null || { echo "bench-torch: needs the Debian package python3-torch" >&2; exit 1; }
-	/usr/bin/python3 src/bench_torch.py
-.PHONY: bench bench-torch
+# Performance of the hot paths, each against the same-run sgemm peak; when the
+# Debian package python3-torch is present (the project does not install it),
+# the same SGD step in PyTorch is timed in the same run and the ratios printed.
+bench: $(BIN)/bench $(MNIST_STAMP) src/bench_torch.py
+	$(BIN)/bench $(MNIST) $$(nproc) | tee $(BUILD)/bench.tsv
+	if /usr/bin/python3 -c 'import torch' 2>/dev/null; then
+	  /usr/bin/python3 src/bench_torch.py | tail -n +2 | tee -a $(BUILD)/bench.tsv
+	  awk -F'\t' '$$1 ~ /^step_b[0-9]+$$/ { c[$$1] = $$2 } $$1 ~ /^torch_step_b/ { t[substr($$1, 7)] = $$2 }
+	    END { for (k in c) if (k in t) printf "# %s: %.1fx faster than PyTorch at its best thread count\n", k, t[k] / c[k] }' $(BUILD)/bench.tsv | sort
+	else
+	  echo "# PyTorch comparison skipped: the Debian package python3-torch is not installed"
+	fi
+.PHONY: bench
