@@ -236,18 +236,26 @@ static void shared_theta0(const bmparams_t *p, const fvbm_t *m, double *theta0) 
     for (int k = 0; k < m->npar; k++) theta0[k] = p->init_sd * rng_normal(&r);
 }
 
+/* Parameters, model shape, data patterns and the shared theta_0 of a run. */
+static bmparams_t setup(char **argv, int grid, conf_t **conf, fvbm_t *m, patterns_t *d, double **theta0) {
+    bmparams_t p = read_params(argv[2], grid, conf);
+    fvbm_init(m, p.rows * p.cols);
+    *d = load_patterns(argv[3], m, p.rows, p.cols, p.thr, p.K);
+    *theta0 = xmalloc((size_t)m->npar * sizeof(double));
+    shared_theta0(&p, m, *theta0);
+    return p;
+}
+
 static int cmd_train(int argc, char **argv) {
     if (argc != 6) die("usage: bm train PARAMS MNIST_DIR TRAIN.tsv NUMBERS.tsv");
     conf_t *conf;
-    bmparams_t p = read_params(argv[2], 0, &conf);
     fvbm_t m;
-    fvbm_init(&m, p.rows * p.cols);
-    patterns_t d = load_patterns(argv[3], &m, p.rows, p.cols, p.thr, p.K);
+    patterns_t d;
+    double *theta0;
+    bmparams_t p = setup(argv, 0, &conf, &m, &d, &theta0);
     int M = p.models;
     size_t N = m.N;
     model_t *md = xmalloc((size_t)M * sizeof *md);
-    double *theta0 = xmalloc((size_t)m.npar * sizeof(double));
-    shared_theta0(&p, &m, theta0);
     for (int k = 0; k < M; k++) {
         model_alloc(&md[k], &m, p.chains, p.batch);
         md[k].tau_inf = p.tau[0] == 0;
@@ -350,12 +358,10 @@ static int cmd_train(int argc, char **argv) {
 static int cmd_grid(int argc, char **argv) {
     if (argc != 6) die("usage: bm grid PARAMS MNIST_DIR GRID.tsv NUMBERS.tsv");
     conf_t *conf;
-    bmparams_t p = read_params(argv[2], 1, &conf);
     fvbm_t m;
-    fvbm_init(&m, p.rows * p.cols);
-    patterns_t d = load_patterns(argv[3], &m, p.rows, p.cols, p.thr, p.K);
-    double *theta0 = xmalloc((size_t)m.npar * sizeof(double));
-    shared_theta0(&p, &m, theta0);
+    patterns_t d;
+    double *theta0;
+    bmparams_t p = setup(argv, 1, &conf, &m, &d, &theta0);
     out_t *o = out_open(argv[4]);
     FILE *f = out_file(o);
     prov_write(f, "Boltzmann machine: the Sec. 6.4 trade-off on a grid of tau and learning rate", conf, p.seed);

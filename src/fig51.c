@@ -267,6 +267,15 @@ typedef struct { /* ensemble sums per batch size */
     double *acf_trial_dot; /* (noise_trials, MAX_LAGS) per-trial eta(t).eta(t+lag) */
 } ens_t;
 
+/* Opens <dir>/<name> for writing (atomically) with its provenance block. */
+static out_t *open_table(const char *dir, const char *name, const char *title, const conf_t *conf, uint64_t seed) {
+    char path[4096];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    out_t *o = out_open(path);
+    prov_write(out_file(o), title, conf, seed);
+    return o;
+}
+
 static int cmd_merge(int argc, char **argv) {
     if (argc < 6) die("usage: fig51 merge PARAMS OUTDIR NUMBERS.tsv SHARD.tsv...");
     conf_t *conf;
@@ -347,12 +356,9 @@ static int cmd_merge(int argc, char **argv) {
                 die("trial %ld at batch size %ld appears %ld times in the shard files (expected once)", k,
                     p.batch[b], E[b].seen[k]);
 
-    char path[4096];
     /* (a) parameter trajectories */
-    snprintf(path, sizeof path, "%s/fig51_param.tsv", outdir);
-    out_t *o = out_open(path);
+    out_t *o = open_table(outdir, "fig51_param.tsv", "Fig. 5.1a: one last-layer parameter per step, first trials of each batch size", conf, p.seed);
     FILE *f = out_file(o);
-    prov_write(f, "Fig. 5.1a: one last-layer parameter per step, first trials of each batch size", conf, p.seed);
     fprintf(f, "# column 1: step [1] SGD step\n# columns b<|b|>_t<k>: [1] parameter value in trial k\nstep");
     for (int b = 0; b < p.nbatch; b++)
         for (long k = 0; k < p.param_trials; k++) fprintf(f, "\tb%ld_t%ld", p.batch[b], k);
@@ -367,10 +373,8 @@ static int cmd_merge(int argc, char **argv) {
     out_close(o);
 
     /* (b) accuracy mean and std over the ensemble */
-    snprintf(path, sizeof path, "%s/fig51_acc.tsv", outdir);
-    o = out_open(path);
+    o = open_table(outdir, "fig51_acc.tsv", "Fig. 5.1b: test accuracy, ensemble mean and standard deviation", conf, p.seed);
     f = out_file(o);
-    prov_write(f, "Fig. 5.1b: test accuracy, ensemble mean and standard deviation", conf, p.seed);
     fprintf(f, "# column 1: step [1] SGD step\n# columns mean_b<|b|>, std_b<|b|>: [1] over %ld trials\nstep",
             p.trials);
     for (int b = 0; b < p.nbatch; b++) fprintf(f, "\tmean_b%ld\tstd_b%ld", p.batch[b], p.batch[b]);
@@ -395,10 +399,8 @@ static int cmd_merge(int argc, char **argv) {
     out_close(o);
 
     /* (c) noise variance: measured single draws and exact expectation */
-    snprintf(path, sizeof path, "%s/fig51_noise.tsv", outdir);
-    o = out_open(path);
+    o = open_table(outdir, "fig51_noise.tsv", "Fig. 5.1c: noise variance (1/dim theta)||eta||^2, trial mean", conf, p.seed);
     f = out_file(o);
-    prov_write(f, "Fig. 5.1c: noise variance (1/dim theta)||eta||^2, trial mean", conf, p.seed);
     fprintf(f, "# column 1: step [1] SGD step\n"
                "# columns var_b<|b|>: [1] measured (1/dim)||eta||^2, mean over the first %ld trials\n"
                "# columns exp_b<|b|>: [1] its exact expectation over the mini-batch draw\n"
@@ -430,11 +432,9 @@ static int cmd_merge(int argc, char **argv) {
     }
     out_close(o);
 
-    /* (d) normalised autocorrelation at acf_step with a 2-sigma white-noise band */
-    snprintf(path, sizeof path, "%s/fig51_acf.tsv", outdir);
-    o = out_open(path);
+    /* (d) normalised autocorrelation at acf_step, with 2 standard errors across trials */
+    o = open_table(outdir, "fig51_acf.tsv", "Fig. 5.1d: normalised autocorrelation of eta", conf, p.seed);
     f = out_file(o);
-    prov_write(f, "Fig. 5.1d: normalised autocorrelation of eta", conf, p.seed);
     fprintf(f, "# acf_step: %ld\n# column 1: lag [steps]\n"
                "# columns C_b<|b|>: [1] sum_k eta_k(t).eta_k(t+lag) / sum_k ||eta_k(t)||^2, t = acf_step\n"
                "# columns band_b<|b|>: [1] 2 standard errors of C across the %ld trials\nlag",
