@@ -267,7 +267,8 @@ static int cmd_train(int argc, char **argv) {
     double *ths = xmalloc((size_t)M * m.npar * sizeof(double));
     double *I0 = xcalloc((size_t)M, sizeof(double)), *Ia0 = xcalloc((size_t)M, sizeof(double));
     double *SX0 = xcalloc((size_t)M, sizeof(double)), *SXa0 = xcalloc((size_t)M, sizeof(double));
-    double *S0 = xcalloc((size_t)M, sizeof(double)), *Sa0 = xcalloc((size_t)M, sizeof(double));
+    double *S0 = xcalloc((size_t)M, sizeof(double));
+    double *U0a = xcalloc((size_t)M, sizeof(double)); /* <phi_0>_{q_0} of the actual sampler */
 
     out_t *o = out_open(argv[4]);
     FILE *f = out_file(o);
@@ -310,12 +311,16 @@ static int cmd_train(int argc, char **argv) {
             model_t *a = &md[k];
             double SX = cross_entropy(a->p, marg, N), S = entropy(a->p, N), I = SX - S;
             double SXa = cross_entropy(a->q, marga, N), Sa = entropy(a->q, N), Ia = SXa - Sa;
-            if (t == 0) I0[k] = I, Ia0[k] = Ia, SX0[k] = SX, SXa0[k] = SXa, S0[k] = S, Sa0[k] = Sa;
+            if (t == 0) {
+                I0[k] = I, Ia0[k] = Ia, SX0[k] = SX, SXa0[k] = SXa, S0[k] = S;
+                U0a[k] = fvbm_mean_phi(&m, a->q, a->E, a->lnZ);
+            }
             /* Eq 44: Delta I = -Q + Delta S_X - Sigma_{X|Theta}, for both samplers */
             worst44 = fmax(worst44, fabs((I - I0[k]) - (-a->Q + (SX - SX0[k]) - a->Sig)));
             worst44 = fmax(worst44, fabs((Ia - Ia0[k]) - (-a->Qa + (SXa - SXa0[k]) - a->Siga)));
-            /* first law, Eqs 51-52: W + Q = Delta <phi> = Delta S for the ideal sampler */
+            /* first law, Eqs 51-52: W + Q = Delta <phi>, = Delta S for the ideal sampler */
             worst_first = fmax(worst_first, fabs(a->W + a->Q - (S - S0[k])));
+            worst_first = fmax(worst_first, fabs(a->Wa + a->Qa - (fvbm_mean_phi(&m, a->q, a->E, a->lnZ) - U0a[k])));
             double v[] = {a->W, a->Q, a->W + a->Q, a->Sig, (SX - SX0[k]) - a->Q, (SX - SX0[k]) - a->Q - a->Sig, I,
                           a->Wa, a->Qa, a->Siga, Ia, kl(d.pdata, a->p, N)};
             for (int i = 0; i < 12; i++) row[i + 1] += v[i] / M;

@@ -116,5 +116,18 @@ check "gauss: sigma <= 0 is rejected naming the key" rejects data/params/quick/g
 check "gauss: eps <= 0 is rejected naming the key" rejects data/params/quick/gauss.conf 's/^eps = .*/eps = -0.1/' "key 'eps' = -0.1 is outside the allowed range" gaussrun
 check "gauss: an unknown key is rejected naming it" rejects data/params/quick/gauss.conf 's/^sigma/sigmaa/' "unknown key 'sigmaa'" gaussrun
 
+# 9. the paper's filters fail loudly: an unknown number key, an undefined reference
+filter_fails() { # filter_fails MARKDOWN EXPECTED
+    local md="$tmp/filter.md"
+    printf '%s\n' "$1" > "$md"
+    local msg; msg=$(NUMBERS_FILE="$tmp/build/quick/numbers.tsv" FIGURE_DIR="$tmp/build/quick/figures" \
+        pandoc --lua-filter paper/filters/figures.lua --lua-filter paper/filters/equations.lua \
+        --lua-filter paper/filters/numbers.lua -t html "$md" 2>&1) && return 1
+    grep -qF "$2" <<< "$msg"
+}
+check "paper: an unknown numbers key stops the build naming it" filter_fails 'There are [no_such_key]{.num} images.' "unknown numbers key 'no_such_key'"
+check "paper: a reference to an undefined equation stops the build" filter_fails 'As @eq:missing shows.' "reference to undefined equation eq:missing"
+check "paper: a reference to an undefined figure stops the build" filter_fails 'As @fig:missing shows.' "reference to undefined figure fig:missing"
+
 echo "tests: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
