@@ -15,10 +15,11 @@ echo
 cat <<'TXT'
 Every numbered equation of the original paper (1-52) and its Algorithm 1 has a row.
 *Kind* says whether it defines a symbol, is an identity that must hold to round-off,
-or is a claim that holds only under conditions. *Test* names the Criterion tests
-(suite::name) that check it and *result* is their outcome in this build; *paper's
-statement* is what we measured about the equation as the original writes it; *residual*
-is the measured number, injected from the experiments' numbers files.
+or is a claim that holds only under conditions. *Tests* is the outcome in this build of
+the Criterion tests that check the row (listed by name after the table; "measured"
+rows are checked by an experiment and `make verify` only). The next column gives what
+the original states, in italics, and what we measured about it; *residual* is the
+measured number, injected from the experiments' numbers files.
 
 TXT
 "$here/tests/ledger.sh" markdown "$ledger" "$results"
