@@ -72,7 +72,7 @@ typedef struct {
     double *theta, *E, *p, *q, *Eold, *pold, *qold, *cond, *work, *mom, *dmom;
     double lnZ, lnZold;
     uint32_t *x, *bx;
-    int *bi;
+    uint32_t *bi;
     rng_t r;
     /* cumulative thermodynamics, ideal (p) and actual (q) */
     double W, Q, Sig, Wa, Qa, Siga;
@@ -90,7 +90,7 @@ static void model_alloc(model_t *md, const fvbm_t *m, int chains, int batch) {
     md->cond = xmalloc((size_t)m->n * (N / 2) * sizeof(double));
     md->x = xmalloc((size_t)(chains > 0 ? chains : 1) * sizeof(uint32_t));
     md->bx = xmalloc((size_t)batch * sizeof(uint32_t));
-    md->bi = xmalloc((size_t)batch * sizeof(int));
+    md->bi = xmalloc((size_t)batch * sizeof(uint32_t));
     md->chains = chains;
     md->batch = batch;
 }
@@ -116,15 +116,8 @@ static void model_start(model_t *md, const double *theta0, uint64_t seed, uint64
 static void model_step(model_t *md, const patterns_t *d, long t) {
     const fvbm_t *m = md->m;
     size_t N = m->N;
-    for (int i = 0; i < md->batch; i++) { /* |b| distinct patterns */
-        int dup;
-        do {
-            md->bi[i] = (int)rng_below(&md->r, (uint32_t)d->K);
-            dup = 0;
-            for (int j = 0; j < i; j++) dup |= md->bi[j] == md->bi[i];
-        } while (dup);
-        md->bx[i] = d->x[md->bi[i]];
-    }
+    rng_distinct(&md->r, (uint32_t)d->K, md->batch, md->bi); /* |b| distinct patterns */
+    for (int i = 0; i < md->batch; i++) md->bx[i] = d->x[md->bi[i]];
     fvbm_data_moments(m, md->bx, md->batch, md->dmom);
     if (md->tau_inf) fvbm_moments(m, md->p, md->mom, md->work); /* exact model expectation */
     else fvbm_data_moments(m, md->x, md->chains, md->mom);        /* persistent chains */

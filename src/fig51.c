@@ -115,16 +115,7 @@ static void draw_batch(sampler_t *s, int b, uint32_t *idx) {
         s->pos += b;
         return;
     }
-    for (int i = 0; i < b; i++) {
-        uint32_t v;
-        int dup;
-        do { /* rejection keeps the |b| indices distinct (b << K here) */
-            v = rng_below(&s->r, (uint32_t)s->K);
-            dup = 0;
-            for (int j = 0; j < i && !dup; j++) dup = idx[j] == v;
-        } while (dup);
-        idx[i] = v;
-    }
+    rng_distinct(&s->r, (uint32_t)s->K, b, idx);
 }
 
 static double wall_clock(void) {

@@ -75,7 +75,7 @@ int main(int argc, char **argv) {
     double *Wa = xcalloc((size_t)M, sizeof *Wa), *qstoch = xcalloc((size_t)M, sizeof *qstoch);
     double *x0 = xmalloc((size_t)M * sizeof *x0), *xs = xmalloc((size_t)M * sizeof *xs);
     double worst_first_law = 0, worst_eta = 0, c = exp(-eps * g.h);
-    int *idx = xmalloc((size_t)g.b * sizeof *idx);
+    uint32_t *idx = xmalloc((size_t)g.b * sizeof *idx);
     progress_t prog;
     progress_start(&prog, "trials", M);
     for (int k = 0; k < M; k++) {
@@ -88,15 +88,8 @@ int main(int argc, char **argv) {
         double U0 = gauss_mean_phi(&g, m, qm, qs);
         for (int t = 1; t <= n; t++) {
             double xb = 0;
-            for (int i = 0; i < g.b; i++) { /* |b| distinct indices */
-                int dup;
-                do {
-                    idx[i] = (int)rng_below(&r, (uint32_t)g.K);
-                    dup = 0;
-                    for (int j = 0; j < i; j++) dup |= idx[j] == idx[i];
-                } while (dup);
-                xb += data[idx[i]] / g.b;
-            }
+            rng_distinct(&r, (uint32_t)g.K, g.b, idx); /* |b| distinct indices */
+            for (int i = 0; i < g.b; i++) xb += data[idx[i]] / g.b;
             double prev = m;
             m = prev - g.r * g.h * (prev - xb); /* Algorithm 1 */
             /* Eq 19: the step is -r grad U_B + r eta with eta = h (xbar_b - xbar_B) */

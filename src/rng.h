@@ -58,6 +58,20 @@ static inline uint32_t rng_below(rng_t *r, uint32_t n) {
     return (uint32_t)(m >> 32);
 }
 
+/* k distinct indices of [0, n) drawn uniformly (a mini-batch without
+ * repeats): each draw is rejected while it repeats an earlier one, which is
+ * cheap for k << n. Needs k <= n. */
+static inline void rng_distinct(rng_t *r, uint32_t n, int k, uint32_t *out) {
+    for (int i = 0; i < k; i++) {
+        int dup;
+        do {
+            out[i] = rng_below(r, n);
+            dup = 0;
+            for (int j = 0; j < i && !dup; j++) dup = out[j] == out[i];
+        } while (dup);
+    }
+}
+
 /* Standard normal by Box-Muller (one value per call; the pair's twin is dropped
  * so that the stream position never depends on call history parity). */
 static inline double rng_normal(rng_t *r) {

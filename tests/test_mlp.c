@@ -279,13 +279,8 @@ Test(eq20, expected_noise_power_matches_monte_carlo_within_4_standard_errors) {
     uint8_t yb[4];
     for (int k = 0; k < M; k++) {
         uint32_t idx[4];
+        rng_distinct(&r, (uint32_t)t.K, b, idx);
         for (int i = 0; i < b; i++) {
-            int dup;
-            do {
-                idx[i] = rng_below(&r, (uint32_t)t.K);
-                dup = 0;
-                for (int j = 0; j < i; j++) dup |= idx[j] == idx[i];
-            } while (dup);
             memcpy(xb + i * 12, t.x + idx[i] * 12, 12 * sizeof(float));
             yb[i] = t.y[idx[i]];
         }

@@ -63,3 +63,23 @@ Test(rng, below_is_uniform_over_a_non_power_of_two_range) {
     for (int k = 0; k < K; k++) chi2 += (count[k] - e) * (count[k] - e) / e;
     cr_expect(lt(dbl, chi2, 22.46), "chi2 = %g exceeds the 0.999 quantile for 6 dof", chi2); /* chi2(6) 0.999 */
 }
+
+/* Mini-batches without repeats: every index distinct, each index equally likely. */
+Test(rng, distinct_draws_have_no_repeats_and_uniform_marginals) {
+    rng_t a;
+    rng_init(&a, 17, 4);
+    enum { N = 12, K = 5, R = 60000 };
+    int count[N] = {0};
+    for (int t = 0; t < R; t++) {
+        uint32_t idx[K];
+        rng_distinct(&a, N, K, idx);
+        for (int i = 0; i < K; i++) {
+            cr_assert(lt(u32, idx[i], N));
+            for (int j = 0; j < i; j++) cr_assert(ne(u32, idx[i], idx[j]));
+            count[idx[i]]++;
+        }
+    }
+    double e = (double)R * K / N, chi2 = 0;
+    for (int k = 0; k < N; k++) chi2 += (count[k] - e) * (count[k] - e) / e;
+    cr_expect(lt(dbl, chi2, 31.26), "chi2 = %g exceeds the 0.999 quantile for 11 dof", chi2);
+}
