@@ -34,7 +34,9 @@ $(BIN)/%: $(OBJ)/%.o $$(call modules,$$(DEPS_$$*))
 
 programs: $(addprefix $(BIN)/,$(PROGRAMS))
 .PHONY: programs
-.SECONDARY:
+# Keep the objects make would otherwise treat as intermediate (and delete);
+# never a bare .SECONDARY:, which would let a deleted data file stay missing.
+.SECONDARY: $(call modules,$(LIB_MODULES) $(PROGRAMS))
 -include $(wildcard $(OBJ)/*.d)
 
 # Performance of the hot paths, each against the same-run sgemm peak; when the

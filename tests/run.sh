@@ -35,6 +35,12 @@ quick=(SCALE=quick BUILD="$tmp/build" MNIST_DIR="$(cd "$mnist" && pwd)")
 check "e2e: make paper SCALE=quick in a fresh build directory" make_q "${quick[@]}" paper
 check "e2e: make verify SCALE=quick against data/reference/quick" make_q "${quick[@]}" verify
 check "e2e: a second make paper has nothing to do (make -q)" make_q -q "${quick[@]}" paper
+regenerates() { # a deleted output is noticed and rebuilt, not silently skipped
+    rm "$tmp/build/quick/numbers/gauss.tsv" "$tmp/build/quick/data/gauss_ep.tsv"
+    make_q -q "${quick[@]}" paper && return 1
+    make_q "${quick[@]}" paper > /dev/null 2>&1 && test -s "$tmp/build/quick/numbers/gauss.tsv"
+}
+check "e2e: a deleted data file is rebuilt by the next make paper" regenerates
 check "e2e: the PDF and HTML exist and the HTML quotes the image counts" \
     bash -c "test -s '$tmp/build/quick/paper.pdf' && grep -q '60000' '$tmp/build/quick/paper.html'"
 
