@@ -73,7 +73,6 @@ int main(int argc, char **argv) {
     double *mu = xmalloc((size_t)M * (n + 1) * sizeof *mu);
     double *Qi = xcalloc((size_t)M, sizeof *Qi), *Qa = xcalloc((size_t)M, sizeof *Qa);
     double *Wa = xcalloc((size_t)M, sizeof *Wa), *qstoch = xcalloc((size_t)M, sizeof *qstoch);
-    double *x0 = xmalloc((size_t)M * sizeof *x0), *xs = xmalloc((size_t)M * sizeof *xs);
     double worst_first_law = 0, worst_eta = 0, c = exp(-eps * g.h);
     uint32_t *idx = xmalloc((size_t)g.b * sizeof *idx);
     progress_t prog;
@@ -83,7 +82,6 @@ int main(int argc, char **argv) {
         double m = random_init ? m0 + sqrt(v0) * rng_normal(&r) : m0;
         mu[(size_t)k * (n + 1)] = m;
         double x = m + g.sigma * rng_normal(&r); /* x_0 ~ p(x|theta_0) */
-        x0[k] = x;
         double qm = m, qs = g.sigma * g.sigma; /* law of the actual sampler, q_0 = p_0 */
         double U0 = gauss_mean_phi(&g, m, qm, qs);
         for (int t = 1; t <= n; t++) {
@@ -107,7 +105,6 @@ int main(int argc, char **argv) {
             for (int s = 0; s < tau; s++) x = m + (x - m) * c + g.sigma * sqrt(1 - c * c) * rng_normal(&r);
             qstoch[k] += gauss_phi(&g, m, x) - gauss_phi(&g, m, xold);
         }
-        xs[k] = x;
         double dU = gauss_mean_phi(&g, m, qm, qs) - U0;
         worst_first_law = fmax(worst_first_law, fabs(Wa[k] + Qa[k] - dU)); /* Eqs 51-52 */
         CHECK_FINITE(m, "mu is not finite in trial %d", k);
@@ -169,7 +166,7 @@ int main(int argc, char **argv) {
             double SX = -gauss_average(xg, lnp, G, mk, g.sigma * g.sigma);
             I += (SX - Scond) / M;
         }
-        double mex = gauss_mean_t(&g, random_init ? m0 : m0, t), vex = gauss_var_t(&g, random_init ? v0 : 0, t);
+        double mex = gauss_mean_t(&g, m0, t), vex = gauss_var_t(&g, random_init ? v0 : 0, t);
         double Iex = 0.5 * log(1 + vex / (g.sigma * g.sigma));
         if (t == 0) var0 = var, I0 = I;
         double dS = random_init ? 0.5 * log(var / var0) : NAN;
@@ -297,6 +294,5 @@ int main(int argc, char **argv) {
     numbers_put(nb, "gauss_ep_mean_actual", ss[1] / S, "nats");
     numbers_put(nb, "gauss_ift_samples", (double)S, "paths");
     numbers_close(nb);
-    (void)x0, (void)xs;
     return 0;
 }
