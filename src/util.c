@@ -2,6 +2,8 @@
 #define _POSIX_C_SOURCE 200809L
 #include "util.h"
 
+#include <cblas.h>
+
 #include <errno.h>
 #include <math.h>
 #include <stdarg.h>
@@ -246,6 +248,26 @@ void prov_write(FILE *f, const char *title, const conf_t *params, uint64_t seed)
         fprintf(f, "# params: %s sha256:%s\n", params->path, env_or("PROV_PARAMS_SHA", "unknown"));
     fprintf(f, "# seed: %llu\n", (unsigned long long)seed);
     fprintf(f, "# tools: %s\n", env_or("PROV_TOOLS", "unknown"));
+    fprintf(f, "# blas_kernel: %s\n", blas_kernel());
+}
+
+/* OpenBLAS picks its sgemm kernel from the CPU (or from OPENBLAS_CORETYPE,
+ * which some machines set because a kernel miscomputes on their CPU). Float32
+ * results are bit-identical only where the same kernel runs, so the kernel is
+ * recorded, never forced: "<corename>" plus the two variables when set. */
+const char *blas_kernel(void) {
+    static char buf[256];
+    if (!buf[0]) {
+        const char *core = openblas_get_corename();
+        int n = snprintf(buf, sizeof buf, "%s", core && *core ? core : "unknown");
+        const char *vars[] = {"OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE"};
+        for (int i = 0; i < 2; i++) {
+            const char *v = getenv(vars[i]);
+            if (v && *v && n < (int)sizeof buf)
+                n += snprintf(buf + n, sizeof buf - (size_t)n, " %s=%s", vars[i], v);
+        }
+    }
+    return buf;
 }
 
 void columns_write(FILE *f, const column_t *cols, int n) {

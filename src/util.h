@@ -55,6 +55,8 @@ void out_close(out_t *o);
 /* Provenance block: title, git describe, scale, params file + hash, seed,
  * tool versions (taken from the environment the Makefile exports). */
 void prov_write(FILE *f, const char *title, const conf_t *params, uint64_t seed);
+/* The OpenBLAS kernel this process runs, e.g. "Haswell OPENBLAS_CORETYPE=Haswell". */
+const char *blas_kernel(void);
 /* One "# column: name [unit] description" line per column, then the header row. */
 typedef struct { const char *name, *unit, *desc; } column_t;
 void columns_write(FILE *f, const column_t *cols, int n);
