@@ -1,27 +1,43 @@
 # paper/paper.mk - numbers, verification note, appendix, then Pandoc.
 REFERENCE := data/reference/$(SCALE)/numbers.tsv
 PAPER_MD := $(sort $(wildcard paper/*.md))
-PAPER_FILTERS := paper/filters/figures.lua paper/filters/equations.lua paper/filters/numbers.lua
-PANDOC_ENV = NUMBERS_FILE=$(B)/numbers.tsv FIGURE_DIR=$(abspath $(B)/figures)
+PAPER_FILTERS := paper/filters/figures.lua paper/filters/equations.lua paper/filters/claims.lua \
+  paper/filters/numbers.lua
+CLAIMS := paper/claims.tsv
+# A false claim fails the paper-scale build; at other scales it is marked in the text.
+PANDOC_ENV = NUMBERS_FILE=$(B)/numbers.tsv FIGURE_DIR=$(abspath $(B)/figures) CLAIMS_FILE=$(CLAIMS) \
+  CLAIMS_STRICT=$(if $(filter paper,$(SCALE)),1,0)
 PANDOC_OPTS := --from markdown --standalone --number-sections \
   $(foreach f,$(PAPER_FILTERS),--lua-filter $(f))
 
-# All numbers files merged; a key computed twice is an error.
+# All numbers files merged; a key computed twice is an error. The BLAS kernel
+# lines of their provenance blocks are kept (numcheck rejects a mix of kernels).
 $(B)/numbers.tsv: $(NUMBERS)
-	awk -F'\t' '/^#/ || $$1 == "key" || NF == 0 { next }
+	awk -F'\t' '/^# blas_kernel: / { if (!k[$$0]++) print > "/dev/stderr"; next }
+	  /^#/ || $$1 == "key" || NF == 0 { next }
 	  seen[$$1]++ { printf "numbers: key %s appears twice (%s)\n", $$1, FILENAME > "/dev/stderr"; bad = 1 }
-	  { print } END { exit bad }' $^ > $@.tmp
-	{ printf 'key\tvalue\tunit\n'; sort $@.tmp; } > $@.tmp2
-	rm $@.tmp
-	mv $@.tmp2 $@
+	  { print } END { exit bad }' $^ > $@.rows 2> $@.kernel
+	{ grep '^# blas_kernel: ' $@.kernel || echo '# blas_kernel: unknown'; printf 'key\tvalue\tunit\n'; sort $@.rows; } > $@.tmp
+	rm $@.rows $@.kernel
+	mv $@.tmp $@
 
 # The paper says VERIFIED or UNVERIFIED; a mismatch does not stop the paper,
-# `make verify` is the gate.
+# `make verify` is the gate. The old note is removed first and numcheck writes
+# the new one only when it finishes, so an error in the verifier (a malformed
+# reference, a crash) can never leave a stale VERIFIED: it becomes UNVERIFIED
+# with the verifier's own message.
 $(B)/verify.md: $(B)/numbers.tsv $(wildcard $(REFERENCE)) $(BIN)/numcheck
-	if [ -f $(REFERENCE) ]; then
-	  $(BIN)/numcheck --md $@ $(B)/numbers.tsv $(REFERENCE) > $(B)/verify.log || true
-	else
+	rm -f $@
+	if [ ! -f $(REFERENCE) ]; then
 	  echo "**UNVERIFIED.** There is no reference file $(REFERENCE) for this scale yet." > $@.tmp
+	  mv $@.tmp $@
+	  exit 0
+	fi
+	status=0
+	$(BIN)/numcheck --md $@ $(B)/numbers.tsv $(REFERENCE) > $(B)/verify.log 2>&1 || status=$$?
+	if [ $$status -gt 1 ] || [ ! -s $@ ]; then
+	  msg=$$(grep -v '^FAIL ' $(B)/verify.log | tail -n 3 | tr '\n`' ' ' | cut -c1-400)
+	  printf '**UNVERIFIED.** The verifier failed (exit status %s): %s\n' "$$status" "$$msg" > $@.tmp
 	  mv $@.tmp $@
 	fi
 
@@ -29,7 +45,16 @@ $(B)/appendix.md: paper/appendix.sh tests/ledger.tsv $(TEST_RESULTS) $(B)/verify
 	paper/appendix.sh $(B) tests/ledger.tsv $(TEST_RESULTS) $(B)/verify.md > $@.tmp
 	mv $@.tmp $@
 
-PAPER_INPUTS = $(PAPER_MD) $(B)/appendix.md $(PAPER_FILTERS) $(B)/numbers.tsv $(FIG_PROV)
+PAPER_INPUTS = $(PAPER_MD) $(B)/appendix.md $(PAPER_FILTERS) $(B)/numbers.tsv $(FIG_PROV) $(B)/claims.tsv
+
+# Every claim's predicate evaluated on this build's numbers (id, holds, cited,
+# predicate, values); `make claims` prints the false ones.
+$(B)/claims.tsv: $(PAPER_MD) $(B)/appendix.md $(PAPER_FILTERS) $(B)/numbers.tsv $(CLAIMS) $(FIG_PROV)
+	$(PANDOC_ENV) CLAIMS_REPORT=$@ pandoc $(PANDOC_OPTS) -t plain $(PAPER_MD) $(B)/appendix.md -o /dev/null
+claims: $(B)/claims.tsv
+	@awk -F'\t' 'NR > 1 { n++; if ($$2 != "true") { f++; printf "FALSE %s: %s (%s)\n", $$1, $$4, $$5 } }
+	  END { printf "claims: %d checked, %d false at scale $(SCALE)\n", n, f }' $<
+.PHONY: claims
 
 $(B)/paper.pdf: $(PAPER_INPUTS) $(FIG_PDF)
 	$(PANDOC_ENV) pandoc $(PANDOC_OPTS) -t latex $(PAPER_MD) $(B)/appendix.md -o $(B)/paper.tex

@@ -1,22 +1,31 @@
 /*
- * numcheck - compare a numbers file with its reference, key by key.
+ * numcheck - compare a numbers file with its committed reference, key by key.
  *
- *   numcheck [--md OUT.md] NUMBERS REFERENCE     exit 1 if any key fails
- *   numcheck --bless NUMBERS REFERENCE RULES     rewrite reference values
+ *   numcheck [--md OUT.md] NUMBERS REFERENCE   exit 0 verified, 1 failing keys
+ *   numcheck --bless NUMBERS REFERENCE RULES   rewrite REFERENCE from NUMBERS
  *
- * NUMBERS rows are key<TAB>value<TAB>unit; REFERENCE rows are
- * key<TAB>value<TAB>abs<TAB>rel<TAB>why. A key passes when
- * |got - expected| <= abs or |got - expected| <= rel * |expected|;
- * abs = "skip" marks a machine-dependent value (a wall time) that is
- * recorded but not compared. Every failing key is printed as
- * "key got expected tolerance". Keys without a reference, and references
- * whose key was not computed, fail too: a check nobody looks at is no check.
- * --bless writes every computed key with its value and the tolerance of the
- * first line of RULES (pattern<TAB>abs<TAB>rel<TAB>why, fnmatch patterns)
- * whose pattern matches the key; a key no rule matches is an error, so
- * every tolerance has a stated reason.
+ * NUMBERS rows are key<TAB>value<TAB>unit; REFERENCE rows key<TAB>value<TAB>tol<TAB>why.
+ * Both may carry a "# blas_kernel: ..." comment: the OpenBLAS kernel that
+ * produced them. Float32 results are bit-identical only where the same kernel
+ * runs, so each key is judged at two levels:
+ *   identical         got == expected to the last bit (%.17g round-trips);
+ *   within tolerance  by the key's rule, one of
+ *     exact            counts and sizes: must be identical,
+ *     abs X / rel X    round-off of an identity or a deterministic computation,
+ *     se K             an ensemble statistic: |got - expected| <= K * sqrt(se_got^2 +
+ *                      se_ref^2), the standard errors read from the key "<key>_se"
+ *                      of each file (written by the program that computed the key),
+ *     ratio F          a standard error itself: max(got/expected, expected/got) <= F,
+ *     skip             a wall time or memory size: recorded, never compared.
+ * Keys without a reference, and references whose key was not computed, fail:
+ * a check nobody looks at is no check. --bless gives every computed key the
+ * rule of the first line of RULES (pattern<TAB>tol<TAB>why, fnmatch patterns)
+ * that matches it; a key no rule matches is an error, so every tolerance has a
+ * stated reason. --md writes the paper's verification note (via a temporary
+ * file, so an error leaves no note that could be taken for a verdict).
  */
 #define _POSIX_C_SOURCE 200809L
+#include <errno.h>
 #include <fnmatch.h>
 #include <math.h>
 #include <stdio.h>
@@ -25,178 +34,320 @@
 
 #include "util.h"
 
+typedef enum { TOL_EXACT, TOL_ABS, TOL_REL, TOL_SE, TOL_RATIO, TOL_SKIP } tolkind_t;
+static const char *const tol_names[] = {"exact", "abs", "rel", "se", "ratio", "skip"};
+
 typedef struct {
-    char key[128], why[256];
-    double value, abs, rel;
-    int skip, seen;
+    tolkind_t kind;
+    double x; /* the bound: abs, rel, K standard errors or factor F */
+} tol_t;
+
+typedef struct {
+    char *key, *why, *text; /* text: the value as written, for bless */
+    double value;
+    tol_t tol;
+    int seen;
 } row_t;
 
 typedef struct {
+    const char *path;
+    char *kernel; /* "# blas_kernel:" of the file, or NULL */
     row_t *r;
     int n, cap;
 } table_t;
 
-static row_t *table_add(table_t *t) {
-    if (t->n == t->cap) {
-        t->cap = t->cap ? 2 * t->cap : 256;
-        row_t *nr = realloc(t->r, (size_t)t->cap * sizeof *nr);
-        if (!nr) die("out of memory");
-        t->r = nr;
-    }
-    memset(&t->r[t->n], 0, sizeof(row_t));
-    return &t->r[t->n++];
-}
-
-static row_t *table_find(table_t *t, const char *key) {
+static row_t *table_find(const table_t *t, const char *key) {
     for (int i = 0; i < t->n; i++)
         if (strcmp(t->r[i].key, key) == 0) return &t->r[i];
     return NULL;
 }
 
-static double parse_num(const char *path, int lineno, const char *s) {
+static double parse_num(const char *path, long lineno, const char *what, const char *s) {
     char *end;
+    errno = 0;
     double x = strtod(s, &end);
-    if (end == s || (*end && *end != '\n')) die("%s:%d: '%s' is not a number", path, lineno, s);
+    if (end == s || *end || errno == ERANGE || !isfinite(x))
+        die("%s:%ld: %s '%s' is not a finite number", path, lineno, what, s);
     return x;
 }
 
-/* Reads a TSV, skipping '#' lines and the header row (first field "key"). */
+/* "exact", "skip", or "<kind> <number>"; dies naming where it was read. */
+static tol_t parse_tol(const char *path, long lineno, const char *s) {
+    tol_t t = {TOL_EXACT, 0};
+    for (int k = 0; k < (int)(sizeof tol_names / sizeof *tol_names); k++) {
+        size_t len = strlen(tol_names[k]);
+        if (strncmp(s, tol_names[k], len) != 0 || (s[len] != 0 && s[len] != ' ')) continue;
+        t.kind = (tolkind_t)k;
+        int needs_bound = t.kind != TOL_EXACT && t.kind != TOL_SKIP;
+        if (needs_bound != (s[len] == ' '))
+            die("%s:%ld: tolerance '%s': '%s' %s", path, lineno, s, tol_names[k],
+                needs_bound ? "needs a bound, e.g. 'rel 1e-9'" : "takes no bound");
+        if (needs_bound) {
+            t.x = parse_num(path, lineno, "tolerance bound", s + len + 1);
+            if (t.x <= 0 || (t.kind == TOL_RATIO && t.x < 1))
+                die("%s:%ld: tolerance '%s': the bound must be positive (>= 1 for ratio)", path, lineno, s);
+        }
+        return t;
+    }
+    die("%s:%ld: unknown tolerance '%s' (exact, abs X, rel X, se K, ratio F or skip)", path, lineno, s);
+}
+
+/* Splits line at tabs into at most max fields (empty fields kept). */
+static int split_tabs(char *line, char **field, int max) {
+    int n = 0;
+    for (char *s = line; s && n < max;) {
+        field[n++] = s;
+        s = strchr(s, '\t');
+        if (s) *s++ = 0;
+    }
+    return n;
+}
+
+/* Reads a numbers (is_ref = 0) or reference (is_ref = 1) file: '#' lines are
+ * comments except "# blas_kernel:", the header row starts with "key". */
 static table_t read_table(const char *path, int is_ref) {
     FILE *f = fopen(path, "r");
-    if (!f) die("%s: cannot open", path);
-    table_t t = {0};
-    char line[2048];
-    int lineno = 0;
-    while (fgets(line, sizeof line, f)) {
+    if (!f) die("%s: cannot open: %s", path, strerror(errno));
+    table_t t = {.path = path};
+    char *line = NULL;
+    size_t cap = 0;
+    long lineno = 0;
+    const int want = is_ref ? 4 : 3;
+    while (getline(&line, &cap, f) != -1) {
         lineno++;
         line[strcspn(line, "\n")] = 0;
+        const char *tag = "# blas_kernel: ";
+        if (strncmp(line, tag, strlen(tag)) == 0) {
+            if (t.kernel && strcmp(t.kernel, line + strlen(tag)) != 0)
+                die("%s:%ld: numbers from two BLAS kernels ('%s' and '%s'): rebuild them on one machine",
+                    path, lineno, t.kernel, line + strlen(tag));
+            free(t.kernel);
+            t.kernel = xstrdup(line + strlen(tag));
+            continue;
+        }
         if (line[0] == '#' || line[0] == 0) continue;
-        char *field[5] = {0};
-        int nf = 0;
-        for (char *tok = strtok(line, "\t"); tok && nf < 5; tok = strtok(NULL, "\t")) field[nf++] = tok;
+        char *field[5];
+        int nf = split_tabs(line, field, 5);
         if (strcmp(field[0], "key") == 0) continue;
-        if (nf < (is_ref ? 4 : 2)) die("%s:%d: expected %s", path, lineno,
-                                       is_ref ? "key, value, abs, rel, why" : "key, value, unit");
-        if (table_find(&t, field[0])) die("%s:%d: key '%s' appears twice", path, lineno, field[0]);
-        row_t *r = table_add(&t);
-        snprintf(r->key, sizeof r->key, "%s", field[0]);
-        r->value = parse_num(path, lineno, field[1]);
+        if (nf != want || !field[0][0])
+            die("%s:%ld: expected %d tab-separated fields (%s), found %d", path, lineno, want,
+                is_ref ? "key, value, tol, why" : "key, value, unit", nf);
+        if (table_find(&t, field[0])) die("%s:%ld: key '%s' appears twice", path, lineno, field[0]);
+        if (t.n == t.cap) {
+            t.cap = t.cap ? 2 * t.cap : 256;
+            t.r = xrealloc(t.r, (size_t)t.cap * sizeof *t.r);
+        }
+        row_t *r = &t.r[t.n++];
+        memset(r, 0, sizeof *r);
+        r->key = xstrdup(field[0]);
+        r->text = xstrdup(field[1]);
+        r->value = parse_num(path, lineno, "value", field[1]);
         if (is_ref) {
-            if (strcmp(field[2], "skip") == 0) r->skip = 1;
-            else r->abs = parse_num(path, lineno, field[2]);
-            r->rel = parse_num(path, lineno, field[3]);
-            snprintf(r->why, sizeof r->why, "%s", nf > 4 ? field[4] : "");
+            r->tol = parse_tol(path, lineno, field[2]);
+            r->why = xstrdup(field[3]);
         }
     }
+    if (ferror(f)) die("%s: read error: %s", path, strerror(errno));
+    free(line);
+    fclose(f);
+    return t;
+}
+
+/* ---------------------------------------------------------------------- */
+/* bless                                                                   */
+
+/* Tolerance rules: pattern<TAB>tol<TAB>why, first match wins. */
+static table_t read_rules(const char *path) {
+    FILE *f = fopen(path, "r");
+    if (!f) die("%s: cannot open tolerance rules: %s", path, strerror(errno));
+    table_t t = {.path = path};
+    char *line = NULL;
+    size_t cap = 0;
+    long lineno = 0;
+    while (getline(&line, &cap, f) != -1) {
+        lineno++;
+        line[strcspn(line, "\n")] = 0;
+        if (line[0] == '#' || line[0] == 0 || strncmp(line, "pattern\t", 8) == 0) continue;
+        char *field[4];
+        if (split_tabs(line, field, 4) != 3) die("%s:%ld: expected pattern, tol, why", path, lineno);
+        if (t.n == t.cap) {
+            t.cap = t.cap ? 2 * t.cap : 64;
+            t.r = xrealloc(t.r, (size_t)t.cap * sizeof *t.r);
+        }
+        row_t *r = &t.r[t.n++];
+        memset(r, 0, sizeof *r);
+        r->key = xstrdup(field[0]);
+        r->tol = parse_tol(path, lineno, field[1]);
+        r->why = xstrdup(field[2]);
+    }
+    free(line);
     fclose(f);
     return t;
 }
 
 static void bless(const char *numpath, const char *refpath, const char *rulespath) {
     table_t got = read_table(numpath, 0);
-    FILE *rf = fopen(rulespath, "r");
-    if (!rf) die("%s: cannot open tolerance rules", rulespath);
-    char pat[64][128], rabs[64][32], why[64][256];
-    double rrel[64];
-    int nr = 0;
-    char line[1024];
-    while (fgets(line, sizeof line, rf)) {
-        line[strcspn(line, "\n")] = 0;
-        if (line[0] == '#' || line[0] == 0 || strncmp(line, "pattern\t", 8) == 0) continue;
-        if (nr == 64) die("%s: more than 64 rules", rulespath);
-        char *f[4] = {0};
-        int nf = 0;
-        for (char *tok = strtok(line, "\t"); tok && nf < 4; tok = strtok(NULL, "\t")) f[nf++] = tok;
-        if (nf != 4) die("%s: rule %d: expected pattern, abs, rel, why", rulespath, nr + 1);
-        snprintf(pat[nr], sizeof pat[nr], "%s", f[0]);
-        snprintf(rabs[nr], sizeof rabs[nr], "%s", f[1]);
-        rrel[nr] = parse_num(rulespath, nr + 1, f[2]);
-        snprintf(why[nr], sizeof why[nr], "%s", f[3]);
-        nr++;
-    }
-    fclose(rf);
+    table_t rules = read_rules(rulespath);
     out_t *o = out_open(refpath);
     FILE *f = out_file(o);
     fprintf(f, "# Reference numbers for `make verify`, written by `make bless` from %s;\n"
-               "# tolerances from %s. A key passes when |got-expected| <= abs or <= rel*|expected|;\n"
-               "# abs = skip: recorded, not compared.\nkey\tvalue\tabs\trel\twhy\n", numpath, rulespath);
+               "# tolerance rules from %s (numcheck.c explains each kind).\n"
+               "# blas_kernel: %s\nkey\tvalue\ttol\twhy\n",
+            numpath, rulespath, got.kernel ? got.kernel : "unknown");
     for (int i = 0; i < got.n; i++) {
         int r = 0;
-        while (r < nr && fnmatch(pat[r], got.r[i].key, 0) != 0) r++;
-        if (r == nr) die("%s: no tolerance rule matches key '%s'", rulespath, got.r[i].key);
-        fprintf(f, "%s\t%.17g\t%s\t%.3g\t%s\n", got.r[i].key, got.r[i].value, rabs[r], rrel[r], why[r]);
+        while (r < rules.n && fnmatch(rules.r[r].key, got.r[i].key, 0) != 0) r++;
+        if (r == rules.n) die("%s: no tolerance rule matches key '%s'", rulespath, got.r[i].key);
+        tol_t t = rules.r[r].tol;
+        if (t.kind == TOL_SE) {
+            char se[512];
+            snprintf(se, sizeof se, "%s_se", got.r[i].key);
+            if (!table_find(&got, se))
+                die("%s: rule '%s' compares '%s' by its standard error, but %s has no key '%s'",
+                    rulespath, rules.r[r].key, got.r[i].key, numpath, se);
+        }
+        char tol[64];
+        if (t.kind == TOL_EXACT || t.kind == TOL_SKIP) snprintf(tol, sizeof tol, "%s", tol_names[t.kind]);
+        else snprintf(tol, sizeof tol, "%s %.3g", tol_names[t.kind], t.x);
+        fprintf(f, "%s\t%s\t%s\t%s\n", got.r[i].key, got.r[i].text, tol, rules.r[r].why);
     }
     out_close(o);
-    fprintf(stderr, "numcheck: blessed %d keys into %s\n", got.n, refpath);
+    fprintf(stderr, "numcheck: blessed %d keys into %s (kernel %s)\n", got.n, refpath,
+            got.kernel ? got.kernel : "unknown");
+}
+
+/* ---------------------------------------------------------------------- */
+/* verify                                                                  */
+
+typedef struct {
+    int identical, statistical, roundoff, skipped, failing;
+    char *failed; /* "key, key, ..." for the note */
+    size_t len, cap;
+} tally_t;
+
+static void tally_fail(tally_t *t, const char *key) {
+    size_t need = t->len + strlen(key) + 3;
+    if (need > t->cap) {
+        t->cap = 2 * need;
+        t->failed = xrealloc(t->failed, t->cap);
+    }
+    t->len += (size_t)sprintf(t->failed + t->len, "%s%s", t->len ? ", " : "", key);
+    t->failing++;
+}
+
+static double se_of(const table_t *t, const char *key) {
+    char se[512];
+    snprintf(se, sizeof se, "%s_se", key);
+    const row_t *r = table_find(t, se);
+    return r ? r->value : NAN;
+}
+
+/* Judges one computed key against its reference row; prints a FAIL line. */
+static void judge(tally_t *tl, const table_t *got, const table_t *ref, const row_t *g, const row_t *r) {
+    if (r->tol.kind == TOL_SKIP) {
+        tl->skipped++;
+        return;
+    }
+    if (g->value == r->value) {
+        tl->identical++;
+        return;
+    }
+    double d = fabs(g->value - r->value), allowed = 0;
+    int ok = 0;
+    switch (r->tol.kind) {
+    case TOL_ABS: allowed = r->tol.x; break;
+    case TOL_REL: allowed = r->tol.x * fabs(r->value); break;
+    case TOL_SE: {
+        double sg = se_of(got, g->key), sr = se_of(ref, g->key);
+        if (isnan(sg) || isnan(sr)) {
+            printf("FAIL %s got %.17g expected %.17g tolerance se %g: no standard error '%s_se' in %s\n",
+                   g->key, g->value, r->value, r->tol.x, g->key, isnan(sg) ? got->path : ref->path);
+            tally_fail(tl, g->key);
+            return;
+        }
+        allowed = r->tol.x * sqrt(sg * sg + sr * sr);
+        break;
+    }
+    case TOL_RATIO:
+        ok = g->value / r->value > 0 && fmax(g->value / r->value, r->value / g->value) <= r->tol.x;
+        allowed = NAN;
+        break;
+    default: break; /* exact: only identity passes */
+    }
+    if (r->tol.kind != TOL_RATIO) ok = d <= allowed;
+    if (ok) {
+        if (r->tol.kind == TOL_SE || r->tol.kind == TOL_RATIO) tl->statistical++;
+        else tl->roundoff++;
+        return;
+    }
+    printf("FAIL %s got %.17g expected %.17g tolerance %s %g (|diff| %.3g, allowed %.3g): %s\n", g->key,
+           g->value, r->value, tol_names[r->tol.kind], r->tol.x, d, allowed, r->why);
+    tally_fail(tl, g->key);
+}
+
+static void write_note(const char *md, const tally_t *t, const char *refpath, const char *kernel_line) {
+    out_t *o = out_open(md);
+    FILE *f = out_file(o);
+    if (t->failing == 0)
+        fprintf(f, "**VERIFIED** (identical: %d, within tolerance: %d). Every number of this build "
+                   "agrees with the committed references in `%s`: %d bit for bit, %d within "
+                   "their stated tolerance (%d by their standard errors, %d to round-off); %d "
+                   "wall-time and memory keys are recorded, not compared. %s\n",
+                t->identical, t->statistical + t->roundoff, refpath, t->identical,
+                t->statistical + t->roundoff, t->statistical, t->roundoff, t->skipped, kernel_line);
+    else
+        fprintf(f, "**UNVERIFIED** (failing: %d, identical: %d, within tolerance: %d). These numbers "
+                   "of this build do not agree with `%s`: %s. `make verify` prints got, expected and "
+                   "tolerance of each. %s\n",
+                t->failing, t->identical, t->statistical + t->roundoff, refpath, t->failed, kernel_line);
+    out_close(o);
+}
+
+static int verify(const char *numpath, const char *refpath, const char *md) {
+    table_t got = read_table(numpath, 0), ref = read_table(refpath, 1);
+    const char *kg = got.kernel ? got.kernel : "unknown", *kr = ref.kernel ? ref.kernel : "unknown";
+    int same = strcmp(kg, kr) == 0 && strcmp(kg, "unknown") != 0;
+    char kernel_line[1024];
+    snprintf(kernel_line, sizeof kernel_line,
+             "The build ran the OpenBLAS kernel `%s`, the references were blessed with `%s`; %s",
+             kg, kr, same ? "float32 results are expected to be bit-identical."
+                          : "float32 results are expected to agree statistically, not bit for bit.");
+    printf("numcheck: build kernel: %s\nnumcheck: reference kernel: %s (%s)\n", kg, kr,
+           same ? "same kernel: bit-identity expected" : "other kernel: statistical agreement expected");
+    tally_t t = {0};
+    for (int i = 0; i < got.n; i++) {
+        row_t *r = table_find(&ref, got.r[i].key);
+        if (!r) {
+            printf("FAIL %s got %.17g expected (no reference)\n", got.r[i].key, got.r[i].value);
+            tally_fail(&t, got.r[i].key);
+            continue;
+        }
+        r->seen = 1;
+        judge(&t, &got, &ref, &got.r[i], r);
+    }
+    for (int i = 0; i < ref.n; i++)
+        if (!ref.r[i].seen) {
+            printf("FAIL %s got (not computed) expected %.17g\n", ref.r[i].key, ref.r[i].value);
+            tally_fail(&t, ref.r[i].key);
+        }
+    printf("numcheck: %d keys: %d identical, %d within tolerance (%d statistical, %d round-off), "
+           "%d failing, %d recorded only (%s vs %s)\n",
+           got.n, t.identical, t.statistical + t.roundoff, t.statistical, t.roundoff, t.failing,
+           t.skipped, numpath, refpath);
+    if (same && t.statistical + t.roundoff > 0)
+        printf("numcheck: note: same kernel as the references, yet %d keys are not bit-identical\n",
+               t.statistical + t.roundoff);
+    if (md) write_note(md, &t, refpath, kernel_line);
+    return t.failing ? 1 : 0;
 }
 
 int main(int argc, char **argv) {
     prog_name = "numcheck";
-    const char *md = NULL;
-    int argi = 1;
     if (argc == 5 && strcmp(argv[1], "--bless") == 0) {
         bless(argv[2], argv[3], argv[4]);
         return 0;
     }
-    if (argc == 5 && strcmp(argv[1], "--md") == 0) {
-        md = argv[2];
-        argi = 3;
-    } else if (argc != 3) {
-        die("usage: numcheck [--md OUT.md] NUMBERS REFERENCE | numcheck --bless NUMBERS REFERENCE RULES");
-    }
-    const char *numpath = argv[argi], *refpath = argv[argi + 1];
-    table_t got = read_table(numpath, 0), ref = read_table(refpath, 1);
-    int fails = 0, checked = 0, skipped = 0;
-    char failed_keys[8192] = "";
-    for (int i = 0; i < got.n; i++) {
-        row_t *g = &got.r[i], *r = table_find(&ref, g->key);
-        if (!r) {
-            printf("FAIL %s got %.17g expected (no reference) tolerance -\n", g->key, g->value);
-            fails++;
-            strncat(failed_keys, g->key, sizeof failed_keys - strlen(failed_keys) - 3);
-            strcat(failed_keys, ", ");
-            continue;
-        }
-        r->seen = 1;
-        if (r->skip) {
-            skipped++;
-            continue;
-        }
-        double d = fabs(g->value - r->value);
-        int ok = d <= r->abs || d <= r->rel * fabs(r->value);
-        checked++;
-        if (!ok) {
-            printf("FAIL %s got %.17g expected %.17g tolerance abs %.3g rel %.3g\n", g->key, g->value,
-                   r->value, r->abs, r->rel);
-            fails++;
-            strncat(failed_keys, g->key, sizeof failed_keys - strlen(failed_keys) - 3);
-            strcat(failed_keys, ", ");
-        }
-    }
-    for (int i = 0; i < ref.n; i++)
-        if (!ref.r[i].seen) {
-            printf("FAIL %s got (not computed) expected %.17g tolerance -\n", ref.r[i].key, ref.r[i].value);
-            fails++;
-            strncat(failed_keys, ref.r[i].key, sizeof failed_keys - strlen(failed_keys) - 3);
-            strcat(failed_keys, ", ");
-        }
-    printf("numcheck: %d keys checked, %d machine-dependent keys recorded only, %d failing (%s vs %s)\n",
-           checked, skipped, fails, numpath, refpath);
-    if (md) {
-        out_t *o = out_open(md);
-        FILE *f = out_file(o);
-        if (fails == 0)
-            fprintf(f, "**VERIFIED.** All %d checked numbers of this build agree with the committed "
-                       "references in `%s` within their per-key tolerances (%d wall-time keys are "
-                       "recorded but not compared).\n", checked, refpath, skipped);
-        else {
-            size_t len = strlen(failed_keys);
-            if (len >= 2) failed_keys[len - 2] = 0;
-            fprintf(f, "**UNVERIFIED.** %d of the numbers in this build do not agree with `%s`: "
-                       "%s. Run `make verify` for got, expected and tolerance of each.\n",
-                    fails, refpath, failed_keys);
-        }
-        out_close(o);
-    }
-    return fails ? 1 : 0;
+    if (argc == 5 && strcmp(argv[1], "--md") == 0) return verify(argv[3], argv[4], argv[2]);
+    if (argc == 3) return verify(argv[1], argv[2], NULL);
+    die("usage: numcheck [--md OUT.md] NUMBERS REFERENCE | numcheck --bless NUMBERS REFERENCE RULES");
 }

@@ -20,6 +20,8 @@ extern const char *prog_name;
 void die(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
 void *xmalloc(size_t n);
 void *xcalloc(size_t count, size_t size);
+void *xrealloc(void *p, size_t n);
+char *xstrdup(const char *s);
 double now_seconds(void);
 
 /* ---- parameter files ------------------------------------------------- */

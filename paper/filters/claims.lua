@@ -1,0 +1,93 @@
+-- claims.lua: tie every qualitative sentence to a predicate on measured numbers.
+--   [the noise is not stationary]{.claim ref=noise-nonstationary}
+-- names a row of $CLAIMS_FILE (id<TAB>predicate<TAB>what it guards), whose
+-- predicate is a Lua expression over numbers keys, e.g.
+--   min(fig51_noise_exp_max_over_min_b1, fig51_noise_exp_max_over_min_b10) > 10
+-- evaluated on the values of $NUMBERS_FILE (functions: abs, sqrt, min, max).
+-- A false predicate is reported on stderr and in $CLAIMS_REPORT; with
+-- CLAIMS_STRICT=1 (the paper scale) it stops the build; otherwise the sentence
+-- is kept and marked "shown at paper scale only" with the value that fails.
+-- An unknown claim id, an unknown key, or a claim never cited also stop the build:
+-- a guard nobody cites guards nothing.
+local numbers_path = os.getenv("NUMBERS_FILE") or error("claims.lua: NUMBERS_FILE is not set")
+local claims_path = os.getenv("CLAIMS_FILE") or error("claims.lua: CLAIMS_FILE is not set")
+local report_path = os.getenv("CLAIMS_REPORT")
+local strict = os.getenv("CLAIMS_STRICT") == "1"
+
+local values = {}
+for line in io.lines(numbers_path) do
+  local key, value = line:match("^([^#\t][^\t]*)\t([^\t]+)")
+  if key and key ~= "key" then values[key] = tonumber(value) end
+end
+
+local env = setmetatable({abs = math.abs, sqrt = math.sqrt, min = math.min, max = math.max}, {
+  __index = function(_, k)
+    return values[k] or error("unknown numbers key '" .. tostring(k) .. "'", 0)
+  end})
+
+local claims, order = {}, {}
+local lineno = 0
+for line in io.lines(claims_path) do
+  lineno = lineno + 1
+  if line ~= "" and line:sub(1, 1) ~= "#" and not line:match("^id\t") then
+    local id, pred, what = line:match("^([%w%-_]+)\t([^\t]+)\t([^\t]+)$")
+    if not id then error(string.format("claims.lua: %s:%d: expected id, predicate, what it guards", claims_path, lineno)) end
+    if claims[id] then error(string.format("claims.lua: %s:%d: claim '%s' defined twice", claims_path, lineno, id)) end
+    local fn, err = load("return " .. pred, "claim " .. id, "t", env)
+    if not fn then error("claims.lua: claim '" .. id .. "': cannot parse predicate: " .. err) end
+    local ok, result = pcall(fn)
+    if not ok then error("claims.lua: claim '" .. id .. "': " .. result) end
+    if type(result) ~= "boolean" then error("claims.lua: claim '" .. id .. "': predicate is not a comparison") end
+    -- the keys the predicate reads, with their values, for the report
+    local shown = {}
+    for key in pred:gmatch("[%a_][%w_]*") do
+      if values[key] and not shown[key] then
+        shown[key] = true
+        shown[#shown + 1] = string.format("%s = %.4g", key, values[key])
+      end
+    end
+    claims[id] = {pred = pred, what = what, holds = result, values = table.concat(shown, ", "), cited = 0}
+    order[#order + 1] = id
+  end
+end
+
+local function verdict_note(c, id)
+  return pandoc.Strong({pandoc.Str("[Shown at paper scale only:"), pandoc.Space(),
+    pandoc.Str("at this scale the guard"), pandoc.Space(), pandoc.Code(c.pred), pandoc.Space(),
+    pandoc.Str("of claim"), pandoc.Space(), pandoc.Code(id), pandoc.Space(),
+    pandoc.Str("is false:"), pandoc.Space(), pandoc.Str(c.values .. ".]")})
+end
+
+function Span(el)
+  if not el.classes:includes("claim") then return nil end
+  local id = el.attributes.ref or error("claims.lua: a .claim span has no ref attribute: "
+    .. pandoc.utils.stringify(el.content))
+  local c = claims[id] or error("claims.lua: unknown claim '" .. id .. "' (not in " .. claims_path .. ")")
+  c.cited = c.cited + 1
+  if c.holds then return el.content end
+  local out = el.content
+  out[#out + 1] = pandoc.Space()
+  out[#out + 1] = verdict_note(c, id)
+  return out
+end
+
+function Pandoc(doc)
+  local rep = report_path and assert(io.open(report_path .. ".tmp", "w"))
+  if rep then rep:write("id\tholds\tcited\tpredicate\tvalues\n") end
+  local false_ids, uncited = {}, {}
+  for _, id in ipairs(order) do
+    local c = claims[id]
+    if c.cited == 0 then uncited[#uncited + 1] = id end
+    if not c.holds then
+      false_ids[#false_ids + 1] = id
+      io.stderr:write(string.format("claims.lua: FALSE at this scale: %s: %s (%s)\n", id, c.pred, c.values))
+    end
+    if rep then rep:write(string.format("%s\t%s\t%d\t%s\t%s\n", id, tostring(c.holds), c.cited, c.pred, c.values)) end
+  end
+  if rep then rep:close(); assert(os.rename(report_path .. ".tmp", report_path)) end
+  if #uncited > 0 then error("claims.lua: claims defined but never cited: " .. table.concat(uncited, ", ")) end
+  if strict and #false_ids > 0 then
+    error("claims.lua: " .. #false_ids .. " claims are false at this scale: " .. table.concat(false_ids, ", "))
+  end
+  return doc
+end
