@@ -13,9 +13,16 @@ export PROV_GIT := $(shell git describe --always --dirty --abbrev=12 2>/dev/null
 export PROV_SCALE := $(SCALE)
 export PROV_TOOLS := gcc $(shell gcc -dumpfullversion 2>/dev/null); openblas $(shell dpkg-query -W -f='$${Version}' libopenblas0-pthread 2>/dev/null); random123 $(shell dpkg-query -W -f='$${Version}' librandom123-dev 2>/dev/null)
 
-# Installed vs locked versions of every listed package.
-env-report: | $(SETUP_STAMP)
+# Installed vs locked versions of every listed package, and the OpenBLAS kernel
+# this machine runs beside the one that produced each committed reference
+# (float32 results are bit-identical only where the kernels match).
+# (src/build.mk, included later, builds $(BUILD)/bin/numcheck.)
+env-report: $(BUILD)/bin/numcheck | $(SETUP_STAMP)
 	env/report.sh env/versions.lock
+	printf 'blas_kernel\t%s\t%s\n' this-machine "$$($< --kernel)"
+	for r in data/reference/*/numbers.tsv; do
+	  printf 'blas_kernel\t%s\t%s\n' "$$r" "$$(sed -n 's/^# blas_kernel: //p' $$r)"
+	done
 .PHONY: env-report
 
 # Rewrite env/versions.lock from this machine (when references are re-blessed).

@@ -26,7 +26,8 @@ TXT
 echo
 echo "# Provenance {-}"
 echo
-echo "Built from commit \`${PROV_GIT:-unknown}\` at scale \`${PROV_SCALE:-unknown}\`."
+kernel=$(sed -n '1s/^# blas_kernel: //p' "$dir/numbers.tsv")
+echo "Built from commit \`${PROV_GIT:-unknown}\` at scale \`${PROV_SCALE:-unknown}\`, with the OpenBLAS kernel \`${kernel:-unknown}\` (float32 results are bit-identical to the references only where their kernel, named in the verification note, runs)."
 echo "Package versions installed for this build against \`env/versions.lock\`, the versions that produced the committed references:"
 echo
 echo "| package | locked | installed | |"

@@ -3,6 +3,7 @@
  *
  *   numcheck [--md OUT.md] NUMBERS REFERENCE   exit 0 verified, 1 failing keys
  *   numcheck --bless NUMBERS REFERENCE RULES   rewrite REFERENCE from NUMBERS
+ *   numcheck --kernel                          print the OpenBLAS kernel this machine runs
  *
  * NUMBERS rows are key<TAB>value<TAB>unit; REFERENCE rows key<TAB>value<TAB>tol<TAB>why.
  * Both may carry a "# blas_kernel: ..." comment: the OpenBLAS kernel that
@@ -347,7 +348,12 @@ int main(int argc, char **argv) {
         bless(argv[2], argv[3], argv[4]);
         return 0;
     }
+    if (argc == 2 && strcmp(argv[1], "--kernel") == 0) {
+        printf("%s\n", blas_kernel());
+        return 0;
+    }
     if (argc == 5 && strcmp(argv[1], "--md") == 0) return verify(argv[3], argv[4], argv[2]);
     if (argc == 3) return verify(argv[1], argv[2], NULL);
-    die("usage: numcheck [--md OUT.md] NUMBERS REFERENCE | numcheck --bless NUMBERS REFERENCE RULES");
+    die("usage: numcheck [--md OUT.md] NUMBERS REFERENCE | numcheck --bless NUMBERS REFERENCE RULES | "
+        "numcheck --kernel");
 }

@@ -10,11 +10,22 @@
 set -euo pipefail
 mode=$1 ledger=$2 results=$3
 awk -F'\t' -v mode="$mode" '
+  # ledger text is plain text: Markdown specials (and the cell separator) are escaped
+  function md_escape(s) { gsub(/[][\\`*_<>|$]/, "\\\\&", s); return s }
   FNR == NR { status[$1] = $2; next }
   /^#/ || $1 == "id" || NF == 0 { next }
   {
     id = $1; kind = $2; tests = $3; claim = $4; res = $5; note = $6
-    gsub(/\|/, "\\|", claim); gsub(/\|/, "\\|", note)  # pipes would split the table cell
+    # A status may end in {claim=ID}: it is then guarded by the predicate of that
+    # claim in paper/claims.tsv (paper/filters/claims.lua), the same guard as the
+    # text that makes the claim, so the ledger and the text cannot disagree.
+    cref = ""
+    if (match(claim, / *\{claim=[A-Za-z0-9_-]+\}$/)) {
+      cref = substr(claim, RSTART, RLENGTH); sub(/^ *\{claim=/, "", cref); sub(/\}$/, "", cref)
+      claim = substr(claim, 1, RSTART - 1)
+    }
+    claim = md_escape(claim); note = md_escape(note)
+    if (cref != "") claim = "[" claim "]{.claim ref=" cref "}"
     n = split(tests, t, ",")
     verdict = "passed"; shown = ""
     if (tests == "pending") verdict = "pending"
