@@ -53,6 +53,35 @@ perturbed() {
 }
 check "verify: a perturbed number fails and is named with got/expected" perturbed
 
+# 4b. verification at two levels: a 5-standard-error shift of one ensemble key fails,
+# naming the key; statistical agreement is not a blank cheque.
+shifted() {
+    local nb="$tmp/build/quick/numbers.tsv" bad="$tmp/shifted.tsv" key=fig51_acc_final_mean_b10
+    awk -F'\t' -v k=$key 'BEGIN { OFS = "\t" } FNR == NR { if ($1 == k "_se") se = $2; next }
+        $1 == k { $2 = $2 + 5 * se } { print }' data/reference/quick/numbers.tsv "$nb" > "$bad"
+    local out; out=$("$tmp/build/bin/numcheck" "$bad" data/reference/quick/numbers.tsv) && return 1
+    grep -q "^FAIL $key got .* tolerance se 3" <<< "$out" && grep -q ', 1 failing,' <<< "$out"
+}
+check "verify: a 5-standard-error shift of one ensemble key fails naming it" shifted
+
+# 4c. a verifier that fails never leaves a stale VERIFIED in the paper
+stale() {
+    local ref="$tmp/dup-reference.tsv" note="$tmp/build/quick/verify.md"
+    grep -q '^\*\*VERIFIED' "$note" || { echo "precondition: the quick build should be VERIFIED"; return 1; }
+    { cat data/reference/quick/numbers.tsv; grep -m1 '^mnist_' data/reference/quick/numbers.tsv; } > "$ref"
+    make_q "${quick[@]}" REFERENCE="$ref" "$note" || return 1
+    grep -q '^\*\*UNVERIFIED.\*\* The verifier failed' "$note" && grep -q 'appears twice' "$note"
+}
+check "verify: a verifier error turns the paper's note into UNVERIFIED with its message" stale
+many_failures() { # 2,000 failing keys: reported one by one, no fixed-size buffer to overflow
+    local nb="$tmp/many-numbers.tsv" ref="$tmp/many-reference.tsv" md="$tmp/many.md"
+    awk 'BEGIN { print "key\tvalue\tunit"; for (i = 0; i < 2000; i++) printf "k%04d_a_rather_long_key_name\t%d\t1\n", i, i }' > "$nb"
+    awk 'BEGIN { print "key\tvalue\ttol\twhy"; for (i = 0; i < 2000; i++) printf "k%04d_a_rather_long_key_name\t%d\texact\ttest\n", i, i + 1 }' > "$ref"
+    local out status=0; out=$("$tmp/build/bin/numcheck" --md "$md" "$nb" "$ref") || status=$?
+    [ "$status" -eq 1 ] && [ "$(grep -c '^FAIL ' <<< "$out")" -eq 2000 ] && grep -q 'k1999_a_rather_long_key_name' "$md"
+}
+check "verify: 2,000 failing keys are all reported, without a crash" many_failures
+
 # 5. bad data stops the build with a message naming the file
 corrupt() {
     local dir="$tmp/corrupt"; mkdir -p "$dir"
