@@ -25,6 +25,7 @@ void mlp_init(mlp_t *m, const int *sizes, int nlayer) {
         off += (size_t)sizes[l + 1];
     }
     m->nparam = off;
+    m->sparse_max = MLP_SPARSE_MAX;
 }
 
 mlp_work_t *mlp_work_alloc(const mlp_t *m, int cap) {
@@ -191,7 +192,7 @@ double mlp_forward(const mlp_t *m, const float *theta, const float *x, const uin
         float *z = w->z[l];
         const float *b = theta + m->boff[l], *W = theta + m->woff[l];
         for (int i = 0; i < n; i++) memcpy(z + (size_t)i * out, b, (size_t)out * sizeof(float));
-        if (l == 0 && n <= MLP_SPARSE_MAX) {
+        if (l == 0 && n <= m->sparse_max) {
             sparse_build(w, x, n, in);
             /* z_i += sum_j x_ij W[j,:], one pass over each used row of W */
             sparse_forward(z, W, w, n, out);
@@ -267,7 +268,7 @@ void mlp_backward(const mlp_t *m, const float *theta, const float *x, const uint
                         dh, in);
         /* out_W (in,out) += alpha a^T (in,n) . dz (n,out);  out_b += alpha sum_n dz */
         float *oW = out + m->woff[l];
-        if (l == 0 && n <= MLP_SPARSE_MAX) { /* the sparse layout mlp_forward built for this x */
+        if (l == 0 && n <= m->sparse_max) { /* the sparse layout mlp_forward built for this x */
             sparse_update(oW, alpha, dz, w, in, outw);
         } else {
             cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, in, outw, n, alpha, a, in, dz, outw, 1.0f, oW,

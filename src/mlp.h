@@ -26,6 +26,11 @@ typedef struct {
     size_t woff[MLP_MAX_LAYERS], boff[MLP_MAX_LAYERS];
     size_t nparam;
     int maxwidth;
+    /* Batches up to this size run the first layer over the nonzeros (default
+     * MLP_SPARSE_MAX); 0 runs it dense on sgemm. The two are the same mathematics
+     * in another summation order, so switching perturbs float32 results at the
+     * rounding level, as another BLAS kernel would. */
+    int sparse_max;
 } mlp_t;
 
 /* Work space for batches of up to cap examples. */

@@ -322,3 +322,38 @@ Test(fig51, same_seed_is_bit_identical_and_streams_differ) {
     cr_expect(eq(int, memcmp(res[0], res[1], P * sizeof(float)), 0));
     cr_expect(ne(int, memcmp(res[0], res[2], P * sizeof(float)), 0));
 }
+
+/* sparse_max = 0 forces the dense first layer for a small batch: the same SGD
+ * step in another summation order. It must agree with the sparse step to float
+ * round-off (this is the perturbation `make test` uses to stand in for another
+ * BLAS kernel), and it must actually differ somewhere, or it perturbs nothing. */
+Test(mlp, dense_and_sparse_first_layer_give_the_same_step_to_round_off) {
+    const int sizes[] = {784, 200, 200, 200, 10};
+    mlp_t sp, de;
+    mlp_init(&sp, sizes, 4);
+    mlp_init(&de, sizes, 4);
+    de.sparse_max = 0;
+    rng_t r;
+    rng_init(&r, 51, 7);
+    const int n = 10;
+    float *a = xmalloc(sp.nparam * sizeof(float)), *b = xmalloc(sp.nparam * sizeof(float));
+    float *x = xmalloc((size_t)n * 784 * sizeof(float));
+    uint8_t *y = xmalloc(n);
+    mlp_init_uniform(&sp, a, &r);
+    memcpy(b, a, sp.nparam * sizeof(float));
+    make_data(&r, x, y, n, 784, 10);
+    mlp_work_t *w = mlp_work_alloc(&sp, n);
+    double la = mlp_sgd_step(&sp, a, x, y, n, 0.01f, w), lb = mlp_sgd_step(&de, b, x, y, n, 0.01f, w);
+    double dmax = 0, amax = 0;
+    long differ = 0;
+    for (size_t i = 0; i < sp.nparam; i++) {
+        dmax = fmax(dmax, fabs((double)a[i] - b[i]));
+        amax = fmax(amax, fabs(a[i]));
+        differ += a[i] != b[i];
+    }
+    cr_expect(epsilon_eq(dbl, la, lb, 1e-6 * fabs(la)), "losses %.9g vs %.9g", la, lb);
+    cr_expect(lt(dbl, dmax, 1e-6 * amax), "max |sparse - dense| = %g of max |theta| = %g", dmax, amax);
+    cr_expect(gt(i64, differ, 0), "the dense path must change the summation order somewhere");
+    mlp_work_free(w);
+    free(a), free(b), free(x), free(y);
+}
