@@ -307,9 +307,109 @@ void numbers_put(numbers_t *nb, const char *key, double value, const char *unit)
     fprintf(nb->o->f, "%s\t%.17g\t%s\n", key, value, unit);
 }
 
+void numbers_putf(numbers_t *nb, double value, const char *unit, const char *key_fmt, ...) {
+    char key[256];
+    va_list ap;
+    va_start(ap, key_fmt);
+    int n = vsnprintf(key, sizeof key, key_fmt, ap);
+    va_end(ap);
+    if (n < 0 || (size_t)n >= sizeof key) die("numbers: key '%s...' is longer than %zu bytes", key, sizeof key - 1);
+    numbers_put(nb, key, value, unit);
+}
+
 void numbers_close(numbers_t *nb) {
     out_close(nb->o);
     free(nb);
+}
+
+/* ---------------------------------------------------------------------- */
+/* tables                                                                  */
+
+struct table {
+    out_t *o;
+    const char *fmt;
+    column_t *cols;
+    double *row;
+    unsigned char *set;
+    int n, cap, header_done;
+    long rows;
+};
+
+table_t *table_open(const char *path, const char *title, const conf_t *params, uint64_t seed, const char *value_fmt) {
+    table_t *t = xcalloc(1, sizeof *t);
+    t->o = out_open(path);
+    t->fmt = value_fmt;
+    prov_write(t->o->f, title, params, seed);
+    return t;
+}
+
+void table_note(table_t *t, const char *fmt, ...) {
+    if (t->header_done) die("%s: table_note after the first row", t->o->path);
+    va_list ap;
+    va_start(ap, fmt);
+    fputs("# ", t->o->f);
+    vfprintf(t->o->f, fmt, ap);
+    fputc('\n', t->o->f);
+    va_end(ap);
+}
+
+int table_col(table_t *t, const char *unit, const char *desc, const char *name_fmt, ...) {
+    if (t->header_done) die("%s: column declared after the first row", t->o->path);
+    char name[128];
+    va_list ap;
+    va_start(ap, name_fmt);
+    int len = vsnprintf(name, sizeof name, name_fmt, ap);
+    va_end(ap);
+    if (len < 0 || (size_t)len >= sizeof name) die("%s: column name '%s...' too long", t->o->path, name);
+    for (int i = 0; i < t->n; i++)
+        if (strcmp(t->cols[i].name, name) == 0) die("%s: column '%s' declared twice", t->o->path, name);
+    if (t->n == t->cap) {
+        t->cap = t->cap ? 2 * t->cap : 16;
+        t->cols = xrealloc(t->cols, (size_t)t->cap * sizeof *t->cols);
+    }
+    t->cols[t->n] = (column_t){xstrdup(name), unit, desc};
+    return t->n++;
+}
+
+int table_ncols(const table_t *t) { return t->n; }
+
+void table_set(table_t *t, int col, double value) {
+    if (!t->header_done) {
+        if (t->n == 0) die("%s: a row before any column", t->o->path);
+        columns_write(t->o->f, t->cols, t->n);
+        t->row = xcalloc((size_t)t->n, sizeof *t->row);
+        t->set = xcalloc((size_t)t->n, 1);
+        t->header_done = 1;
+    }
+    if (col < 0 || col >= t->n) die("%s: no column %d (the table has %d)", t->o->path, col, t->n);
+    t->row[col] = value;
+    t->set[col] = 1;
+}
+
+void table_row(table_t *t) {
+    if (!t->header_done) die("%s: an empty row", t->o->path);
+    for (int i = 0; i < t->n; i++)
+        if (!t->set[i]) die("%s: row %ld: column '%s' was not set", t->o->path, t->rows + 1, t->cols[i].name);
+    for (int i = 0; i < t->n; i++) {
+        if (i) fputc('\t', t->o->f);
+        fprintf(t->o->f, t->fmt, t->row[i]);
+        t->set[i] = 0;
+    }
+    fputc('\n', t->o->f);
+    t->rows++;
+}
+
+void table_close(table_t *t) {
+    if (!t->header_done) columns_write(t->o->f, t->cols, t->n); /* a table with no rows still has its header */
+    else
+        for (int i = 0; i < t->n; i++)
+            if (t->set[i]) die("%s: a row was started but not written", t->o->path);
+    out_close(t->o);
+    for (int i = 0; i < t->n; i++) free((char *)t->cols[i].name);
+    free(t->cols);
+    free(t->row);
+    free(t->set);
+    free(t);
 }
 
 /* ---------------------------------------------------------------------- */
