@@ -1,0 +1,96 @@
+#!/bin/bash
+# faults.sh - fault tests (issue 14): a full disk, a tampered or hostile input,
+# a concurrent build must fail loudly, naming the file, and never leave a file
+# that make takes as finished. Each test was written before its fix and failed
+# on the code of that day.
+#
+# Sourced by tests/run.sh after its quick build: it uses run.sh's check, make_q,
+# tmp, mnist and quick (SCALE=quick BUILD=$tmp/build MNIST_DIR=...), and its
+# counts go into run.sh's summary. Standalone (for development):
+#   tests/faults.sh MNIST_DIR [BUILD_DIR_WITH_A_QUICK_PAPER]
+# copies the given build (or makes a quick paper) into a temporary directory.
+
+if [ "${BASH_SOURCE[0]}" = "$0" ]; then
+    set -uo pipefail
+    mnist=$1 pass=0 fail=0
+    make_q() { make --no-print-directory "$@"; }
+    check() {
+        local name=$1; shift
+        local log; log=$(mktemp)
+        if "$@" > "$log" 2>&1; then pass=$((pass + 1)); echo "ok   $name"
+        else fail=$((fail + 1)); echo "FAIL $name"; tail -n 25 "$log" | sed 's/^/     /'; fi
+        rm -f "$log"
+    }
+    tmp=$(mktemp -d /tmp/stl-faults.XXXXXX)
+    trap 'rm -rf "$tmp"' EXIT
+    quick=(SCALE=quick BUILD="$tmp/build" MNIST_DIR="$(cd "$mnist" && pwd)")
+    if [ -n "${2:-}" ]; then cp -a "$2" "$tmp/build"; else make_q "${quick[@]}" paper > /dev/null 2>&1; fi
+    faults_standalone=1
+fi
+
+# A private copy of the finished quick build (cp -a keeps the times, so make
+# sees it up to date), for tests that break or rebuild parts of it.
+build_copy() { # build_copy NAME -> prints the copy's BUILD directory
+    local dir="$tmp/copy-$1"
+    rm -rf "$dir"
+    cp -a "$tmp/build" "$dir"
+    echo "$dir"
+}
+
+# ---- 1. a producer that cannot write never renames its output into place ----
+# gnuplot exits 0 when its output cannot be written; the check must catch it.
+fig_on_full_disk() { # fig_on_full_disk NAME.EXT: the output's temporary file is /dev/full
+    local b; b=$(build_copy full)
+    local out="$b/quick/figures/$1"
+    rm -f "$out"
+    ln -s /dev/full "$out.tmp"
+    make_q SCALE=quick BUILD="$b" MNIST_DIR="$mnist" "$out" && { echo "make exited 0"; return 1; }
+    test ! -e "$out" || { echo "$out was renamed into place ($(stat -c %s "$out") bytes)"; return 1; }
+}
+check "faults: an SVG figure written to a full disk (/dev/full) is not renamed into place" fig_on_full_disk gauss_ep.svg
+check "faults: a PDF figure written to a full disk (/dev/full) is not renamed into place" fig_on_full_disk gauss_ep.pdf
+
+# A 64 KiB tmpfs under the figures: gnuplot writes part of a large figure and
+# stops; the truncated SVG/PDF must be refused (it is not empty). Needs root.
+fig_on_small_disk() { # fig_on_small_disk NAME.EXT
+    local b; b=$(build_copy small)
+    local dir="$b/quick/figures" out="$b/quick/figures/$1"
+    rm -rf "$dir" && mkdir -p "$dir"
+    mount -t tmpfs -o size=64k tmpfs "$dir" || { echo "cannot mount a tmpfs (not root?)"; return 1; }
+    local status=0
+    make_q SCALE=quick BUILD="$b" MNIST_DIR="$mnist" "$out" || status=$?
+    local left; left=$(ls "$dir")
+    umount "$dir"
+    [ "$status" -ne 0 ] || { echo "make exited 0"; return 1; }
+    ! grep -qx "$1" <<< "$left" || { echo "$out was renamed into place"; return 1; }
+}
+if [ "$(id -u)" -eq 0 ]; then
+    check "faults: a truncated SVG (64 KiB tmpfs) is not renamed into place" fig_on_small_disk data_mnist.svg
+    check "faults: a truncated PDF (64 KiB tmpfs) is not renamed into place" fig_on_small_disk data_mnist.pdf
+else
+    echo "note faults: the small-tmpfs figure tests need root (mount); /dev/full tests ran instead"
+fi
+
+# pandoc's HTML, also on a full disk
+html_on_full_disk() {
+    local b; b=$(build_copy html)
+    local out="$b/quick/paper.html"
+    rm -f "$out"
+    ln -s /dev/full "$out.tmp"
+    make_q SCALE=quick BUILD="$b" MNIST_DIR="$mnist" "$out" && { echo "make exited 0"; return 1; }
+    test ! -e "$out" || { echo "$out was renamed into place"; return 1; }
+}
+check "faults: the paper's HTML written to a full disk is not renamed into place" html_on_full_disk
+
+# ---- 10. every SVG of the build is well-formed XML (UTF-8) --------------------
+svg_well_formed() {
+    local n=0 f
+    for f in "$tmp/build/quick/figures"/*.svg; do xmllint --noout "$f" || return 1; n=$((n + 1)); done
+    [ "$n" -ge 7 ] || { echo "only $n SVG figures found"; return 1; }
+}
+check "faults: every SVG figure parses as XML (xmllint)" svg_well_formed
+
+if [ -n "${faults_standalone:-}" ]; then
+    echo "faults: $pass passed, $fail failed"
+    [ "$fail" -eq 0 ]
+fi
