@@ -3,6 +3,8 @@
 # FIG_VARS_<name> passes gnuplot variables derived from the parameter files.
 # Outputs: $(B)/figures/<name>.pdf (paper PDF), .svg (HTML) and .prov
 # (script, data files with short SHA-256, commit, target) for the caption.
+# gnuplot exits 0 when it cannot write, so every output is checked (non-empty,
+# well-formed: figures/check-output.sh) before it is renamed into place.
 FIGURES :=
 FIG_SIZE_default := 6in,4.5in
 
@@ -32,14 +34,16 @@ figsize = $(or $(FIG_SIZE_$(1)),$(FIG_SIZE_default))
 svgsize = $(shell echo '$(call figsize,$(1))' | awk -F, '{sub("in","",$$1); sub("in","",$$2); printf "%d,%d", $$1*96, $$2*96}')
 
 .SECONDEXPANSION:
-$(B)/figures/%.pdf: figures/%.gp figures/style.gp $$(FIG_DATA_$$*) | $(SETUP_STAMP)
+$(B)/figures/%.pdf: figures/%.gp figures/style.gp $$(FIG_DATA_$$*) figures/check-output.sh | $(SETUP_STAMP)
 	mkdir -p $(@D)
 	gnuplot -e "datadir='$(B)/data'; $(FIG_VARS_$*); set terminal pdfcairo enhanced font 'Helvetica,8' size $(call figsize,$*); set output '$@.tmp'" $<
+	figures/check-output.sh pdf $@.tmp
 	mv $@.tmp $@
 
-$(B)/figures/%.svg: figures/%.gp figures/style.gp $$(FIG_DATA_$$*) | $(SETUP_STAMP)
+$(B)/figures/%.svg: figures/%.gp figures/style.gp $$(FIG_DATA_$$*) figures/check-output.sh | $(SETUP_STAMP)
 	mkdir -p $(@D)
 	gnuplot -e "datadir='$(B)/data'; $(FIG_VARS_$*); set terminal svg enhanced font 'Helvetica,11' size $(call svgsize,$*); set output '$@.tmp'" $<
+	figures/check-output.sh svg $@.tmp
 	mv $@.tmp $@
 
 $(B)/figures/%.prov: figures/%.gp $$(FIG_DATA_$$*)
@@ -51,6 +55,7 @@ $(B)/figures/%.prov: figures/%.gp $$(FIG_DATA_$$*)
 	  printf 'commit\t%s\n' "$$(sed -n 's/^# git: //p' $(firstword $(FIG_DATA_$*)) | head -n 1)"
 	  printf 'target\tmake SCALE=$(SCALE) $(B)/figures/$*.pdf\n'
 	} > $@.tmp
+	figures/check-output.sh prov $@.tmp
 	mv $@.tmp $@
 
 FIG_PDF = $(patsubst %,$(B)/figures/%.pdf,$(FIGURES))

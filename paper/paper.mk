@@ -64,12 +64,14 @@ $(B)/paper.pdf: $(PAPER_INPUTS) $(FIG_PDF)
 	  pdflatex -interaction=nonstopmode -halt-on-error -jobname=paper-tmp paper.tex > paper.latex.log \
 	    || { tail -n 30 paper.latex.log >&2; exit 1; }
 	done
+	$(CURDIR)/figures/check-output.sh pdf paper-tmp.pdf
 	mv paper-tmp.pdf paper.pdf
 
 $(B)/paper.html: $(PAPER_INPUTS) $(FIG_SVG)
 	$(PANDOC_ENV) pandoc $(PANDOC_OPTS) -t html5 --mathml --self-contained \
 	  --metadata pagetitle="Stochastic thermodynamics of learning, reproduced" \
 	  $(PAPER_MD) $(B)/appendix.md -o $@.tmp
+	figures/check-output.sh html $@.tmp
 	mv $@.tmp $@
 
 paper: $(B)/paper.pdf $(B)/paper.html
