@@ -90,6 +90,22 @@ svg_well_formed() {
 }
 check "faults: every SVG figure parses as XML (xmllint)" svg_well_formed
 
+# ---- 6. an IDX header whose dimension product overflows is rejected ----------
+# 16 x 2^30 x 2^30 = 2^64 wraps to 0 in 64 bits, so a 16-byte file would pass
+# the length check; it must be refused naming the file, leaving no output.
+idx_overflow() {
+    local dir="$tmp/idx-overflow"; mkdir -p "$dir"
+    cp "$mnist"/*-ubyte "$dir"/
+    printf '\x00\x00\x08\x03\x00\x00\x00\x10\x40\x00\x00\x00\x40\x00\x00\x00' > "$dir/train-images-idx3-ubyte"
+    { printf '\x00\x00\x08\x01\x00\x00\x00\x10'; head -c 16 /dev/zero; } > "$dir/train-labels-idx1-ubyte"
+    local out="$tmp/idx-overflow/out" msg
+    msg=$("$tmp/build/bin/mnist_stats" "$dir" "$out.a" "$out.b" "$out.c" 2>&1) && return 1
+    echo "$msg"
+    grep -q 'train-images-idx3-ubyte: dimensions 16 x 1073741824 x 1073741824 overflow' <<< "$msg" &&
+        ! ls "$dir"/out* 2> /dev/null
+}
+check "faults: an IDX header with an overflowing dimension product is rejected naming the file" idx_overflow
+
 if [ -n "${faults_standalone:-}" ]; then
     echo "faults: $pass passed, $fail failed"
     [ "$fail" -eq 0 ]
