@@ -106,6 +106,18 @@ idx_overflow() {
 }
 check "faults: an IDX header with an overflowing dimension product is rejected naming the file" idx_overflow
 
+# ---- 8. a parameter line longer than any buffer is read whole ----------------
+# A 3,000-byte comment whose tail looks like 'seed = 6': the program must read
+# it as the comment it is and give the same numbers as without it.
+long_line() {
+    local conf="$tmp/long-identities.conf"
+    { printf '# %03000d seed = 6\n' 0; cat data/params/quick/identities.conf; } > "$conf"
+    "$tmp/build/bin/identities" data/params/quick/identities.conf "$tmp/long-a.tsv" || return 1
+    "$tmp/build/bin/identities" "$conf" "$tmp/long-b.tsv" || return 1
+    diff <(grep -v '^#' "$tmp/long-a.tsv") <(grep -v '^#' "$tmp/long-b.tsv")
+}
+check "faults: a 3,000-byte parameter line is read whole (its tail is not a new key)" long_line
+
 if [ -n "${faults_standalone:-}" ]; then
     echo "faults: $pass passed, $fail failed"
     [ "$fail" -eq 0 ]
