@@ -226,16 +226,18 @@ struct out {
 
 out_t *out_open(const char *path) {
     out_t *o = xcalloc(1, sizeof *o);
-    o->path = strdup(path);
-    o->tmp = xmalloc(strlen(path) + 5);
-    sprintf(o->tmp, "%s.tmp", path);
+    o->path = xstrdup(path);
+    /* per process: two runs writing the same output never share a temporary */
+    size_t len = strlen(path) + 32;
+    o->tmp = xmalloc(len);
+    snprintf(o->tmp, len, "%s.tmp.%ld", path, (long)getpid());
     int slot = -1;
     for (int i = 0; i < MAX_OPEN && slot < 0; i++)
         if (!open_tmp[i]) slot = i;
     if (slot < 0) die("too many open outputs");
     o->f = fopen(o->tmp, "w");
     if (!o->f) die("%s: cannot create: %s", o->tmp, strerror(errno));
-    open_tmp[slot] = strdup(o->tmp);
+    open_tmp[slot] = xstrdup(o->tmp);
     return o;
 }
 
