@@ -15,6 +15,16 @@ mnist: $(MNIST_STAMP)
 # Short hash of a parameter file, exported into the provenance block.
 params_sha = PROV_PARAMS_SHA=$$(sha256sum $(1) | cut -c1-16)
 
+# Which parameter set wrote the outputs: $(B)/params-id/<name>.id holds the path
+# and SHA-256 of $(PARAMS)/<name>.conf and is rewritten, while make reads this
+# file, only when they change. Outputs live in $(B) whatever PARAMS is, so each
+# experiment depends on its .id: switching PARAMS away and back rebuilds it.
+params_id = $(B)/params-id/$(1).id
+$(shell mkdir -p $(B)/params-id; for f in $(PARAMS)/*.conf; do \
+  [ -f "$$f" ] || continue; id="$$(realpath "$$f") $$(sha256sum < "$$f" | cut -c1-64)"; \
+  n=$(B)/params-id/$$(basename "$$f" .conf).id; \
+  [ "$$(cat "$$n" 2> /dev/null)" = "$$id" ] || echo "$$id" > "$$n"; done)
+
 # ---- Data section: class means and counts --------------------------------
 MNIST_DATA := $(B)/data/mnist_mean.tsv $(B)/data/mnist_counts.tsv
 $(MNIST_DATA) $(B)/numbers/mnist.tsv &: $(BIN)/mnist_stats $(MNIST_STAMP)
@@ -34,38 +44,38 @@ FIG51_NSHARD := $(shell echo $$(( ($(call conf_value,$(FIG51_CONF),trials) + $(c
 FIG51_SHARDS := $(foreach s,$(shell seq 0 $$(( $(FIG51_NSHARD) - 1 ))),$(foreach b,$(FIG51_BS),$(B)/fig51/b$(b)_s$(s).tsv))
 FIG51_DATA := $(addprefix $(B)/data/fig51_,param.tsv acc.tsv noise.tsv acf.tsv)
 
-$(B)/fig51/b%.tsv: $(BIN)/fig51 $(FIG51_CONF) $(MNIST_STAMP)
+$(B)/fig51/b%.tsv: $(BIN)/fig51 $(FIG51_CONF) $(call params_id,fig51) $(MNIST_STAMP)
 	mkdir -p $(@D)
 	name=$*; bs=$${name%_s*}; shard=$${name#*_s}
 	$(call params_sha,$(FIG51_CONF)) $(LAUNCH) $(BIN)/fig51 run $(FIG51_CONF) $(MNIST) $$bs $$shard $@
 
-$(FIG51_DATA) $(B)/numbers/fig51.tsv &: $(BIN)/fig51 $(FIG51_SHARDS)
+$(FIG51_DATA) $(B)/numbers/fig51.tsv &: $(BIN)/fig51 $(call params_id,fig51) $(FIG51_SHARDS)
 	mkdir -p $(B)/data $(B)/numbers
 	$(call params_sha,$(FIG51_CONF)) $(BIN)/fig51 merge $(FIG51_CONF) $(B)/data $(B)/numbers/fig51.tsv $(FIG51_SHARDS)
 NUMBERS += $(B)/numbers/fig51.tsv
 
 # ---- Residuals of the information-theoretic statements (src/identities.c) ---
-$(B)/numbers/identities.tsv: $(BIN)/identities $(PARAMS)/identities.conf
+$(B)/numbers/identities.tsv: $(BIN)/identities $(PARAMS)/identities.conf $(call params_id,identities)
 	mkdir -p $(@D)
 	$(call params_sha,$(PARAMS)/identities.conf) $(LAUNCH) $(BIN)/identities $(PARAMS)/identities.conf $@
 NUMBERS += $(B)/numbers/identities.tsv
 
 # ---- Gaussian PPM ensemble (src/ppm_gauss.c) --------------------------------
 GAUSS_DATA := $(B)/data/gauss_moments.tsv $(B)/data/gauss_ep.tsv
-$(GAUSS_DATA) $(B)/numbers/gauss.tsv &: $(BIN)/ppm_gauss $(PARAMS)/gauss.conf
+$(GAUSS_DATA) $(B)/numbers/gauss.tsv &: $(BIN)/ppm_gauss $(PARAMS)/gauss.conf $(call params_id,gauss)
 	mkdir -p $(B)/data $(B)/numbers
 	$(call params_sha,$(PARAMS)/gauss.conf) $(LAUNCH) $(BIN)/ppm_gauss $(PARAMS)/gauss.conf $(GAUSS_DATA) $(B)/numbers/gauss.tsv
 NUMBERS += $(B)/numbers/gauss.tsv
 
 # ---- Boltzmann machine (src/bm.c) -----------------------------------------
 BM_TRAIN := $(B)/data/bm_train.tsv
-$(BM_TRAIN) $(B)/numbers/bm_train.tsv &: $(BIN)/bm $(PARAMS)/bm_train.conf $(MNIST_STAMP)
+$(BM_TRAIN) $(B)/numbers/bm_train.tsv &: $(BIN)/bm $(PARAMS)/bm_train.conf $(call params_id,bm_train) $(MNIST_STAMP)
 	mkdir -p $(B)/data $(B)/numbers
 	$(call params_sha,$(PARAMS)/bm_train.conf) $(LAUNCH) $(BIN)/bm train $(PARAMS)/bm_train.conf $(MNIST) $(BM_TRAIN) $(B)/numbers/bm_train.tsv
 NUMBERS += $(B)/numbers/bm_train.tsv
 
 BM_GRID := $(B)/data/bm_grid.tsv
-$(BM_GRID) $(B)/numbers/bm_grid.tsv &: $(BIN)/bm $(PARAMS)/bm_grid.conf $(MNIST_STAMP)
+$(BM_GRID) $(B)/numbers/bm_grid.tsv &: $(BIN)/bm $(PARAMS)/bm_grid.conf $(call params_id,bm_grid) $(MNIST_STAMP)
 	mkdir -p $(B)/data $(B)/numbers
 	$(call params_sha,$(PARAMS)/bm_grid.conf) $(LAUNCH) $(BIN)/bm grid $(PARAMS)/bm_grid.conf $(MNIST) $(BM_GRID) $(B)/numbers/bm_grid.tsv
 NUMBERS += $(B)/numbers/bm_grid.tsv

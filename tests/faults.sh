@@ -157,6 +157,24 @@ concurrent_makes() {
 }
 check "faults: a second make in the same build directory waits for the first, saying so" concurrent_makes
 
+# ---- 5. switching PARAMS away and back rebuilds --------------------------------
+# Outputs live in build/<scale> whatever PARAMS is, so make must know which
+# parameter set wrote them: after PARAMS=alt, the default set must rebuild.
+params_switch() {
+    local b="$tmp/pswitch" alt="$tmp/params-alt" out="$tmp/pswitch/quick/numbers/identities.tsv"
+    mkdir -p "$alt"; cp data/params/quick/*.conf "$alt"/
+    sed -i 's/^seed = .*/seed = 6/' "$alt/identities.conf"
+    make_q SCALE=quick BUILD="$b" MNIST_DIR="$mnist" "$out" > /dev/null || return 1
+    grep -v '^#' "$out" > "$tmp/pswitch-default.tsv"
+    make_q SCALE=quick BUILD="$b" MNIST_DIR="$mnist" PARAMS="$alt" "$out" > /dev/null || return 1
+    grep -v '^#' "$out" | cmp -s - "$tmp/pswitch-default.tsv" && { echo "the alternative seed changed nothing"; return 1; }
+    make_q -q SCALE=quick BUILD="$b" MNIST_DIR="$mnist" "$out" && { echo "back to the default PARAMS: make -q says up to date"; return 1; }
+    make_q SCALE=quick BUILD="$b" MNIST_DIR="$mnist" "$out" > /dev/null || return 1
+    grep -v '^#' "$out" | cmp - "$tmp/pswitch-default.tsv" || return 1
+    make_q -q SCALE=quick BUILD="$b" MNIST_DIR="$mnist" "$out"   # and then it is up to date
+}
+check "faults: switching PARAMS to another set and back rebuilds the output" params_switch
+
 if [ -n "${faults_standalone:-}" ]; then
     echo "faults: $pass passed, $fail failed"
     [ "$fail" -eq 0 ]
