@@ -11,7 +11,7 @@ FIG_SIZE_default := 6in,4.5in
 FIGURES += fig5_1
 FIG_DATA_fig5_1 = $(FIG51_DATA)
 FIG_SIZE_fig5_1 := 6.5in,5.2in
-FIG_VARS_fig5_1 = batches='$(shell echo $(FIG51_BS) | tr ' ' '\n' | sort -n | tr '\n' ' ')'; ptrials=$(call conf_value,$(FIG51_CONF),param_trials)
+FIG_VARS_fig5_1 = batches='$(shell echo $(FIG51_BS) | tr ' ' '\n' | sort -n | tr '\n' ' ')'; ptrials=$(FIG51_PTRIALS)
 
 FIGURES += gauss_ppm gauss_ep bm_train bm_info bm_tradeoff
 FIG_DATA_gauss_ppm = $(B)/data/gauss_moments.tsv

@@ -19,6 +19,9 @@ DEPS_bench := util idx mlp fvbm thermo
 DEPS_identities := util thermo
 DEPS_ppm_gauss := util thermo gauss
 DEPS_bm := util idx thermo fvbm
+# conf_get: make reads parameter files through the C parser (data/data.mk)
+PROGRAMS += conf_get
+DEPS_conf_get := util
 modules = $(patsubst %,$(OBJ)/%.o,$(1))
 
 $(OBJ)/%.o: src/%.c | $(SETUP_STAMP)

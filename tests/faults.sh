@@ -175,6 +175,35 @@ params_switch() {
 }
 check "faults: switching PARAMS to another set and back rebuilds the output" params_switch
 
+# ---- 9. make reads parameter files with the C parser -----------------------------
+# Each edit below is read the same way by fig51 itself; make's shard list must
+# agree (the old sed reader saw '1,' for '1, 10, 100', nothing for a tab before
+# '=', and 8 for '010').
+shard_list() { # shard_list SED-EXPRESSION: the shards make would run for that fig51.conf
+    local p="$tmp/params-shards"; rm -rf "$p"; mkdir -p "$p"; cp data/params/quick/*.conf "$p"/
+    sed -i -e "$1" "$p/fig51.conf"
+    make_q -n SCALE=quick BUILD="$tmp/shards" MNIST_DIR="$mnist" PARAMS="$p" "$tmp/shards/quick/numbers/fig51.tsv" |
+        grep -o 'fig51/b[0-9]*_s[0-9]*\.tsv' | sort -u | sed 's,fig51/,,; s,\.tsv,,' | tr '\n' ' '
+}
+conf_reader() { # conf_reader SED-EXPRESSION EXPECTED-SHARDS
+    local got; got=$(shard_list "$1")
+    echo "shards: $got"
+    [ "$got" = "$2" ]
+}
+check "faults: make reads 'batch_sizes = 1, 10, 100' as fig51 does" conf_reader \
+    's/^batch_sizes = .*/batch_sizes = 1, 10, 100/' "b100_s0 b100_s1 b10_s0 b10_s1 b1_s0 b1_s1 "
+check "faults: make reads a tab before '=' as fig51 does" conf_reader \
+    's/^trials = /trials\t= /' "b100_s0 b100_s1 b10_s0 b10_s1 b1_s0 b1_s1 "
+check "faults: make reads 'trials = 010' as 10, as fig51 does" conf_reader \
+    's/^trials = .*/trials = 010/; s/^batch_sizes = .*/batch_sizes = 10/' "b10_s0 b10_s1 b10_s2 b10_s3 b10_s4 "
+conf_reader_error() { # a value fig51 would reject stops make naming file and key
+    local p="$tmp/params-badshard"; rm -rf "$p"; mkdir -p "$p"; cp data/params/quick/*.conf "$p"/
+    sed -i 's/^trials = .*/trials = four/' "$p/fig51.conf"
+    local msg; msg=$(make_q -n SCALE=quick BUILD="$tmp/shards" MNIST_DIR="$mnist" PARAMS="$p" "$tmp/shards/quick/numbers/fig51.tsv" 2>&1) && return 1
+    grep -qF "$p/fig51.conf: key 'trials': 'four' is not an integer" <<< "$msg"
+}
+check "faults: a non-integer trial count stops make naming the file and key" conf_reader_error
+
 if [ -n "${faults_standalone:-}" ]; then
     echo "faults: $pass passed, $fail failed"
     [ "$fail" -eq 0 ]
