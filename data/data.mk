@@ -5,7 +5,10 @@ MNIST_STAMP := $(MNIST)/verified.stamp
 NUMBERS :=
 
 # Set MNIST_DIR=/path to use a local copy (plain or .gz IDX files).
-$(MNIST_STAMP): data/SHA256SUMS data/fetch-mnist.sh | $(SETUP_STAMP)
+# The IDX files themselves are prerequisites: one changed after verification
+# is checked again (and fetched again if its checksum no longer matches).
+MNIST_FILES := $(addprefix $(MNIST)/,$(shell awk '{print $$2}' data/SHA256SUMS))
+$(MNIST_STAMP): data/SHA256SUMS data/fetch-mnist.sh $(wildcard $(MNIST_FILES)) | $(SETUP_STAMP)
 	mkdir -p $(MNIST)
 	data/fetch-mnist.sh $(MNIST) data/SHA256SUMS
 	touch $@

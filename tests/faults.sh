@@ -204,6 +204,24 @@ conf_reader_error() { # a value fig51 would reject stops make naming file and ke
 }
 check "faults: a non-integer trial count stops make naming the file and key" conf_reader_error
 
+# ---- 7. an IDX file changed after verification is caught ----------------------
+# One label of the build's verified copy changed: the next make must notice
+# (naming the file), restore verified data, and keep the class counts.
+idx_tampered() {
+    local b; b=$(build_copy tamper)
+    local f="$b/mnist/train-labels-idx1-ubyte" out="$b/quick/numbers/mnist.tsv"
+    grep -v '^#' "$out" > "$tmp/tamper-before.tsv"
+    sleep 1 # a later modification time than the stamp's
+    printf '\x07' | dd of="$f" bs=1 seek=100 conv=notrunc status=none
+    local msg; msg=$(make_q SCALE=quick BUILD="$b" MNIST_DIR="$mnist" "$out" 2>&1); local status=$?
+    echo "$msg" | grep fetch-mnist
+    grep -q 'fetch-mnist: .*train-labels-idx1-ubyte changed since it was verified' <<< "$msg" || return 1
+    if [ $status -eq 0 ]; then # refetched from MNIST_DIR: verified bytes, same counts
+        cmp "$f" "$mnist/train-labels-idx1-ubyte" && grep -v '^#' "$out" | cmp - "$tmp/tamper-before.tsv"
+    fi
+}
+check "faults: an IDX file changed after verification is noticed, named and replaced by verified data" idx_tampered
+
 if [ -n "${faults_standalone:-}" ]; then
     echo "faults: $pass passed, $fail failed"
     [ "$fail" -eq 0 ]
