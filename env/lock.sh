@@ -13,10 +13,15 @@ if [ "$(cat "$lock.pid" 2> /dev/null)" = "$owner" ] && ! flock -n "$lock" true; 
 fi
 exec 9>> "$lock"
 if ! flock -n 9; then
-    echo "make: another make is running in $(dirname "$lock") (pid $(cat "$lock.pid" 2> /dev/null || echo unknown)); waiting for it to finish" >&2
-    flock 9
-    echo "make: the other make finished; going on" >&2
+    holder=$(cat "$lock.pid" 2> /dev/null || true)
+    if [ -n "$holder" ] && kill -0 "$holder" 2> /dev/null; then
+        echo "make: another make is running in $(dirname "$lock") (pid $holder); waiting for it to finish" >&2
+        flock 9
+        echo "make: the other make finished; going on" >&2
+    else
+        flock 9 # the watcher of a make that just ended lets go within 0.1 s
+    fi
 fi
 echo "$owner" > "$lock.pid"
 # the watcher holds fd 9 (the lock) until make exits
-(while kill -0 "$owner" 2> /dev/null; do sleep 0.2; done) < /dev/null > /dev/null 2>&1 &
+(while kill -0 "$owner" 2> /dev/null; do sleep 0.1; done) < /dev/null > /dev/null 2>&1 &
