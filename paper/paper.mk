@@ -7,6 +7,8 @@ CLAIMS := paper/claims.tsv
 # A false claim fails the paper-scale build; at other scales it is marked in the text.
 PANDOC_ENV = NUMBERS_FILE=$(B)/numbers.tsv FIGURE_DIR=$(abspath $(B)/figures) CLAIMS_FILE=$(CLAIMS) \
   CLAIMS_STRICT=$(if $(filter paper,$(SCALE)),1,0)
+# xref.lua: a module the figure and equation filters load (not a filter itself)
+$(B)/paper.pdf $(B)/paper.html $(B)/claims.tsv: paper/filters/xref.lua
 PANDOC_OPTS := --from markdown --standalone --number-sections \
   $(foreach f,$(PAPER_FILTERS),--lua-filter $(f))
 

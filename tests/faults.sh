@@ -235,6 +235,57 @@ npm_failure() {
 }
 check "faults: a failed npm fetch prints npm's own cause (ECONNREFUSED)" npm_failure
 
+# ---- 11. the paper's filters: no silent case --------------------------------------
+paper_filters() { # paper_filters MARKDOWN [FIGURE_DIR]: HTML on stdout, errors on stderr
+    printf '%s\n' "$1" > "$tmp/filters.md"
+    NUMBERS_FILE="$tmp/build/quick/numbers.tsv" FIGURE_DIR="${2:-$tmp/build/quick/figures}" \
+        pandoc --lua-filter paper/filters/figures.lua --lua-filter paper/filters/equations.lua \
+        --lua-filter paper/filters/numbers.lua -t html --mathml "$tmp/filters.md" 2> "$tmp/filters.err"
+    local status=$?
+    grep -v 'computed numbers are never quoted' "$tmp/filters.err" >&2
+    return $status
+}
+filter_error() { # filter_error MARKDOWN EXPECTED-MESSAGE [FIGURE_DIR]
+    local msg; msg=$(paper_filters "$1" "${3:-}" 2>&1) && { echo "accepted: $msg" | head -c 600; return 1; }
+    echo "$msg" | head -n 3
+    grep -qF "$2" <<< "$msg"
+}
+filter_output() { # filter_output MARKDOWN EXPECTED-TEXT...: the HTML contains each text
+    local html; html=$(paper_filters "$1") || return 1
+    shift
+    for want in "$@"; do grep -qF "$want" <<< "$html" || { echo "no '$want' in: $html" | head -c 800; return 1; }; done
+}
+two_figs='![A](gauss_ep){#fig:a}
+
+![B](gauss_ppm){#fig:b}'
+check "faults: a figure id defined twice stops the paper naming it" \
+    filter_error "$two_figs
+
+![C](bm_info){#fig:a}" "figure id fig:a defined twice"
+check "faults: every figure of [@fig:a; @fig:b] is resolved" \
+    filter_output "$two_figs
+
+See [@fig:a; @fig:b]." 'Figure 1</a>' 'Figure 2</a>'
+check "faults: an undefined figure after the first in [@fig:a; @fig:nope] stops the paper" \
+    filter_error "$two_figs
+
+See [@fig:a; @fig:nope]." "reference to undefined figure fig:nope"
+check "faults: an undefined equation after the first in [@eq:a; @eq:nope] stops the paper" \
+    filter_error '$$ x = 1 $$ {#eq:a}
+
+See [@eq:a; @eq:nope].' "reference to undefined equation eq:nope"
+check "faults: a bad fmt stops the paper naming its key" \
+    filter_error 'There are [mnist_n_test]{.num fmt="%.3z"} images.' "mnist_n_test"
+empty_prov() {
+    local dir="$tmp/empty-prov"; mkdir -p "$dir"; : > "$dir/gauss_ep.prov"
+    filter_error '![A](gauss_ep){#fig:a}' "$dir/gauss_ep.prov" "$dir"
+}
+check "faults: an empty provenance file stops the paper naming it" empty_prov
+check "faults: a number inside math, \$[key]{.num}\$, is substituted" \
+    filter_output 'We have $n = [mnist_n_test]{.num}$ images.' '<mn>10000</mn>'
+check "faults: an unknown key inside math stops the paper naming it" \
+    filter_error 'We have $n = [no_such_key]{.num}$ images.' "unknown numbers key 'no_such_key'"
+
 if [ -n "${faults_standalone:-}" ]; then
     echo "faults: $pass passed, $fail failed"
     [ "$fail" -eq 0 ]

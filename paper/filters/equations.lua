@@ -2,7 +2,10 @@
 --   $$ ... $$ {#eq:name}   gets the next number, shown as (n)
 --   @eq:name               becomes "(n)", a link to the equation
 -- pandoc-crossref is not packaged in Debian 12, so this filter does the job.
--- A reference to an undefined label stops the build naming it.
+-- Every reference of [@eq:a; @eq:b] is resolved (xref.lua); an undefined
+-- one stops the build naming it.
+package.path = PANDOC_SCRIPT_FILE:match("^(.*[/\\])") .. "?.lua;" .. package.path
+local xref = require("xref")
 local numbers, count = {}, 0
 
 local function label_of(el)
@@ -41,14 +44,15 @@ local function number_para(para)
   if changed then return pandoc.Para(out) end
 end
 
-local function resolve(cite)
-  local id = cite.citations[1].id
-  if not id:match("^eq:") then return nil end
-  local n = numbers[id] or error("equations.lua: reference to undefined equation " .. id)
+local function render(id, n)
   if FORMAT:match("latex") then
     return pandoc.RawInline("latex", "\\hyperref[" .. id .. "]{(" .. n .. ")}")
   end
   return pandoc.Link("(" .. n .. ")", "#" .. id)
+end
+
+local function resolve(cite)
+  return xref.resolve(cite, "equations.lua", "eq:", "equation", numbers, render)
 end
 
 return {{Para = number_para}, {Cite = resolve}}
