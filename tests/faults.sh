@@ -286,6 +286,18 @@ check "faults: a number inside math, \$[key]{.num}\$, is substituted" \
 check "faults: an unknown key inside math stops the paper naming it" \
     filter_error 'We have $n = [no_such_key]{.num}$ images.' "unknown numbers key 'no_such_key'"
 
+# ---- issue 8: no source file carries a control character ------------------------
+# (a carriage return once turned \rangle into 'angle' in both outputs)
+no_control_chars() {
+    local files; files=$(git ls-files src tests paper figures data/params 2> /dev/null ||
+        find src tests paper figures data/params -type f)
+    files=$(grep -v '^tests/fuzz/corpus/' <<< "$files")
+    [ -n "$files" ] || { echo "git ls-files found no source file"; return 1; }
+    local bad; bad=$(grep -lP '[\x00-\x08\x0B-\x1F\x7F]' $files)
+    [ -z "$bad" ] || { echo "control characters (other than tab/newline) in:"; grep -nP '[\x00-\x08\x0B-\x1F\x7F]' $bad | cat -A | head; return 1; }
+}
+check "faults: no source file (src, tests, paper, figures, data/params) contains a control character" no_control_chars
+
 if [ -n "${faults_standalone:-}" ]; then
     echo "faults: $pass passed, $fail failed"
     [ "$fail" -eq 0 ]
