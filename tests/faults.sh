@@ -294,7 +294,7 @@ no_control_chars() {
     files=$(grep -v '^tests/fuzz/corpus/' <<< "$files")
     [ -n "$files" ] || { echo "git ls-files found no source file"; return 1; }
     local bad; bad=$(grep -lP '[\x00-\x08\x0B-\x1F\x7F]' $files)
-    [ -z "$bad" ] || { echo "control characters (other than tab/newline) in:"; grep -nP '[\x00-\x08\x0B-\x1F\x7F]' $bad | cat -A | head; return 1; }
+    [ -z "$bad" ] || { echo "control characters (other than tab/newline) in:"; grep -HnP '[\x00-\x08\x0B-\x1F\x7F]' $bad | cat -A | head; return 1; }
 }
 check "faults: no source file (src, tests, paper, figures, data/params) contains a control character" no_control_chars
 
