@@ -2,6 +2,9 @@
 # No -ffast-math and no FMA contraction: results must be bit-reproducible.
 CC := gcc
 CFLAGS := -std=gnu11 -O3 -g -Wall -Wextra -Wshadow -ffp-contract=off -fno-fast-math
+# CI (which sets CI=true) turns warnings into errors; CFLAGS_EXTRA adds flags to
+# compile and link, e.g. the sanitizer build of tests/tests.mk.
+CFLAGS += $(if $(filter true,$(CI)),-Werror) $(CFLAGS_EXTRA)
 # Recursive (=) so pkg-config runs after the set-up stamp has installed OpenBLAS.
 BLAS_CFLAGS = $(shell pkg-config --cflags openblas)
 BLAS_LIBS = $(shell pkg-config --libs openblas)

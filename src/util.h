@@ -19,6 +19,9 @@ extern const char *prog_name;
 
 /* Print "prog: error: ..." to stderr, delete every unfinished output, exit 1. */
 void die(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
+/* Set only by the fuzz targets (tests/fuzz/): die() passes the message to the
+ * hook instead of exiting; the hook must not return (it longjmps back). */
+extern void (*die_hook)(const char *msg);
 void *xmalloc(size_t n);
 void *xcalloc(size_t count, size_t size);
 void *xrealloc(void *p, size_t n);

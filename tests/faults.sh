@@ -298,6 +298,12 @@ no_control_chars() {
 }
 check "faults: no source file (src, tests, paper, figures, data/params) contains a control character" no_control_chars
 
+# ---- sanitizers and fuzzing (issues 9 and 14) ----------------------------------
+check "sanitizers: the unit tests under -fsanitize=address,undefined (and -Werror) have no finding" \
+    make_q "${quick[@]}" asan-unit
+check "fuzz: a short libFuzzer pass over the IDX, parameter and numbers readers finds no crash and no unnamed reject" \
+    make_q "${quick[@]}" fuzz FUZZ_SECONDS=3
+
 if [ -n "${faults_standalone:-}" ]; then
     echo "faults: $pass passed, $fail failed"
     [ "$fail" -eq 0 ]
