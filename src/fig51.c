@@ -496,7 +496,16 @@ static double st_acc_sd(const unsigned char *keep, size_t n, void *c) {
 static double st_var(const unsigned char *keep, size_t n, void *c) { return stats_mean(((stat_ctx_t *)c)->e->tvar, keep, n); }
 static double st_exp(const unsigned char *keep, size_t n, void *c) { return stats_mean(((stat_ctx_t *)c)->e->texp, keep, n); }
 static double st_gmax(const unsigned char *keep, size_t n, void *c) { return stats_mean(((stat_ctx_t *)c)->e->tgmax, keep, n); }
-static double st_meas_over_exp(const unsigned char *keep, size_t n, void *c) { return st_var(keep, n, c) / st_exp(keep, n, c); }
+/* Mean over every (trial, recorded step) of measured over expected power. Each
+ * ratio has conditional mean exactly 1 given the past (the batch at t is a fresh
+ * draw), so the measurements, not only the trials, are the samples of its error. */
+static double st_meas_over_exp(const unsigned char *keep, size_t n, void *c) {
+    const ens_t *e = ((stat_ctx_t *)c)->e;
+    double sum = 0, m = 0;
+    for (size_t j = 0; j < n; j++)
+        if (keep[j]) sum += e->nvar[j] / e->nexp[j], m++;
+    return sum / m;
+}
 static double st_rms_over_gmax(const unsigned char *keep, size_t n, void *c) { return sqrt(st_var(keep, n, c)) / st_gmax(keep, n, c); }
 static double st_drift_over_noise(const unsigned char *keep, size_t n, void *c) {
     return stats_mean(((stat_ctx_t *)c)->e->tdrift, keep, n) / st_var(keep, n, c);
@@ -677,7 +686,7 @@ static void put_batch(numbers_t *nb, const merge_t *g, int b) {
     if (nn > 0) {
         put_stat(nb, st_var, &c, nn, "fig51_noise_var_b%ld", bs);
         put_stat(nb, st_exp, &c, nn, "fig51_noise_exp_b%ld", bs);
-        put_stat(nb, st_meas_over_exp, &c, nn, "fig51_noise_meas_over_exp_b%ld", bs);
+        put_stat(nb, st_meas_over_exp, &c, nn * (size_t)g->nno, "fig51_noise_meas_over_exp_b%ld", bs);
         put_stat(nb, st_gmax, &c, nn, "fig51_gmax_b%ld", bs);
         put_stat(nb, st_rms_over_gmax, &c, nn, "fig51_noise_rms_over_gmax_b%ld", bs);
         put_stat(nb, st_exp_max_over_min, &c, nn, "fig51_noise_exp_max_over_min_b%ld", bs);
