@@ -10,6 +10,10 @@
  *       the parameter entropy S[Theta_t] (M-info side of Eq 13-14).
  *   bm grid PARAMS MNIST_DIR GRID.tsv NUMBERS.tsv
  *       the trade-off of Sec. 6.4 on a grid of tau and learning rate r.
+ *   bm ldb PARAMS LDB.tsv NUMBERS.tsv
+ *       the local-detailed-balance residual of Eq 39 of the tau-step sampler
+ *       kernel of a fixed machine, from the exact chain law: sequential sweeps
+ *       (not reversible), symmetric scan (reversible) and a negative control.
  */
 #include <errno.h>
 #include <math.h>
@@ -34,6 +38,7 @@
 #define MNIST_TRAIN_IMAGES 60000
 #define GRID_STREAM_TAU_SHIFT 40
 #define GRID_STREAM_RATE_SHIFT 32
+#define FVBM_LDB_MAX_N 10 /* the tau-step kernel is an N x N matrix */
 
 /* ---------------------------------------------------------------------- */
 /* parameters: one key list that documents and validates                  */
@@ -46,34 +51,52 @@ typedef struct {
     int ntau, nrate;
 } bmparams_t;
 
-typedef enum { KEY_INT, KEY_INT_OPT, KEY_DOUBLE, KEY_RATES, KEY_TAUS } key_kind_t;
+typedef enum { KEY_INT, KEY_INT_OPT, KEY_DOUBLE, KEY_INT_LIST, KEY_RATES, KEY_TAUS } key_kind_t;
 typedef struct {
     const char *key;
     key_kind_t kind;
     long lmin, lmax, ldef; /* integer keys and lists */
     double dmin, dmax;     /* real keys */
-    size_t off;
+    size_t off;            /* the field in the parameter struct */
+    size_t count_off;      /* lists: the int holding their length */
     const char *doc;
 } key_spec_t;
 
 #define P(f) offsetof(bmparams_t, f)
 static const key_spec_t bm_keys[] = {
-    {"seed", KEY_INT, 0, SEED_MAX, 0, 0, 0, P(seed), "base seed; model k runs on Philox stream k"},
-    {"grid_rows", KEY_INT, 1, MNIST_SIDE, 0, 0, 0, P(rows), "pooled image rows"},
-    {"grid_cols", KEY_INT, 1, MNIST_SIDE, 0, 0, 0, P(cols), "pooled image columns; n = rows x cols <= 24"},
-    {"threshold", KEY_DOUBLE, 0, 0, 0, 0, 1, P(thr), "a block is on when its mean pixel/255 exceeds this"},
-    {"K", KEY_INT, 2, MNIST_TRAIN_IMAGES, 0, 0, 0, P(K), "training images"},
-    {"batch", KEY_INT, 1, MNIST_TRAIN_IMAGES, 0, 0, 0, P(batch), "distinct patterns per mini-batch, <= K"},
-    {"chains", KEY_INT, 1, 1000000, 0, 0, 0, P(chains), "persistent chains per model"},
-    {"models", KEY_INT, 2, 100000, 0, 0, 0, P(models), "ensemble size M (per grid cell for grid)"},
-    {"updates", KEY_INT, 1, 10000000, 0, 0, 0, P(updates), "SGD updates"},
-    {"record_every", KEY_INT_OPT, 1, 10000000, 1, 0, 0, P(every), "table row every this many updates (default 1)"},
-    {"learning_rates", KEY_RATES, 1, 100000000, 0, 0, 0, P(rate), "comma list, units of 1e-4"},
-    {"taus", KEY_TAUS, 1, TAU_MAX, 0, 0, 0, P(tau), "comma list of sweeps per update, or inf (exact expectations)"},
-    {"init_sd", KEY_DOUBLE, 0, 0, 0, 0, 100, P(init_sd), "shared theta_0 ~ N(0, init_sd^2)"},
+    {"seed", KEY_INT, 0, SEED_MAX, 0, 0, 0, P(seed), 0, "base seed; model k runs on Philox stream k"},
+    {"grid_rows", KEY_INT, 1, MNIST_SIDE, 0, 0, 0, P(rows), 0, "pooled image rows"},
+    {"grid_cols", KEY_INT, 1, MNIST_SIDE, 0, 0, 0, P(cols), 0, "pooled image columns; n = rows x cols <= 24"},
+    {"threshold", KEY_DOUBLE, 0, 0, 0, 0, 1, P(thr), 0, "a block is on when its mean pixel/255 exceeds this"},
+    {"K", KEY_INT, 2, MNIST_TRAIN_IMAGES, 0, 0, 0, P(K), 0, "training images"},
+    {"batch", KEY_INT, 1, MNIST_TRAIN_IMAGES, 0, 0, 0, P(batch), 0, "distinct patterns per mini-batch, <= K"},
+    {"chains", KEY_INT, 1, 1000000, 0, 0, 0, P(chains), 0, "persistent chains per model"},
+    {"models", KEY_INT, 2, 100000, 0, 0, 0, P(models), 0, "ensemble size M (per grid cell for grid)"},
+    {"updates", KEY_INT, 1, 10000000, 0, 0, 0, P(updates), 0, "SGD updates"},
+    {"record_every", KEY_INT_OPT, 1, 10000000, 1, 0, 0, P(every), 0, "table row every this many updates (default 1)"},
+    {"learning_rates", KEY_RATES, 1, 100000000, 0, 0, 0, P(rate), P(nrate), "comma list, units of 1e-4"},
+    {"taus", KEY_TAUS, 1, TAU_MAX, 0, 0, 0, P(tau), P(ntau), "comma list of sweeps per update, or inf (exact expectations)"},
+    {"init_sd", KEY_DOUBLE, 0, 0, 0, 0, 100, P(init_sd), 0, "shared theta_0 ~ N(0, init_sd^2)"},
 };
 #undef P
-#define NKEYS (sizeof bm_keys / sizeof bm_keys[0])
+
+/* bm ldb: a fixed machine, no data. */
+typedef struct {
+    long n, taus[MAX_LIST];
+    int ntau;
+    double coupling, field, control_beta;
+} ldbparams_t;
+
+#define P(f) offsetof(ldbparams_t, f)
+static const key_spec_t ldb_keys[] = {
+    {"units", KEY_INT, 2, FVBM_LDB_MAX_N, 0, 0, 0, P(n), 0, "units n of the machine (N = 2^n states)"},
+    {"coupling", KEY_DOUBLE, 0, 0, 0, -10, 10, P(coupling), 0, "every J_ij"},
+    {"field", KEY_DOUBLE, 0, 0, 0, -10, 10, P(field), 0, "every h_i"},
+    {"taus", KEY_INT_LIST, 1, TAU_MAX, 0, 0, 0, P(taus), P(ntau), "comma list of kernel steps tau"},
+    {"control_beta", KEY_DOUBLE, 0, 0, 0, 0.01, 100, P(control_beta), 0,
+     "negative control: a reversible kernel whose conditionals use the energies times this"},
+};
+#undef P
 
 /* A list of sweeps per update: integers >= 1 or "inf"; returns the count. */
 static int parse_taus(const char *path, const char *key, const char *value, long max, long *out) {
@@ -97,35 +120,43 @@ static int parse_taus(const char *path, const char *key, const char *value, long
     return n;
 }
 
-static void read_key(conf_t *c, const key_spec_t *k, bmparams_t *p) {
-    char *f = (char *)p + k->off;
+static void read_key(conf_t *c, const key_spec_t *k, void *base) {
+    char *f = (char *)base + k->off;
+    int *count = (int *)((char *)base + k->count_off);
     long list[MAX_LIST];
     switch (k->kind) {
     case KEY_INT: *(long *)f = conf_int(c, k->key, k->lmin, k->lmax); break;
     case KEY_INT_OPT: *(long *)f = conf_int_or(c, k->key, k->ldef, k->lmin, k->lmax); break;
     case KEY_DOUBLE: *(double *)f = conf_double(c, k->key, k->dmin, k->dmax); break;
+    case KEY_INT_LIST: *count = conf_int_list(c, k->key, (long *)f, MAX_LIST, k->lmin, k->lmax); break;
     case KEY_RATES:
-        p->nrate = conf_int_list(c, k->key, list, MAX_LIST, k->lmin, k->lmax);
-        for (int i = 0; i < p->nrate; i++) p->rate[i] = list[i] * RATE_UNIT;
+        *count = conf_int_list(c, k->key, list, MAX_LIST, k->lmin, k->lmax);
+        for (int i = 0; i < *count; i++) ((double *)f)[i] = list[i] * RATE_UNIT;
         break;
-    case KEY_TAUS: p->ntau = parse_taus(conf_path(c), k->key, conf_str(c, k->key), k->lmax, p->tau); break;
+    case KEY_TAUS: *count = parse_taus(conf_path(c), k->key, conf_str(c, k->key), k->lmax, (long *)f); break;
     }
 }
 
-static bmparams_t read_params(const char *path, int grid, conf_t **keep) {
+/* Loads path, rejects keys not in spec, reads every key into base. */
+static conf_t *read_keys(const char *path, const key_spec_t *spec, size_t nspec, void *base) {
     conf_t *c = conf_load(path);
-    const char *known[NKEYS + 1];
-    for (size_t i = 0; i < NKEYS; i++) known[i] = bm_keys[i].key;
-    known[NKEYS] = NULL;
+    const char *known[32];
+    if (nspec >= sizeof known / sizeof known[0]) die("%s: too many keys in the key list", path);
+    for (size_t i = 0; i < nspec; i++) known[i] = spec[i].key;
+    known[nspec] = NULL;
     conf_known(c, known);
-    bmparams_t p = {0};
-    for (size_t i = 0; i < NKEYS; i++) read_key(c, &bm_keys[i], &p);
+    for (size_t i = 0; i < nspec; i++) read_key(c, &spec[i], base);
     conf_finish(c);
+    return c;
+}
+
+static bmparams_t read_params(const char *path, int grid, conf_t **keep) {
+    bmparams_t p = {0};
+    *keep = read_keys(path, bm_keys, sizeof bm_keys / sizeof bm_keys[0], &p);
     if (p.rows * p.cols > FVBM_MAX_N)
         die("%s: keys 'grid_rows' x 'grid_cols': n = %ld exceeds %d", path, p.rows * p.cols, FVBM_MAX_N);
     if (p.batch > p.K) die("%s: key 'batch' = %ld exceeds K = %ld", path, p.batch, p.K);
     if (!grid && (p.nrate != 1 || p.ntau != 1)) die("%s: 'bm train' takes one learning rate and one tau", path);
-    *keep = c;
     return p;
 }
 
@@ -340,9 +371,78 @@ static int cmd_grid(int argc, char **argv) {
     return 0;
 }
 
+/* ---------------------------------------------------------------------- */
+/* ldb: Eq 39 for the tau-step kernel of a fixed machine                  */
+
+enum { L_TAU, L_SEQ, L_SYM, L_CTRL, L_TV, L_NCOLS };
+
+static table_t *ldb_table(const char *path, const conf_t *conf, const ldbparams_t *p) {
+    table_t *t = table_open(path, "Boltzmann machine: local detailed balance (Eq 39) of the tau-step sampler kernel",
+                            conf, 0, "%.10g");
+    table_note(t, "n = %ld units, every J_ij = %g, every h_i = %g; residual = max_{x,y} |ln K(x,y)/K(y,x) + phi(y) - phi(x)|",
+               p->n, p->coupling, p->field);
+    static const column_t cols[L_NCOLS] = {
+        [L_TAU] = {"tau", "steps", "kernel steps tau (sequential: sweeps; symmetric: forward + reverse sweep pairs)"},
+        [L_SEQ] = {"ldb_seq", "nats", "LDB residual of tau sequential sweeps (not reversible)"},
+        [L_SYM] = {"ldb_sym", "nats", "LDB residual of tau symmetric-scan steps (reversible)"},
+        [L_CTRL] = {"ldb_ctrl", "nats", "negative control: symmetric scan with conditionals at a wrong inverse temperature"},
+        [L_TV] = {"tv_seq", "1", "max_x total variation between K^tau(x,.) of the sequential sweep and p_theta"}};
+    for (int i = 0; i < L_NCOLS; i++)
+        if (table_col(t, cols[i].unit, cols[i].desc, "%s", cols[i].name) != i) die("ldb table: column order");
+    return t;
+}
+
+static int cmd_ldb(int argc, char **argv) {
+    if (argc != 5) die("usage: bm ldb PARAMS LDB.tsv NUMBERS.tsv");
+    ldbparams_t p = {0};
+    conf_t *conf = read_keys(argv[2], ldb_keys, sizeof ldb_keys / sizeof ldb_keys[0], &p);
+    fvbm_t m;
+    fvbm_init(&m, (int)p.n);
+    size_t N = m.N;
+    double *th = xmalloc((size_t)m.npar * sizeof *th), *E = xmalloc(N * sizeof *E), *Ec = xmalloc(N * sizeof *Ec);
+    double *pr = xmalloc(N * sizeof *pr), *cond = xmalloc((size_t)m.n * N / 2 * sizeof *cond);
+    double *condc = xmalloc((size_t)m.n * N / 2 * sizeof *condc), *K = xmalloc(N * N * sizeof *K);
+    for (int k = 0; k < m.npar; k++) th[k] = k < m.n ? p.field : p.coupling; /* fields first, then couplings */
+    fvbm_energies(&m, th, E);
+    fvbm_probs(&m, E, pr);
+    fvbm_conditionals(&m, E, cond);
+    for (size_t x = 0; x < N; x++) Ec[x] = p.control_beta * E[x];
+    fvbm_conditionals(&m, Ec, condc);
+    table_t *t = ldb_table(argv[3], conf, &p);
+    numbers_t *nb = numbers_open(argv[4], "Boltzmann machine: local detailed balance of the sampler kernel", conf, 0);
+    double sym_max = 0, ctrl_min = INFINITY; /* the reversible kernel's worst, the control's best */
+    for (int i = 0; i < p.ntau; i++) {
+        long tau = p.taus[i];
+        fvbm_kernel(&m, cond, FVBM_SCAN_SEQUENTIAL, tau, K);
+        double seq = fvbm_ldb_residual(&m, K, E), tv = fvbm_kernel_tv(&m, K, pr);
+        fvbm_kernel(&m, cond, FVBM_SCAN_SYMMETRIC, tau, K);
+        double sym = fvbm_ldb_residual(&m, K, E);
+        fvbm_kernel(&m, condc, FVBM_SCAN_SYMMETRIC, tau, K);
+        double ctrl = fvbm_ldb_residual(&m, K, E);
+        sym_max = fmax(sym_max, sym), ctrl_min = fmin(ctrl_min, ctrl);
+        double row[L_NCOLS] = {[L_TAU] = (double)tau, [L_SEQ] = seq, [L_SYM] = sym, [L_CTRL] = ctrl, [L_TV] = tv};
+        for (int c = 0; c < L_NCOLS; c++) table_set(t, c, row[c]);
+        table_row(t);
+        numbers_putf(nb, seq, "nats", "bm_ldb_seq_tau%ld", tau);
+        numbers_putf(nb, tv, "1", "bm_ldb_tv_tau%ld", tau);
+    }
+    table_close(t);
+    numbers_put(nb, "bm_ldb_sym_max", sym_max, "nats");
+    numbers_put(nb, "bm_ldb_ctrl_min", ctrl_min, "nats");
+    numbers_put(nb, "bm_ldb_units", (double)p.n, "units");
+    numbers_put(nb, "bm_ldb_coupling", p.coupling, "1");
+    numbers_put(nb, "bm_ldb_field", p.field, "1");
+    numbers_put(nb, "bm_ldb_control_beta", p.control_beta, "1");
+    numbers_close(nb);
+    void *v[] = {th, E, Ec, pr, cond, condc, K};
+    for (size_t i = 0; i < sizeof v / sizeof v[0]; i++) free(v[i]);
+    return 0;
+}
+
 int main(int argc, char **argv) {
     prog_name = "bm";
     if (argc >= 2 && strcmp(argv[1], "train") == 0) return cmd_train(argc, argv);
     if (argc >= 2 && strcmp(argv[1], "grid") == 0) return cmd_grid(argc, argv);
-    die("usage: bm train|grid PARAMS MNIST_DIR OUT.tsv NUMBERS.tsv");
+    if (argc >= 2 && strcmp(argv[1], "ldb") == 0) return cmd_ldb(argc, argv);
+    die("usage: bm train|grid PARAMS MNIST_DIR OUT.tsv NUMBERS.tsv, or bm ldb PARAMS LDB.tsv NUMBERS.tsv");
 }

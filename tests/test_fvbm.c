@@ -240,13 +240,15 @@ Test(bm_model, sgd_step_descends_the_batch_mean_surprisal) {
 
 /* One-sweep transition matrix from the definition: site i is redrawn from
  * P(x_i = 1 | rest) = 1 / (1 + exp(E(x with i on) - E(x with i off))), sites
- * 0..n-1 in turn (brute-force energies), as an N x N product. */
-static void brute_sweep_matrix(const fvbm_t *m, const double *th, double *T) {
+ * 0..n-1 in turn (n-1..0 when reverse; brute-force energies), as an N x N
+ * product of single-site matrices. */
+static void brute_sweep_matrix_order(const fvbm_t *m, const double *th, double *T, int reverse) {
     size_t N = m->N;
     double *S = xcalloc(N * N, sizeof *S), *tmp = xcalloc(N * N, sizeof *tmp);
     memset(T, 0, N * N * sizeof *T);
     for (size_t x = 0; x < N; x++) T[x * N + x] = 1;
-    for (int i = 0; i < m->n; i++) {
+    for (int step = 0; step < m->n; step++) {
+        int i = reverse ? m->n - 1 - step : step;
         size_t bit = (size_t)1 << i;
         memset(S, 0, N * N * sizeof *S);
         for (size_t x = 0; x < N; x++) {
@@ -260,6 +262,79 @@ static void brute_sweep_matrix(const fvbm_t *m, const double *th, double *T) {
         memcpy(T, tmp, N * N * sizeof *T);
     }
     free(S), free(tmp);
+}
+
+static void brute_sweep_matrix(const fvbm_t *m, const double *th, double *T) { brute_sweep_matrix_order(m, th, T, 0); }
+
+/* C = A B for N x N matrices (C must not alias A or B). */
+static void matmul(const double *A, const double *B, double *C, size_t N) {
+    for (size_t x = 0; x < N; x++)
+        for (size_t z = 0; z < N; z++) {
+            double s = 0;
+            for (size_t y = 0; y < N; y++) s += A[x * N + y] * B[y * N + z];
+            C[x * N + z] = s;
+        }
+}
+
+/* max_{x,y} |ln K(x,y) - ln K(y,x) + E(y) - E(x)|, energies term by term. */
+static double brute_ldb(const fvbm_t *m, const double *th, const double *K) {
+    size_t N = m->N;
+    double worst = 0;
+    for (size_t x = 0; x < N; x++)
+        for (size_t y = 0; y < N; y++)
+            worst = fmax(worst, fabs(log(K[x * N + y] / K[y * N + x]) + brute_energy(m, th, y) - brute_energy(m, th, x)));
+    return worst;
+}
+
+/* Eq 39 for the tau-step kernel: the production kernel and LDB residual
+ * against products of the single-site matrices built from the definition.
+ * The sequential sweep misses LDB at small tau and meets it as tau grows (its
+ * rows tend to p_theta); the symmetric scan (reversible) meets it at every
+ * tau. Negative control: a symmetric scan whose conditionals use 1.1 E is
+ * reversible for the wrong law; the same check rejects it at every tau, by
+ * the closed form 0.1 max|E(y) - E(x)|. */
+Test(eq39, ldb_residual_vanishes_for_a_reversible_kernel_and_as_tau_grows) {
+    fvbm_t m;
+    fvbm_init(&m, 5);
+    size_t N = m.N;
+    rng_t r;
+    rng_init(&r, 3939, 0);
+    double th[15], E[32], Ec[32], cond[5 * 16], condc[5 * 16];
+    for (int k = 0; k < m.npar; k++) th[k] = k < m.n ? 0.3 * rng_normal(&r) : 0.6 + 0.1 * rng_normal(&r);
+    fvbm_energies(&m, th, E);
+    fvbm_conditionals(&m, E, cond);
+    double emin = INFINITY, emax = -INFINITY;
+    for (size_t x = 0; x < N; x++) Ec[x] = 1.1 * E[x], emin = fmin(emin, E[x]), emax = fmax(emax, E[x]);
+    fvbm_conditionals(&m, Ec, condc);
+    double *T = xmalloc(N * N * sizeof *T), *R = xmalloc(N * N * sizeof *R), *S = xmalloc(N * N * sizeof *S);
+    double *Kseq = xmalloc(N * N * sizeof *T), *Ksym = xmalloc(N * N * sizeof *T), *tmp = xmalloc(N * N * sizeof *T);
+    double *K = xmalloc(N * N * sizeof *K);
+    brute_sweep_matrix_order(&m, th, T, 0);
+    brute_sweep_matrix_order(&m, th, R, 1);
+    matmul(T, R, S, N); /* one symmetric-scan step */
+    memcpy(Kseq, T, N * N * sizeof *T);
+    memcpy(Ksym, S, N * N * sizeof *S);
+    double prev = INFINITY;
+    for (long tau = 1; tau <= 24; tau++) {
+        fvbm_kernel(&m, cond, FVBM_SCAN_SEQUENTIAL, tau, K);
+        for (size_t i = 0; i < N * N; i++) cr_assert(epsilon_eq(dbl, K[i], Kseq[i], 1e-13), "tau %ld entry %zu", tau, i);
+        double seq = fvbm_ldb_residual(&m, K, E);
+        cr_expect(epsilon_eq(dbl, seq, brute_ldb(&m, th, Kseq), 1e-9 + 1e-9 * seq), "tau %ld", tau);
+        if (tau == 1) cr_expect(gt(dbl, seq, 0.5), "one sequential sweep violates LDB, residual %g", seq);
+        if (seq > 1e-12) cr_expect(lt(dbl, seq, prev), "tau %ld: residual %g did not fall", tau, seq);
+        prev = seq;
+        fvbm_kernel(&m, cond, FVBM_SCAN_SYMMETRIC, tau, K);
+        for (size_t i = 0; i < N * N; i++) cr_assert(epsilon_eq(dbl, K[i], Ksym[i], 1e-13), "tau %ld entry %zu", tau, i);
+        cr_expect(lt(dbl, fvbm_ldb_residual(&m, K, E), 1e-12), "reversible kernel, tau %ld", tau);
+        cr_expect(lt(dbl, brute_ldb(&m, th, Ksym), 1e-12), "reversible kernel by the definition, tau %ld", tau);
+        fvbm_kernel(&m, condc, FVBM_SCAN_SYMMETRIC, tau, K);
+        cr_expect(epsilon_eq(dbl, fvbm_ldb_residual(&m, K, E), 0.1 * (emax - emin), 1e-9), "negative control, tau %ld", tau);
+        matmul(Kseq, T, tmp, N), memcpy(Kseq, tmp, N * N * sizeof *T);
+        matmul(Ksym, S, tmp, N), memcpy(Ksym, tmp, N * N * sizeof *T);
+    }
+    cr_expect(lt(dbl, prev, 1e-10), "after 24 sweeps the sequential kernel meets LDB, residual %g", prev);
+    void *v[] = {T, R, S, Kseq, Ksym, tmp, K};
+    for (size_t i = 0; i < sizeof v / sizeof v[0]; i++) free(v[i]);
 }
 
 /* The work, heat and EP increments of one production step (ideal and actual
