@@ -51,7 +51,10 @@ typedef struct {
     int ntau, nrate;
 } bmparams_t;
 
-typedef enum { KEY_INT, KEY_INT_OPT, KEY_DOUBLE, KEY_INT_LIST, KEY_RATES, KEY_TAUS } key_kind_t;
+/* train and grid need what util's conf_read_spec lacks (an optional key with a
+ * default, a list scaled to learning rates, a list admitting "inf"), so they
+ * keep this reader; bm ldb uses conf_read_spec. */
+typedef enum { KEY_INT, KEY_INT_OPT, KEY_DOUBLE, KEY_RATES, KEY_TAUS } key_kind_t;
 typedef struct {
     const char *key;
     key_kind_t kind;
@@ -88,12 +91,12 @@ typedef struct {
 } ldbparams_t;
 
 #define P(f) offsetof(ldbparams_t, f)
-static const key_spec_t ldb_keys[] = {
-    {"units", KEY_INT, 2, FVBM_LDB_MAX_N, 0, 0, 0, P(n), 0, "units n of the machine (N = 2^n states)"},
-    {"coupling", KEY_DOUBLE, 0, 0, 0, -10, 10, P(coupling), 0, "every J_ij"},
-    {"field", KEY_DOUBLE, 0, 0, 0, -10, 10, P(field), 0, "every h_i"},
-    {"taus", KEY_INT_LIST, 1, TAU_MAX, 0, 0, 0, P(taus), P(ntau), "comma list of kernel steps tau"},
-    {"control_beta", KEY_DOUBLE, 0, 0, 0, 0.01, 100, P(control_beta), 0,
+static const conf_spec_t ldb_keys[] = {
+    {"units", CONF_INT, P(n), 2, FVBM_LDB_MAX_N, NULL, 0, 0, "units n of the machine (N = 2^n states)"},
+    {"coupling", CONF_DOUBLE, P(coupling), -10, 10, NULL, 0, 0, "every J_ij"},
+    {"field", CONF_DOUBLE, P(field), -10, 10, NULL, 0, 0, "every h_i"},
+    {"taus", CONF_LIST, P(taus), 1, TAU_MAX, NULL, P(ntau), MAX_LIST, "comma list of kernel steps tau"},
+    {"control_beta", CONF_DOUBLE, P(control_beta), 0.01, 100, NULL, 0, 0,
      "negative control: a reversible kernel whose conditionals use the energies times this"},
 };
 #undef P
@@ -128,7 +131,6 @@ static void read_key(conf_t *c, const key_spec_t *k, void *base) {
     case KEY_INT: *(long *)f = conf_int(c, k->key, k->lmin, k->lmax); break;
     case KEY_INT_OPT: *(long *)f = conf_int_or(c, k->key, k->ldef, k->lmin, k->lmax); break;
     case KEY_DOUBLE: *(double *)f = conf_double(c, k->key, k->dmin, k->dmax); break;
-    case KEY_INT_LIST: *count = conf_int_list(c, k->key, (long *)f, MAX_LIST, k->lmin, k->lmax); break;
     case KEY_RATES:
         *count = conf_int_list(c, k->key, list, MAX_LIST, k->lmin, k->lmax);
         for (int i = 0; i < *count; i++) ((double *)f)[i] = list[i] * RATE_UNIT;
@@ -395,7 +397,8 @@ static table_t *ldb_table(const char *path, const conf_t *conf, const ldbparams_
 static int cmd_ldb(int argc, char **argv) {
     if (argc != 5) die("usage: bm ldb PARAMS LDB.tsv NUMBERS.tsv");
     ldbparams_t p = {0};
-    conf_t *conf = read_keys(argv[2], ldb_keys, sizeof ldb_keys / sizeof ldb_keys[0], &p);
+    conf_t *conf = conf_load(argv[2]);
+    conf_read_spec(conf, ldb_keys, (int)(sizeof ldb_keys / sizeof ldb_keys[0]), &p);
     fvbm_t m;
     fvbm_init(&m, (int)p.n);
     size_t N = m.N;

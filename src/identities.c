@@ -20,7 +20,7 @@
 #include "thermo.h"
 #include "util.h"
 
-#define SEED_MAX 0x7fffffffffffffffL
+#define SEED_MAX 9.2e18 /* below 2^63, so the bound converts to a long */
 #define STATES_MAX 4096
 #define CHAIN_NB 6 /* alphabet sizes of the chain B -> Theta -> X */
 #define CHAIN_NT 5
@@ -38,45 +38,17 @@ typedef struct {
     double beta, gd_rate;
 } idparams_t;
 
-typedef struct {
-    const char *key;
-    int is_int;
-    double min, max; /* real keys */
-    long lmin, lmax; /* integer keys */
-    size_t off;
-    const char *doc;
-} id_key_t;
-
 #define P(f) offsetof(idparams_t, f)
-static const id_key_t id_keys[] = {
-    {"seed", 1, 0, 0, 0, SEED_MAX, P(seed), "one Philox stream for the whole run"},
-    {"states", 1, 0, 0, 2, STATES_MAX, P(states), "size of the discrete state space"},
-    {"beta", 0, 1e-6, 1e6, 0, 0, P(beta), "inverse temperature for Eqs 5-6"},
-    {"batch", 1, 0, 0, 1, 100000, P(batch), "mini-batch size for Eq 7"},
-    {"gd_steps", 1, 0, 0, 1, 10000000, P(gd_steps), "gradient-descent steps on D(p*||p_theta), Eqs 9-10"},
-    {"gd_rate", 0, 1e-9, 1e3, 0, 0, P(gd_rate), "its step size"},
-    {"permutations", 1, 0, 0, 1, 10000000, P(perms), "entropy-conserving joint dynamics tried, Eqs 27-29"},
+static const conf_spec_t id_keys[] = {
+    {"seed", CONF_INT, P(seed), 0, SEED_MAX, NULL, 0, 0, "one Philox stream for the whole run"},
+    {"states", CONF_INT, P(states), 2, STATES_MAX, NULL, 0, 0, "size of the discrete state space"},
+    {"beta", CONF_DOUBLE, P(beta), 1e-6, 1e6, NULL, 0, 0, "inverse temperature for Eqs 5-6"},
+    {"batch", CONF_INT, P(batch), 1, 100000, NULL, 0, 0, "mini-batch size for Eq 7"},
+    {"gd_steps", CONF_INT, P(gd_steps), 1, 10000000, NULL, 0, 0, "gradient-descent steps on D(p*||p_theta), Eqs 9-10"},
+    {"gd_rate", CONF_DOUBLE, P(gd_rate), 1e-9, 1e3, NULL, 0, 0, "its step size"},
+    {"permutations", CONF_INT, P(perms), 1, 10000000, NULL, 0, 0, "entropy-conserving joint dynamics tried, Eqs 27-29"},
 };
 #undef P
-#define NKEYS (sizeof id_keys / sizeof id_keys[0])
-
-static idparams_t read_params(const char *path, conf_t **keep) {
-    conf_t *c = conf_load(path);
-    const char *known[NKEYS + 1];
-    for (size_t i = 0; i < NKEYS; i++) known[i] = id_keys[i].key;
-    known[NKEYS] = NULL;
-    conf_known(c, known);
-    idparams_t p;
-    for (size_t i = 0; i < NKEYS; i++) {
-        const id_key_t *k = &id_keys[i];
-        char *f = (char *)&p + k->off;
-        if (k->is_int) *(long *)f = conf_int(c, k->key, k->lmin, k->lmax);
-        else *(double *)f = conf_double(c, k->key, k->min, k->max);
-    }
-    conf_finish(c);
-    *keep = c;
-    return p;
-}
 
 /* ---------------------------------------------------------------------- */
 /* the equations, in the order they draw from the stream                  */
@@ -221,8 +193,9 @@ static void eqs_27_29(run_t *u, long nperm) {
 int main(int argc, char **argv) {
     prog_name = "identities";
     if (argc != 3) die("usage: identities PARAMS NUMBERS.tsv");
-    conf_t *conf;
-    idparams_t p = read_params(argv[1], &conf);
+    conf_t *conf = conf_load(argv[1]);
+    idparams_t p;
+    conf_read_spec(conf, id_keys, (int)(sizeof id_keys / sizeof id_keys[0]), &p);
     run_t u = {.n = (size_t)p.states, .beta = p.beta};
     rng_init(&u.r, (uint64_t)p.seed, 0);
     u.nb = numbers_open(argv[2], "Residuals of the paper's Eqs 5-15 and 27-29 on random discrete distributions", conf,
