@@ -115,8 +115,8 @@ static int parse_taus(const char *path, const char *key, const char *value, long
         char *end;
         errno = 0;
         long v = strtol(tok, &end, 10);
-        if (errno || *end || v < 1 || v > max)
-            die("%s: key '%s': '%s' is not a number of sweeps in [1, %ld] or 'inf'", path, key, tok, max);
+        if (errno || *end || v < 1) die("%s: key '%s': '%s' is not a number of sweeps >= 1 or 'inf'", path, key, tok);
+        if (v > max) die("%s: key '%s': %ld sweeps exceed %ld", path, key, v, max);
         out[n++] = v;
     }
     if (n == 0) die("%s: key '%s' is empty", path, key);
