@@ -69,3 +69,10 @@ $(BM_GRID) $(B)/numbers/bm_grid.tsv &: $(BIN)/bm $(PARAMS)/bm_grid.conf $(MNIST_
 	mkdir -p $(B)/data $(B)/numbers
 	$(call params_sha,$(PARAMS)/bm_grid.conf) $(LAUNCH) $(BIN)/bm grid $(PARAMS)/bm_grid.conf $(MNIST) $(BM_GRID) $(B)/numbers/bm_grid.tsv
 NUMBERS += $(B)/numbers/bm_grid.tsv
+
+# Local detailed balance (Eq 39) of the sampler kernel: no data, exact chain law.
+BM_LDB := $(B)/data/bm_ldb.tsv
+$(BM_LDB) $(B)/numbers/bm_ldb.tsv &: $(BIN)/bm $(PARAMS)/bm_ldb.conf
+	mkdir -p $(B)/data $(B)/numbers
+	$(call params_sha,$(PARAMS)/bm_ldb.conf) $(LAUNCH) $(BIN)/bm ldb $(PARAMS)/bm_ldb.conf $(BM_LDB) $(B)/numbers/bm_ldb.tsv
+NUMBERS += $(B)/numbers/bm_ldb.tsv

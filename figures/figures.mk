@@ -22,6 +22,10 @@ FIG_DATA_bm_info = $(BM_TRAIN)
 FIG_SIZE_bm_info := 4.5in,3in
 FIG_DATA_bm_tradeoff = $(BM_GRID)
 FIG_SIZE_bm_tradeoff := 6.5in,3in
+FIGURES += bm_ldb
+FIG_DATA_bm_ldb = $(BM_LDB)
+FIG_SIZE_bm_ldb := 4.5in,3in
+FIG_VARS_bm_ldb = cbeta=$(call conf_value,$(PARAMS)/bm_ldb.conf,control_beta)
 
 FIGURES += data_mnist
 FIG_DATA_data_mnist := $(MNIST_DATA)
