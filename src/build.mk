@@ -10,14 +10,14 @@ OBJ := $(BUILD)/obj
 
 # Library modules, and for each program the modules it links: a program is
 # relinked (and its experiment re-run) only when code it uses changes.
-LIB_MODULES := util idx mlp thermo gauss fvbm stats
+LIB_MODULES := util idx mlp thermo gauss gauss_ppm fvbm stats
 PROGRAMS := mnist_stats numcheck fig51 bench identities ppm_gauss bm
 DEPS_mnist_stats := util idx
 DEPS_numcheck := util
 DEPS_fig51 := util idx mlp stats
 DEPS_bench := util idx mlp fvbm thermo
 DEPS_identities := util thermo
-DEPS_ppm_gauss := util thermo gauss
+DEPS_ppm_gauss := util thermo gauss gauss_ppm
 DEPS_bm := util idx thermo fvbm
 modules = $(patsubst %,$(OBJ)/%.o,$(1))
 

@@ -46,14 +46,14 @@ double gauss_ln_kernel(const gauss_t *g, double to, double from) {
     return -0.5 * (LN_2PI + log(s2)) - 0.5 * (to - m) * (to - m) / s2;
 }
 
-void gauss_sampler(const gauss_t *g, double eps, int tau, double mu, double x, double *mean, double *var) {
+void gauss_sampler(const gauss_t *g, double eps, int tau, double mu, double x, double *mean, double *sd) {
     double C = exp(-eps * g->h * tau); /* c^tau */
     *mean = mu + (x - mu) * C;
-    *var = g->sigma * g->sigma * (1.0 - C * C);
+    *sd = g->sigma * sqrt(1.0 - C * C);
 }
 
 double gauss_ln_sampler(const gauss_t *g, double eps, int tau, double mu, double x, double y) {
-    double m, v;
-    gauss_sampler(g, eps, tau, mu, x, &m, &v);
-    return -0.5 * (LN_2PI + log(v)) - 0.5 * (y - m) * (y - m) / v;
+    double m, sd;
+    gauss_sampler(g, eps, tau, mu, x, &m, &sd);
+    return -0.5 * (LN_2PI + log(sd * sd)) - 0.5 * (y - m) * (y - m) / (sd * sd);
 }

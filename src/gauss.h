@@ -37,8 +37,9 @@ double gauss_T_fdt(const gauss_t *g);
 double gauss_ln_kernel(const gauss_t *g, double to, double from);
 /* U_B(mu) up to a constant: h (mu - xbar)^2 / 2. */
 double gauss_U(const gauss_t *g, double mu);
-/* The sampler after tau OU steps from x: mean and variance. */
-void gauss_sampler(const gauss_t *g, double eps, int tau, double mu, double x, double *mean, double *var);
+/* The sampler's law after tau OU steps from x: mean mu + (x - mu) C and standard
+ * deviation sigma sqrt(1 - C^2), C = exp(-eps h tau). */
+void gauss_sampler(const gauss_t *g, double eps, int tau, double mu, double x, double *mean, double *sd);
 /* ln of the sampler's tau-step transition density x -> y at mu. */
 double gauss_ln_sampler(const gauss_t *g, double eps, int tau, double mu, double x, double y);
 
