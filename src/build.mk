@@ -17,7 +17,7 @@ DEPS_numcheck := util
 DEPS_fig51 := util idx mlp stats
 DEPS_bench := util idx mlp fvbm thermo
 DEPS_identities := util thermo
-DEPS_ppm_gauss := util thermo gauss gauss_ppm
+DEPS_ppm_gauss := util thermo gauss gauss_ppm stats
 DEPS_bm := util idx thermo fvbm
 modules = $(patsubst %,$(OBJ)/%.o,$(1))
 

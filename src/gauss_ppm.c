@@ -209,3 +209,28 @@ double gppm_eq48(const gppm_t *p, double m0, double v0, int n, double mu_start, 
                 0.5 * (log(2 * M_PI * v0) + (mu_start - m0) * (mu_start - m0) / v0);
     return ds + q_x;
 }
+
+// ---- the tau sweep -----------------------------------------------------------------
+
+void gppm_sweep_trial(const gppm_t *p, const int *taus, int ntau, int n, double m0, double v0, rng_t *r,
+                      double *path, double *ep) {
+    const gauss_t *g = &p->g;
+    if (ntau > GPPM_MAX_TAUS) die("gppm_sweep_trial: %d tau values, at most %d", ntau, GPPM_MAX_TAUS);
+    double s2 = g->sigma * g->sigma, mu = v0 > 0 ? m0 + sqrt(v0) * rng_normal(r) : m0, mu0 = mu, eta;
+    double qm[GPPM_MAX_TAUS], qs[GPPM_MAX_TAUS], Q[GPPM_MAX_TAUS];
+    gppm_t pj[GPPM_MAX_TAUS];
+    for (int j = 0; j < ntau; j++) pj[j] = *p, pj[j].tau = taus[j], qm[j] = mu, qs[j] = s2, Q[j] = 0;
+    uint32_t *idx = xmalloc((size_t)g->b * sizeof *idx);
+    if (path) path[0] = mu;
+    for (int t = 1; t <= n; t++) {
+        mu = gppm_sgd_step(p, mu, r, idx, &eta);
+        if (path) path[t] = mu;
+        for (int j = 0; j < ntau; j++) {
+            double before = gauss_mean_phi(g, mu, qm[j], qs[j]);
+            gppm_sampler_law(&pj[j], mu, &qm[j], &qs[j]);
+            Q[j] += gauss_mean_phi(g, mu, qm[j], qs[j]) - before;
+        }
+    }
+    for (int j = 0; j < ntau; j++) ep[j] = -Q[j] + gauss_mean_phi(g, mu, qm[j], qs[j]) - gauss_mean_phi(g, mu0, mu0, s2);
+    free(idx);
+}

@@ -106,6 +106,16 @@ double gppm_ep_ideal(const gppm_t *p, const double *path, int n, rng_t *r, doubl
 double gppm_ep_actual(const gppm_t *p, const double *path, int n, rng_t *r, double *xs);
 /* S x-paths (actual = 0 ideal, 1 actual sampler); sig[S] gets each sigma (or NULL). */
 gppm_ift_t gppm_ift(const gppm_t *p, const double *path, int n, long S, int actual, rng_t *r, double *sig);
+/* ---- the tau sweep (the sampler's relaxation per update) ------------------------ */
+#define GPPM_MAX_TAUS 32
+/* One trial of n SGD updates on stream r from theta_0 = m0 (+ sqrt(v0) xi when
+ * v0 > 0); for each taus[j] (ntau <= GPPM_MAX_TAUS) the law of a sampler started
+ * in p_0 and relaxed by taus[j] OU steps after every update (gppm_sampler_law).
+ * ep[j] gets its conditional EP, <sigma> = -Q_X + <phi_n>_{q_n} - <phi_0>_{p_0}
+ * (Eqs 41, 52) given this parameter path; path (n + 1 slots or NULL) gets mu_t. */
+void gppm_sweep_trial(const gppm_t *p, const int *taus, int ntau, int n, double m0, double v0, rng_t *r,
+                      double *path, double *ep);
+
 /* Eq 48 per trajectory: Delta s[p(theta)] + q_x with the exact Gaussian p_t(theta)
  * (mu_0 ~ N(m0, v0), v0 > 0) at the path's ends. */
 double gppm_eq48(const gppm_t *p, double m0, double v0, int n, double mu_start, double mu_end, double q_x);

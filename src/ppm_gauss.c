@@ -4,13 +4,17 @@
  * its observables are in src/gauss_ppm.c (closed forms in src/gauss.c); this
  * program reads the parameters, runs the ensemble and writes the tables.
  *
- *   ppm_gauss PARAMS MOMENTS.tsv EP.tsv NUMBERS.tsv
+ *   ppm_gauss PARAMS MOMENTS.tsv EP.tsv SWEEP.tsv NUMBERS.tsv
  *
  * M trials share the data set and differ only in their mini-batch draws (and
  * theta_0 when init = random). Each update is followed by tau exact OU sampler
  * steps at the new parameter (Eq 33). Outputs: ensemble moments, L-info,
  * heat and parameter entropy along training (MOMENTS), the distribution of
- * the stochastic entropy production sigma over x-trajectories (EP).
+ * the stochastic entropy production sigma over x-trajectories (EP), the
+ * conditional EP against tau from a drifting and a stationary start (SWEEP).
+ * The numbers add Eq 47's two sign conventions on stationary paths, the
+ * stationary rates of Eq 49, and Eqs 48-50 in closed form against the start
+ * variance v0 and in the quasi-static limit r -> 0 at fixed n r.
  */
 #include <math.h>
 #include <stdio.h>
@@ -18,21 +22,25 @@
 
 #include "gauss.h"
 #include "gauss_ppm.h"
+#include "stats.h"
 #include "util.h"
 
 #define EP_BINS 60     /* histogram bins of sigma */
+#define STREAM_SWEEP (1ull << 60) /* + k: trial k of the tau sweep from theta_0 ~ N(m0, v0) */
+#define STREAM_STAT (1ull << 59)  /* + k: trial k of the tau sweep from the stationary law */
 #define SEED_MAX 0x7fffffffffffffffL
 
 // ---- parameters: one table documents, bounds and reads every key ----------------
 
 enum { P_SEED, P_K, P_MSTAR, P_SSTAR, P_SIGMA, P_RATE, P_BATCH, P_TRIALS, P_STEPS, P_INIT, P_M0, P_V0,
-       P_TAU, P_EPS, P_IFT, P_EVERY, P_GRID, P_COUNT };
-typedef enum { KEY_INT, KEY_REAL, KEY_CHOICE } key_kind;
+       P_TAU, P_EPS, P_IFT, P_EVERY, P_GRID, P_SWEEP, P_LOGV0, P_QSDIV, P_COUNT };
+typedef enum { KEY_INT, KEY_REAL, KEY_CHOICE, KEY_LIST } key_kind;
+#define LIST_MAX GPPM_MAX_TAUS
 typedef struct {
     const char *name;
     key_kind kind;
     double lo, hi; /* range of a real key */
-    long ilo, ihi; /* range of an integer key (cross-key bounds are checked after reading) */
+    long ilo, ihi; /* range of an integer key or of each list entry (cross-key bounds are checked after reading) */
     const char *doc;
 } param_key_t;
 
@@ -55,10 +63,18 @@ static const param_key_t KEYS[P_COUNT] = {
     [P_IFT] = {"ift_samples", KEY_INT, 0, 0, 100, 1000000000, "x-paths for <exp(-sigma)>"},
     [P_EVERY] = {"record_every", KEY_INT, 0, 0, 1, 10000000, "updates between table rows, <= steps"},
     [P_GRID] = {"grid", KEY_INT, 0, 0, 100, 1000000, "quadrature points for the mixture marginal"},
+    [P_SWEEP] = {"sweep_taus", KEY_LIST, 0, 0, 1, 100000, "tau values of the sweep (same r, eps, n, trials)"},
+    [P_LOGV0] = {"clausius_log10_v0", KEY_LIST, 0, 0, -12, 2, "starting variances 10^k of the Eqs 48-50 table"},
+    [P_QSDIV] = {"quasistatic_divisors", KEY_LIST, 0, 0, 1, 100000, "d: r/d for n d updates (r -> 0 at fixed n r)"},
 };
 
-/* Reads every key of KEYS into val[] (integers as doubles), rejecting unknown keys. */
-static void params_read(conf_t *conf, double *val) {
+typedef struct { /* the integer lists of KEY_LIST keys */
+    long v[LIST_MAX];
+    int n;
+} list_t;
+
+/* Reads every key of KEYS into val[] (integers as doubles) or list[], rejecting unknown keys. */
+static void params_read(conf_t *conf, double *val, list_t *list) {
     const char *known[P_COUNT + 1];
     for (int i = 0; i < P_COUNT; i++) known[i] = KEYS[i].name;
     known[P_COUNT] = NULL;
@@ -67,6 +83,7 @@ static void params_read(conf_t *conf, double *val) {
         const param_key_t *k = &KEYS[i];
         if (k->kind == KEY_INT) val[i] = (double)conf_int(conf, k->name, k->ilo, k->ihi);
         else if (k->kind == KEY_REAL) val[i] = conf_double(conf, k->name, k->lo, k->hi);
+        else if (k->kind == KEY_LIST) list[i].n = conf_int_list(conf, k->name, list[i].v, LIST_MAX, k->ilo, k->ihi);
         else val[i] = conf_choice(conf, k->name, INITS, 2);
     }
 }
@@ -78,13 +95,16 @@ typedef struct {
     double mstar, sstar, m0, v0, eps;
     int M, n, tau, random_init, every, G;
     long S;
+    list_t taus, log_v0, qs_div; /* sweep_taus, clausius_log10_v0, quasistatic_divisors */
 } run_t;
 
 /* The parameters, with the bounds that involve two keys. */
 static run_t params_load(const char *path) {
     run_t p = {.conf = conf_load(path)};
     double v[P_COUNT];
-    params_read(p.conf, v);
+    list_t list[P_COUNT];
+    params_read(p.conf, v, list);
+    p.taus = list[P_SWEEP], p.log_v0 = list[P_LOGV0], p.qs_div = list[P_QSDIV];
     conf_finish(p.conf);
     p.seed = (uint64_t)conf_int(p.conf, "seed", 0, SEED_MAX); /* exact: a double cannot hold every seed */
     p.g = (gauss_t){.sigma = v[P_SIGMA], .h = 1.0 / (v[P_SIGMA] * v[P_SIGMA]), .r = v[P_RATE], .K = (int)v[P_K], .b = (int)v[P_BATCH]};
@@ -188,7 +208,7 @@ static ift_result_t run_ift(const run_t *p, const gppm_t *m, const gppm_ensemble
     return res;
 }
 
-static void write_numbers(const char *path, const run_t *p, const gppm_t *m, const gppm_ensemble_t *e,
+static void write_numbers(numbers_t *nb, const run_t *p, const gppm_t *m, const gppm_ensemble_t *e,
                           const moments_t *w, const ift_result_t *ift) {
     const gauss_t *g = &m->g;
     int M = p->M;
@@ -199,7 +219,6 @@ static void write_numbers(const char *path, const run_t *p, const gppm_t *m, con
         double d = gppm_eq48(m, p->m0, p->v0, p->n, mu[0], mu[p->n], e->q_stoch[k]);
         cl_mean += d / M, cl_sq += d * d / M;
     }
-    numbers_t *nb = numbers_open(path, "Gaussian PPM numbers", p->conf, p->seed);
     numbers_put(nb, "gauss_trials", M, "trials");
     numbers_put(nb, "gauss_steps", p->n, "updates");
     numbers_put(nb, "gauss_K", g->K, "points");
@@ -239,12 +258,155 @@ static void write_numbers(const char *path, const run_t *p, const gppm_t *m, con
     numbers_put(nb, "gauss_ift_actual_ci", ift->actual.ci, "1");
     numbers_put(nb, "gauss_ep_mean_actual", ift->actual.mean_sigma, "nats");
     numbers_put(nb, "gauss_ift_samples", (double)p->S, "paths");
-    numbers_close(nb);
+}
+
+
+// ---- the tau sweep, Eq 47 at stationarity, Eqs 48-50 against v0 and r ---------------
+
+enum { START_DRIFT, START_STAT, STARTS }; /* theta_0 ~ N(m0, v0) (drifting), or the stationary law */
+
+typedef struct {
+    double *ep[STARTS];           /* ep[s][j M + k]: conditional EP, start s, tau j, trial k */
+    double *heat_rate, *ends[2];  /* stationary start: ideal -Q_X per update, mu_0 and mu_n per trial */
+    double q46_max, sig_max, inline_abs, ds_abs, literal_abs; /* Eq 47 on the stationary paths */
+} sweep_t;
+
+/* Eq 47's two conventions on one stationary path (mu_0 ~ N(xbar, v_inf)). */
+static void eq47_path(const gauss_t *g, const double *path, int n, int M, sweep_t *sw) {
+    double vinf = gauss_var_stationary(g), q46 = gauss_param_heat(g, path, n);
+    double ds = gauss_surprisal_t(g, g->xbar, vinf, n, path[n]) - gauss_surprisal_t(g, g->xbar, vinf, 0, path[0]);
+    double dU = gauss_U(g, path[n]) - gauss_U(g, path[0]);
+    sw->q46_max = fmax(sw->q46_max, fabs(q46 - ds));
+    sw->sig_max = fmax(sw->sig_max, fabs(gauss_param_ep(g, g->xbar, vinf, path, n)));
+    sw->inline_abs += fabs(-q46 - ds) / M, sw->ds_abs += fabs(ds) / M, sw->literal_abs += fabs(q46 - dU) / M;
+}
+
+/* Both starts, every tau, on common parameter paths per start (the sampler does not act back on mu). */
+static sweep_t sweep_run(const run_t *p, const gppm_t *m) {
+    const gauss_t *g = &m->g;
+    int M = p->M, n = p->n, nt = p->taus.n, taus[LIST_MAX];
+    for (int j = 0; j < nt; j++) taus[j] = (int)p->taus.v[j];
+    sweep_t sw = {0};
+    double *path = xmalloc(((size_t)n + 1) * sizeof *path), ep[LIST_MAX];
+    for (int s = 0; s < STARTS; s++) sw.ep[s] = xmalloc((size_t)nt * M * sizeof *sw.ep[s]);
+    sw.heat_rate = xmalloc((size_t)M * sizeof *sw.heat_rate);
+    sw.ends[0] = xmalloc((size_t)M * sizeof *sw.ends[0]), sw.ends[1] = xmalloc((size_t)M * sizeof *sw.ends[1]);
+    for (int k = 0; k < M; k++)
+        for (int s = 0; s < STARTS; s++) {
+            rng_t r;
+            rng_init(&r, p->seed, (s == START_DRIFT ? STREAM_SWEEP : STREAM_STAT) + (uint64_t)k);
+            double m0 = s == START_DRIFT ? p->m0 : g->xbar, v0 = s == START_DRIFT ? (p->random_init ? p->v0 : 0) : gauss_var_stationary(g);
+            gppm_sweep_trial(m, taus, nt, n, m0, v0, &r, path, ep);
+            for (int j = 0; j < nt; j++) sw.ep[s][(size_t)j * M + k] = ep[j];
+            if (s != START_STAT) continue;
+            double heat = 0;
+            for (int t = 1; t <= n; t++) heat += 0.5 * g->h * (path[t] - path[t - 1]) * (path[t] - path[t - 1]);
+            sw.heat_rate[k] = heat / n, sw.ends[0][k] = path[0], sw.ends[1][k] = path[n];
+            eq47_path(g, path, n, M, &sw);
+        }
+    free(path);
+    return sw;
+}
+
+/* The sweep table (closed form and ensemble per tau and start) and its numbers keys. */
+static void sweep_write(const char *path, const run_t *p, const gppm_t *m, const sweep_t *sw, numbers_t *nb) {
+    const gauss_t *g = &m->g;
+    int M = p->M, n = p->n;
+    static const char *const start_name[STARTS] = {"", "stat_"}, *const start_desc[STARTS] = {"from theta_0 ~ N(m0, v0)", "from the stationary law"};
+    table_t *tb = table_open(path, "Gaussian PPM: conditional EP against the sampler's steps per update tau", p->conf, p->seed, "%.10g");
+    int c_tau = table_col(tb, "steps", "sampler steps per update", "tau"), c_mem = table_col(tb, "1", "memory kept per update, c^tau", "memory");
+    int c_ex[STARTS], c_sim[STARTS], c_se[STARTS], c_fl[STARTS];
+    for (int s = 0; s < STARTS; s++) {
+        c_ex[s] = table_col(tb, "nats", start_desc[s], "ep_%sexact", start_name[s]);
+        c_sim[s] = table_col(tb, "nats", "ensemble mean of the same", "ep_%ssim", start_name[s]);
+        c_se[s] = table_col(tb, "nats", "its standard error", "ep_%sse", start_name[s]);
+        c_fl[s] = table_col(tb, "nats", "perfect sampler (tau -> infinity)", "floor_%s", s ? "stat" : "drift");
+    }
+    double worst_z = 0;
+    for (int j = 0; j < p->taus.n; j++) {
+        long tau = p->taus.v[j];
+        double C = pow(m->c, (double)tau);
+        table_set(tb, c_tau, tau), table_set(tb, c_mem, C);
+        for (int s = 0; s < STARTS; s++) {
+            double m0 = s == START_DRIFT ? p->m0 : g->xbar, v0 = s == START_DRIFT ? (p->random_init ? p->v0 : 0) : gauss_var_stationary(g);
+            double ex = gauss_heat_exact(g, m0, v0, C, n).ep, fl = gauss_heat_exact(g, m0, v0, 0, n).ep;
+            double sim = stats_mean(sw->ep[s] + (size_t)j * M, NULL, M), se = stats_sd(sw->ep[s] + (size_t)j * M, NULL, M) / sqrt(M);
+            table_set(tb, c_ex[s], ex), table_set(tb, c_sim[s], sim), table_set(tb, c_se[s], se), table_set(tb, c_fl[s], fl);
+            numbers_putf(nb, ex, "nats", "gauss_tausweep_%stau%ld_ep", start_name[s], tau);
+            numbers_putf(nb, sim, "nats", "gauss_tausweep_%stau%ld_ep_sim", start_name[s], tau);
+            numbers_putf(nb, se, "nats", "gauss_tausweep_%stau%ld_ep_se", start_name[s], tau);
+            if (j == 0) numbers_putf(nb, fl, "nats", "gauss_tausweep_%sfloor", start_name[s]);
+            worst_z = fmax(worst_z, fabs(sim - ex) / se);
+        }
+        numbers_putf(nb, C, "1", "gauss_tausweep_tau%ld_memory", tau);
+        table_row(tb);
+    }
+    table_close(tb);
+    numbers_put(nb, "gauss_tausweep_max_z", worst_z, "standard errors");
+}
+
+/* Eq 47's conventions and the stationary rates of Eq 49 (from the stationary sweep paths). */
+static void stationary_write(const run_t *p, const gppm_t *m, const sweep_t *sw, numbers_t *nb) {
+    const gauss_t *g = &m->g;
+    int M = p->M;
+    numbers_put(nb, "gauss_eq47_q46_max_residual", sw->q46_max, "nats");
+    numbers_put(nb, "gauss_eq47_sigma_theta_max", sw->sig_max, "nats");
+    numbers_put(nb, "gauss_eq47_inline_mean_abs_residual", sw->inline_abs, "nats");
+    numbers_put(nb, "gauss_eq47_ds_mean_abs", sw->ds_abs, "nats");
+    numbers_put(nb, "gauss_eq47_literal_mean_abs_residual", sw->literal_abs, "nats");
+    numbers_put(nb, "gauss_stat_minusQ_rate_exact", g->r * g->h * gauss_T_eff(g), "nats/update");
+    numbers_put(nb, "gauss_stat_minusQ_rate_sim", stats_mean(sw->heat_rate, NULL, M), "nats/update");
+    numbers_put(nb, "gauss_stat_minusQ_rate_se", stats_sd(sw->heat_rate, NULL, M) / sqrt(M), "nats/update");
+    double s0 = stats_sd(sw->ends[0], NULL, M), sn = stats_sd(sw->ends[1], NULL, M);
+    numbers_put(nb, "gauss_stat_dS_sim", log(sn / s0), "nats"); /* (1/2) ln(var_n / var_0) */
+    numbers_put(nb, "gauss_stat_dS_se", 1 / sqrt(M - 1.0), "nats");
+}
+
+/* Eqs 48-50 in closed form against the arbitrary start v0 (and from stationarity). */
+static void v0_write(const run_t *p, const gppm_t *m, numbers_t *nb) {
+    const gauss_t *g = &m->g;
+    int n = p->n;
+    double s2 = g->sigma * g->sigma, C = pow(m->c, p->tau);
+    for (int j = 0; j <= p->log_v0.n; j++) {
+        int stat = j == p->log_v0.n;
+        long e = stat ? 0 : p->log_v0.v[j];
+        double v0 = stat ? gauss_var_stationary(g) : pow(10.0, (double)e), vn = gauss_var_t(g, v0, n);
+        char name[32];
+        if (stat) snprintf(name, sizeof name, "stat");
+        else snprintf(name, sizeof name, "%c%ld", e < 0 ? 'm' : 'p', labs(e));
+        double dS = 0.5 * log(vn / v0), mQ = gauss_heat_exact(g, p->m0, v0, 0, n).minusQ;
+        numbers_putf(nb, dS, "nats", "gauss_v0_%s_dS", name);
+        numbers_putf(nb, mQ, "nats", "gauss_v0_%s_minusQ", name);
+        numbers_putf(nb, gauss_heat_exact(g, p->m0, v0, C, n).minusQ, "nats", "gauss_v0_%s_minusQ_actual", name);
+        numbers_putf(nb, 0.5 * log((s2 + vn) / (s2 + v0)), "nats", "gauss_v0_%s_dI", name);
+        numbers_putf(nb, mQ - dS, "nats", "gauss_v0_%s_gap", name);
+    }
+}
+
+/* The quasi-static limit of Eqs 49-50: r/d for n d updates (fixed n r), same v0. */
+static void quasistatic_write(const run_t *p, const gppm_t *m, numbers_t *nb) {
+    const gauss_t *g0 = &m->g;
+    double s2 = g0->sigma * g0->sigma, v0 = p->v0;
+    for (int j = 0; j < p->qs_div.n; j++) {
+        long d = p->qs_div.v[j];
+        gauss_t g = *g0;
+        g.r = g0->r / (double)d;
+        int n = (int)(p->n * d);
+        double vn = gauss_var_t(&g, v0, n);
+        gauss_heat_t ideal = gauss_heat_exact(&g, p->m0, v0, 0, n);
+        numbers_putf(nb, g.r, "1", "gauss_qs_d%ld_rate", d);
+        numbers_putf(nb, ideal.minusQ, "nats", "gauss_qs_d%ld_minusQ", d);
+        numbers_putf(nb, 0.5 * log(vn / v0), "nats", "gauss_qs_d%ld_dS", d);
+        numbers_putf(nb, 0.5 * log((s2 + vn) / (s2 + v0)), "nats", "gauss_qs_d%ld_dI", d);
+        numbers_putf(nb, gauss_var_stationary(&g), "1", "gauss_qs_d%ld_vinf", d);
+    }
+    numbers_put(nb, "gauss_qs_nr", p->n * g0->r, "1");
+    numbers_put(nb, "gauss_qs_limit_dS", -g0->h * p->n * g0->r, "nats");
 }
 
 int main(int argc, char **argv) {
     prog_name = "ppm_gauss";
-    if (argc != 5) die("usage: ppm_gauss PARAMS MOMENTS.tsv EP.tsv NUMBERS.tsv");
+    if (argc != 6) die("usage: ppm_gauss PARAMS MOMENTS.tsv EP.tsv SWEEP.tsv NUMBERS.tsv");
     run_t p = params_load(argv[1]);
     double *data = gppm_data(&p.g, p.mstar, p.sstar, p.seed);
     gppm_t m = gppm_model(&p.g, data, p.eps, p.tau);
@@ -261,8 +423,16 @@ int main(int argc, char **argv) {
     double *sig = xmalloc((size_t)p.S * sizeof *sig);
     ift_result_t ift = run_ift(&p, &m, &e, sig);
     write_ep(argv[3], &p, sig);
-    write_numbers(argv[4], &p, &m, &e, &w, &ift);
-    free(sig), free(data);
+    numbers_t *nb = numbers_open(argv[5], "Gaussian PPM numbers", p.conf, p.seed);
+    write_numbers(nb, &p, &m, &e, &w, &ift);
+    sweep_t sw = sweep_run(&p, &m);
+    sweep_write(argv[4], &p, &m, &sw, nb);
+    stationary_write(&p, &m, &sw, nb);
+    v0_write(&p, &m, nb);
+    if (p.random_init) quasistatic_write(&p, &m, nb);
+    numbers_close(nb);
+    for (int s = 0; s < STARTS; s++) free(sw.ep[s]);
+    free(sw.heat_rate), free(sw.ends[0]), free(sw.ends[1]), free(sig), free(data);
     gppm_ensemble_free(&e);
     return 0;
 }
