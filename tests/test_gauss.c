@@ -320,20 +320,239 @@ Test(eq51, first_law_holds_for_every_production_trial) {
     gppm_ensemble_free(&e);
 }
 
-/* Eqs 46-47: for the AR(1) kernel in detailed balance at T_eff, the parameter
- * heat q_theta = ln P[th_n|th_0]/P[~th_n|th_n] is -Delta U_B / T_eff. The
- * paper's q_theta = +Delta U_B has the wrong sign and temperature. */
-Test(eq47, parameter_heat_is_minus_delta_u_over_t_eff) {
+/* Eq 43 per trajectory, on a production x-path of the actual sampler: the
+ * stochastic L-info i_t = ln p(x_t|theta_t) - ln p_t(x_t) (mixture marginal of a
+ * production ensemble, written here) changes by -q + s[p_n(x_n)] - s[p_0(x_0)] - sigma,
+ * with q of Eq 42 summed here and sigma from gppm_ep_actual. */
+Test(eq43, stochastic_l_info_balance_holds_per_trajectory) {
+    gauss_t g = model(2, 0.3);
+    gppm_t p = gppm_model(&g, data8, 0.2, 2);
+    enum { M = 5 };
+    gppm_ensemble_t e = run_ensemble(&p, M, NS, -1.0, 0.3, 43);
+    const double *th = e.mu, s2 = g.sigma * g.sigma;
+    rng_t r;
+    rng_init(&r, 43, 9);
+    double x[NS + 1];
+    for (int rep = 0; rep < 20; rep++) {
+        double sigma = gppm_ep_actual(&p, th, NS, &r, x), q = 0, lnpt[2], comp[M];
+        for (int t = 1; t <= NS; t++) q += -ln_normal(x[t], th[t], s2) + ln_normal(x[t - 1], th[t], s2);
+        for (int end = 0; end < 2; end++) {
+            int t = end ? NS : 0;
+            for (int k = 0; k < M; k++) comp[k] = ln_normal(x[t], e.mu[k * (NS + 1) + t], s2);
+            lnpt[end] = logsumexp(comp, M) - log(M);
+        }
+        double di = (ln_normal(x[NS], th[NS], s2) - lnpt[1]) - (ln_normal(x[0], th[0], s2) - lnpt[0]);
+        cr_expect(epsilon_eq(dbl, di, -q - lnpt[1] + lnpt[0] - sigma, 1e-10), "rep %d", rep);
+    }
+    gppm_ensemble_free(&e);
+}
+
+/* ln N(x; mean, cov) of a d-vector by Cholesky (d <= 8): written here, independent of gauss.c. */
+static double ln_mvn(const double *x, const double *mean, const double *cov, int d) {
+    double L[8][8] = {{0}}, z[8], ld = 0, q = 0;
+    for (int i = 0; i < d; i++)
+        for (int j = 0; j <= i; j++) {
+            double s = cov[i * d + j];
+            for (int k = 0; k < j; k++) s -= L[i][k] * L[j][k];
+            L[i][j] = i == j ? sqrt(s) : s / L[j][j];
+        }
+    for (int i = 0; i < d; i++) {
+        double s = x[i] - mean[i];
+        for (int k = 0; k < i; k++) s -= L[i][k] * z[k];
+        z[i] = s / L[i][i], q += z[i] * z[i], ld += log(L[i][i]);
+    }
+    return -0.5 * q - ld - 0.5 * d * log(2 * M_PI);
+}
+
+/* ln of the joint density of a Gaussian-noise AR(1) path y_0..y_n from y_0 ~ N(m0, v0):
+ * means m_t, Cov(y_i, y_j) = a^{j-i} v_i (i <= j). */
+static double ln_path_joint(const gauss_t *g, const double *y, int n, double m0, double v0) {
+    double mean[8], cov[64], a = 1 - g->r * g->h;
+    for (int i = 0; i <= n; i++) {
+        mean[i] = gauss_mean_t(g, m0, i);
+        for (int j = 0; j <= n; j++) {
+            int lo = i < j ? i : j;
+            cov[i * (n + 1) + j] = pow(a, abs(j - i)) * gauss_var_t(g, v0, lo);
+        }
+    }
+    return ln_mvn(y, mean, cov, n + 1);
+}
+
+/* Worst |sigma_theta - (-sign q_theta + Delta s)| over random paths, where
+ * sigma_theta = ln P[theta_n]/P[~theta_n] from the joint path densities (the
+ * backward path: the same process from p_n(theta), at the reversed sequence)
+ * and q_theta from gauss_param_heat (Eq 46's convention, sign = +1). */
+static double eq46_residual(double sign) {
+    gauss_t g = model(2, 0.3);
+    enum { N = 5 };
+    const double m0 = -1.2, v0 = 0.3;
+    rng_t r;
+    rng_init(&r, 46, 0);
+    double worst = 0, y[N + 1], rev[N + 1];
+    for (int rep = 0; rep < 50; rep++) {
+        for (int t = 0; t <= N; t++) y[t] = gauss_mean_t(&g, m0, t) + 0.8 * rng_normal(&r), rev[N - t] = y[t];
+        double mn = gauss_mean_t(&g, m0, N), vn = gauss_var_t(&g, v0, N);
+        double sig = ln_path_joint(&g, y, N, m0, v0) - ln_path_joint(&g, rev, N, mn, vn);
+        double ds = gauss_surprisal_t(&g, m0, v0, N, y[N]) - gauss_surprisal_t(&g, m0, v0, 0, y[0]);
+        double rhs = -sign * gauss_param_heat(&g, y, N) + ds;
+        if (sign > 0) cr_expect(epsilon_eq(dbl, gauss_param_ep(&g, m0, v0, y, N), rhs, 1e-12));
+        worst = fmax(worst, fabs(sig - rhs));
+    }
+    return worst;
+}
+
+/* Eq 46: sigma_theta from the marginals p_0, p_n and the joint path densities
+ * equals -q_theta + Delta s with q_theta = -ln P[theta_n|theta_0]/P[~theta_n|theta_n]. */
+Test(eq46, parameter_ep_from_joint_path_densities_matches_the_decomposition) {
+    double w = eq46_residual(+1);
+    cr_expect(lt(dbl, w, 1e-9), "worst residual %g", w);
+}
+
+/* Negative control: the original's inline definition q_theta = +ln P/P~ (the
+ * opposite sign) is rejected by the same comparison. */
+Test(eq46, negative_control_the_inline_sign_of_q_theta_is_rejected) {
+    double w = eq46_residual(-1);
+    cr_expect(gt(dbl, w, 0.5), "the wrong sign must miss by order 1, not %g", w);
+}
+
+/* The integral fluctuation theorem of the parameter EP, <exp(-sigma_theta)> = 1,
+ * and <sigma_theta> >= 0, on Gaussian-noise AR(1) paths drawn here (4 SE). */
+Test(eq46, parameter_ep_obeys_the_fluctuation_theorem) {
+    gauss_t g = model(2, 0.3);
+    enum { N = 5, S = 200000 };
+    const double m0 = -1.2, v0 = 0.3, a = 1 - g.r * g.h, sd = g.r * sqrt(gauss_noise_var(&g));
+    static double e[S], sg[S];
+    rng_t r;
+    rng_init(&r, 4646, 0);
+    double y[N + 1];
+    for (int s = 0; s < S; s++) {
+        y[0] = m0 + sqrt(v0) * rng_normal(&r);
+        for (int t = 1; t <= N; t++) y[t] = g.xbar + a * (y[t - 1] - g.xbar) + sd * rng_normal(&r);
+        sg[s] = gauss_param_ep(&g, m0, v0, y, N), e[s] = exp(-sg[s]);
+    }
+    double me = stats_mean(e, NULL, S), se = stats_sd(e, NULL, S) / sqrt(S), ms = stats_mean(sg, NULL, S);
+    cr_expect(lt(dbl, fabs(me - 1), 4 * se), "<exp(-sigma_theta)> = %g +- %g", me, se);
+    cr_expect(gt(dbl, ms, 4 * stats_sd(sg, NULL, S) / sqrt(S)), "<sigma_theta> = %g > 0 (non-stationary start)", ms);
+}
+
+/* Eq 47: at stationarity, with Eq 46's convention, q_theta = Delta s = Delta U_B / T_eff
+ * on every path (so sigma_theta = 0 to round-off); the inline convention gives
+ * -Delta s, and the literal q_theta = Delta U_B misses the temperature. */
+Test(eq47, parameter_heat_is_the_surprisal_change_at_stationarity) {
     gauss_t g = model(2, 0.3);
     rng_t r;
     rng_init(&r, 47, 0);
-    double th[NS + 1];
-    th[0] = g.xbar + 1.5;
+    double th[NS + 1], vinf = gauss_var_stationary(&g), T = gauss_T_eff(&g), a = 1 - g.r * g.h, worst_inline = 0, worst_lit = 0;
     double sd = g.r * sqrt(gauss_noise_var(&g));
-    for (int t = 1; t <= NS; t++) th[t] = g.xbar + (1 - g.r * g.h) * (th[t - 1] - g.xbar) + sd * rng_normal(&r);
-    double qth = 0;
-    for (int t = 1; t <= NS; t++) qth += gauss_ln_kernel(&g, th[t], th[t - 1]) - gauss_ln_kernel(&g, th[t - 1], th[t]);
-    double dU = gauss_U(&g, th[NS]) - gauss_U(&g, th[0]);
-    cr_expect(epsilon_eq(dbl, qth, -dU / gauss_T_eff(&g), 1e-8 * (1 + fabs(qth))));
-    cr_expect(gt(dbl, fabs(qth - dU), 1.0), "the paper's literal form misses by %g", fabs(qth - dU));
+    th[0] = g.xbar + sqrt(vinf) * rng_normal(&r);
+    for (int t = 1; t <= NS; t++) th[t] = g.xbar + a * (th[t - 1] - g.xbar) + sd * rng_normal(&r);
+    for (int n = 1; n <= NS; n++) {
+        double q = gauss_param_heat(&g, th, n), dU = gauss_U(&g, th[n]) - gauss_U(&g, th[0]);
+        double ds = gauss_surprisal_t(&g, g.xbar, vinf, n, th[n]) - gauss_surprisal_t(&g, g.xbar, vinf, 0, th[0]);
+        cr_expect(epsilon_eq(dbl, q, ds, 1e-9 * (1 + fabs(q))), "n %d", n);
+        cr_expect(epsilon_eq(dbl, q, dU / T, 1e-9 * (1 + fabs(q))), "n %d", n);
+        cr_expect(lt(dbl, fabs(gauss_param_ep(&g, g.xbar, vinf, th, n)), 1e-9), "sigma_theta vanishes");
+        worst_inline = fmax(worst_inline, fabs(-q - ds)), worst_lit = fmax(worst_lit, fabs(q - dU));
+    }
+    cr_expect(gt(dbl, worst_inline, 1.0), "the inline sign misses by %g", worst_inline);
+    cr_expect(gt(dbl, worst_lit, 1.0), "T = 1 misses by %g", worst_lit);
+}
+
+/* The closed-form ensemble heat and EP of gauss_heat_exact against the
+ * production sweep (Monte Carlo, 4 SE), for a drifting and a stationary start:
+ * a slow sampler adds EP above the perfect-sampler floor while the parameters
+ * drift, and from the stationary law it gives less than the floor. */
+Test(eq44, conditional_ep_against_tau_matches_the_closed_form) {
+    gauss_t g = model(2, 0.3);
+    gppm_t p = gppm_model(&g, data8, 0.1, 1);
+    enum { M = 20000, NT = 3 };
+    const int taus[NT] = {1, 4, 400};
+    static double ep[NT][M];
+    for (int start = 0; start < 2; start++) {
+        double m0 = start ? g.xbar : -2.0, v0 = start ? gauss_var_stationary(&g) : 0.01, e[NT], ex[NT];
+        for (int k = 0; k < M; k++) {
+            rng_t r;
+            rng_init(&r, 4400 + start, (uint64_t)k);
+            gppm_sweep_trial(&p, taus, NT, NS, m0, v0, &r, NULL, e);
+            for (int j = 0; j < NT; j++) ep[j][k] = e[j];
+        }
+        for (int j = 0; j < NT; j++) {
+            gauss_heat_t h = gauss_heat_exact(&g, m0, v0, pow(p.c, taus[j]), NS);
+            double m = stats_mean(ep[j], NULL, M), se = stats_sd(ep[j], NULL, M) / sqrt(M);
+            cr_expect(lt(dbl, fabs(m - h.ep), 4 * se), "start %d tau %d: %g +- %g vs %g", start, taus[j], m, se, h.ep);
+            cr_expect(epsilon_eq(dbl, h.ep, h.W, 1e-12), "<sigma> = W_X (first law with q_0 = p_0)");
+            ex[j] = h.ep;
+        }
+        double floor = gauss_heat_exact(&g, m0, v0, 0, NS).minusQ;
+        cr_expect(epsilon_eq(dbl, ex[2], floor, 1e-6), "tau = 400 is at the floor");
+        if (!start) cr_expect(gt(dbl, ex[0], ex[1]), "drifting: a slower sampler dissipates more");
+        if (!start) cr_expect(gt(dbl, ex[1], 1.2 * floor), "drifting: tau sets the excess above the floor");
+        else cr_expect(lt(dbl, ex[0], 0.9 * floor), "stationary: the slow sampler dissipates less");
+    }
+}
+
+/* Eqs 48-49 against the closed forms on a production ensemble: the mean of
+ * Delta s[p(theta)] + q_x (Eq 48) is Delta S[Theta] - (-Q_X) of the actual
+ * sampler, Delta S[Theta] and -Q_X match (1/2) ln(v_n/v0) and the exact heat
+ * (4 SE), and both residuals are far from the zero the original states. */
+Test(eq48, clausius_residuals_match_the_closed_forms) {
+    gauss_t g = model(2, 0.3);
+    gppm_t p = gppm_model(&g, data8, 0.1, 3);
+    enum { M = 4000 };
+    const double m0 = -1.0, v0 = 0.002;
+    gppm_ensemble_t e = run_ensemble(&p, M, NS, m0, v0, 48);
+    static double d48[M], mq[M];
+    for (int k = 0; k < M; k++) {
+        d48[k] = gppm_eq48(&p, m0, v0, NS, e.mu[k * (NS + 1)], e.mu[k * (NS + 1) + NS], e.q_stoch[k]);
+        mq[k] = -e.Q_ideal[k];
+    }
+    double dS = 0.5 * log(gauss_var_t(&g, v0, NS) / v0), Qa = gauss_heat_exact(&g, m0, v0, pow(p.c, 3), NS).minusQ;
+    double m = stats_mean(d48, NULL, M), se = stats_sd(d48, NULL, M) / sqrt(M);
+    cr_expect(lt(dbl, fabs(m - (dS - Qa)), 4 * se), "Eq 48 residual %g +- %g vs %g", m, se, dS - Qa);
+    cr_expect(gt(dbl, fabs(dS - Qa), 10 * se), "Eq 48 fails beyond its standard error");
+    double Qi = gauss_heat_exact(&g, m0, v0, 0, NS).minusQ, mQ = stats_mean(mq, NULL, M);
+    cr_expect(lt(dbl, fabs(mQ - Qi), 4 * stats_sd(mq, NULL, M) / sqrt(M)), "-Q_X %g vs %g", mQ, Qi);
+    double mean, v_0, v_n, lo, hi;
+    gppm_moments(&e, 0, &mean, &v_0, &lo, &hi);
+    gppm_moments(&e, NS, &mean, &v_n, &lo, &hi);
+    cr_expect(lt(dbl, fabs(0.5 * log(v_n / v_0) - dS), 4 / sqrt(M - 1.0)), "Delta S[Theta] %g vs %g", 0.5 * log(v_n / v_0), dS);
+    cr_expect(gt(dbl, fabs(Qi - dS), 10 / sqrt(M - 1.0)), "Eq 49 fails beyond its standard error");
+    gppm_ensemble_free(&e);
+}
+
+/* Eq 49 as rates in the stationary regime: -Q_X grows by r h T_eff per update
+ * while S[Theta] stays put (closed form, exact). */
+Test(eq49, stationary_heat_rate_is_r_h_t_eff_while_the_entropy_is_constant) {
+    gauss_t g = model(2, 0.3);
+    double vinf = gauss_var_stationary(&g), rate = g.r * g.h * gauss_T_eff(&g);
+    for (int n = 1; n <= 64; n *= 4) {
+        cr_expect(epsilon_eq(dbl, gauss_heat_exact(&g, g.xbar, vinf, 0, n).minusQ, n * rate, 1e-12 * n), "n %d", n);
+        cr_expect(epsilon_eq(dbl, gauss_var_t(&g, vinf, n), vinf, 1e-12), "S[Theta] constant");
+    }
+}
+
+/* Eq 50 in the quasi-static limit r -> 0 at fixed n r (closed forms): the
+ * perfect-sampler heat -Q_X vanishes like r; the first equality Delta I = -Q_X
+ * then misses by Delta S_X = Delta I itself (Eq 44 with Sigma_{X|Theta} = -Q_X),
+ * and the second, -Q_X = Delta S[Theta], by Delta S[Theta] -> -h n r. */
+Test(eq50, quasi_static_limit_separates_the_two_equalities) {
+    gauss_t g0 = model(2, 0.3);
+    const double nrh = 1.0, v0 = 1.0, s2 = g0.sigma * g0.sigma;
+    double prev = 0;
+    for (int d = 1; d <= 10000; d *= 10) {
+        gauss_t g = g0;
+        g.r = 0.3 / d;
+        int n = (int)lround(nrh / (g.r * g.h));
+        double vn = gauss_var_t(&g, v0, n), mQ = gauss_heat_exact(&g, 0.0, v0, 0, n).minusQ;
+        double dS = 0.5 * log(vn / v0), dI = 0.5 * log((s2 + vn) / (s2 + v0));
+        if (d > 1) cr_expect(epsilon_eq(dbl, mQ * 10, prev, 0.2 * prev), "d %d: -Q_X ~ r", d);
+        prev = mQ;
+        if (d == 10000) {
+            cr_expect(lt(dbl, mQ, 1e-3), "-Q_X -> 0: %g", mQ);
+            cr_expect(epsilon_eq(dbl, dS, -g.h * n * g.r, 1e-2), "Delta S[Theta] -> -h n r: %g", dS);
+            double dIlim = 0.5 * log((s2 + v0 * exp(-2 * nrh)) / (s2 + v0));
+            cr_expect(epsilon_eq(dbl, dI, dIlim, 1e-3), "Delta I -> %g: %g", dIlim, dI);
+            cr_expect(gt(dbl, fabs(dI - (-mQ)), 0.1), "the first equality misses by Delta S_X");
+        }
+    }
 }
