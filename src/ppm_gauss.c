@@ -17,6 +17,7 @@
  * variance v0 and in the quasi-static limit r -> 0 at fixed n r.
  */
 #include <math.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -28,65 +29,54 @@
 #define EP_BINS 60     /* histogram bins of sigma */
 #define STREAM_SWEEP (1ull << 60) /* + k: trial k of the tau sweep from theta_0 ~ N(m0, v0) */
 #define STREAM_STAT (1ull << 59)  /* + k: trial k of the tau sweep from the stationary law */
-#define SEED_MAX 0x7fffffffffffffffL
 
 // ---- parameters: one table documents, bounds and reads every key ----------------
 
-enum { P_SEED, P_K, P_MSTAR, P_SSTAR, P_SIGMA, P_RATE, P_BATCH, P_TRIALS, P_STEPS, P_INIT, P_M0, P_V0,
-       P_TAU, P_EPS, P_IFT, P_EVERY, P_GRID, P_SWEEP, P_LOGV0, P_QSDIV, P_COUNT };
-typedef enum { KEY_INT, KEY_REAL, KEY_CHOICE, KEY_LIST } key_kind;
 #define LIST_MAX GPPM_MAX_TAUS
-typedef struct {
-    const char *name;
-    key_kind kind;
-    double lo, hi; /* range of a real key */
-    long ilo, ihi; /* range of an integer key or of each list entry (cross-key bounds are checked after reading) */
-    const char *doc;
-} param_key_t;
+#define SEED_MAX 1e18 /* exactly representable, and a valid long */
 
-static const char *const INITS[] = {"fixed", "random"};
-static const param_key_t KEYS[P_COUNT] = {
-    [P_SEED] = {"seed", KEY_INT, 0, 0, 0, SEED_MAX, "seed of every random stream"},
-    [P_K] = {"K", KEY_INT, 0, 0, 2, 10000000, "data points, drawn once from N(m_star, s_star^2)"},
-    [P_MSTAR] = {"m_star", KEY_REAL, -1e6, 1e6, 0, 0, "mean of the data distribution"},
-    [P_SSTAR] = {"s_star", KEY_REAL, 1e-9, 1e6, 0, 0, "std of the data distribution"},
-    [P_SIGMA] = {"sigma", KEY_REAL, 1e-9, 1e6, 0, 0, "model std (fixed); h = 1/sigma^2"},
-    [P_RATE] = {"learning_rate", KEY_REAL, 1e-12, 1e6, 0, 0, "r; needs r h < 2"},
-    [P_BATCH] = {"batch", KEY_INT, 0, 0, 1, 10000000, "|b| distinct indices per update, <= K"},
-    [P_TRIALS] = {"trials", KEY_INT, 0, 0, 2, 10000000, "ensemble size M"},
-    [P_STEPS] = {"steps", KEY_INT, 0, 0, 1, 10000000, "updates n"},
-    [P_INIT] = {"init", KEY_CHOICE, 0, 0, 0, 0, "theta_0 = m0 (fixed) or ~ N(m0, v0) (random)"},
-    [P_M0] = {"m0", KEY_REAL, -1e6, 1e6, 0, 0, "mean of theta_0"},
-    [P_V0] = {"v0", KEY_REAL, 0, 1e6, 0, 0, "variance of theta_0, > 0 with init = random"},
-    [P_TAU] = {"tau", KEY_INT, 0, 0, 1, 100000000, "sampler steps per update (Eq 33)"},
-    [P_EPS] = {"eps", KEY_REAL, 1e-12, 1e6, 0, 0, "OU sampler step: c = exp(-eps/sigma^2)"},
-    [P_IFT] = {"ift_samples", KEY_INT, 0, 0, 100, 1000000000, "x-paths for <exp(-sigma)>"},
-    [P_EVERY] = {"record_every", KEY_INT, 0, 0, 1, 10000000, "updates between table rows, <= steps"},
-    [P_GRID] = {"grid", KEY_INT, 0, 0, 100, 1000000, "quadrature points for the mixture marginal"},
-    [P_SWEEP] = {"sweep_taus", KEY_LIST, 0, 0, 1, 100000, "tau values of the sweep (same r, eps, n, trials)"},
-    [P_LOGV0] = {"clausius_log10_v0", KEY_LIST, 0, 0, -12, 2, "starting variances 10^k of the Eqs 48-50 table"},
-    [P_QSDIV] = {"quasistatic_divisors", KEY_LIST, 0, 0, 1, 100000, "d: r/d for n d updates (r -> 0 at fixed n r)"},
+typedef struct { /* the keys as read (conf_read_spec fills it) */
+    long seed, K, batch, trials, steps, tau, ift, every, grid;
+    double mstar, sstar, sigma, rate, m0, v0, eps;
+    int init;
+    long taus[LIST_MAX], log_v0[LIST_MAX], qs_div[LIST_MAX];
+    int ntaus, nlog_v0, nqs_div;
+} keys_t;
+
+static const char *const INITS[] = {"fixed", "random", NULL};
+#define F(field) offsetof(keys_t, field)
+/* Bounds that involve two keys are checked in params_load. */
+static const conf_spec_t KEYS[] = {
+    {"seed", CONF_INT, F(seed), 0, SEED_MAX, .doc = "seed of every random stream"},
+    {"K", CONF_INT, F(K), 2, 1e7, .doc = "data points, drawn once from N(m_star, s_star^2)"},
+    {"m_star", CONF_DOUBLE, F(mstar), -1e6, 1e6, .doc = "mean of the data distribution"},
+    {"s_star", CONF_DOUBLE, F(sstar), 1e-9, 1e6, .doc = "std of the data distribution"},
+    {"sigma", CONF_DOUBLE, F(sigma), 1e-9, 1e6, .doc = "model std (fixed); h = 1/sigma^2"},
+    {"learning_rate", CONF_DOUBLE, F(rate), 1e-12, 1e6, .doc = "r; needs r h < 2"},
+    {"batch", CONF_INT, F(batch), 1, 1e7, .doc = "|b| distinct indices per update, <= K"},
+    {"trials", CONF_INT, F(trials), 2, 1e7, .doc = "ensemble size M"},
+    {"steps", CONF_INT, F(steps), 1, 1e7, .doc = "updates n"},
+    {"init", CONF_CHOICE, F(init), .choices = INITS, .doc = "theta_0 = m0 (fixed) or ~ N(m0, v0) (random)"},
+    {"m0", CONF_DOUBLE, F(m0), -1e6, 1e6, .doc = "mean of theta_0"},
+    {"v0", CONF_DOUBLE, F(v0), 0, 1e6, .doc = "variance of theta_0, > 0 with init = random"},
+    {"tau", CONF_INT, F(tau), 1, 1e8, .doc = "sampler steps per update (Eq 33)"},
+    {"eps", CONF_DOUBLE, F(eps), 1e-12, 1e6, .doc = "OU sampler step: c = exp(-eps/sigma^2)"},
+    {"ift_samples", CONF_INT, F(ift), 100, 1e9, .doc = "x-paths for <exp(-sigma)>"},
+    {"record_every", CONF_INT, F(every), 1, 1e7, .doc = "updates between table rows, <= steps"},
+    {"grid", CONF_INT, F(grid), 100, 1e6, .doc = "quadrature points for the mixture marginal"},
+    {"sweep_taus", CONF_LIST, F(taus), 1, 1e5, .count_offset = F(ntaus), .max_count = LIST_MAX,
+     .doc = "tau values of the sweep (same r, eps, n, trials)"},
+    {"clausius_log10_v0", CONF_LIST, F(log_v0), -12, 2, .count_offset = F(nlog_v0), .max_count = LIST_MAX,
+     .doc = "starting variances 10^k of the Eqs 48-50 table"},
+    {"quasistatic_divisors", CONF_LIST, F(qs_div), 1, 1e5, .count_offset = F(nqs_div), .max_count = LIST_MAX,
+     .doc = "d: r/d for n d updates (r -> 0 at fixed n r)"},
 };
+#define NKEYS ((int)(sizeof KEYS / sizeof KEYS[0]))
 
-typedef struct { /* the integer lists of KEY_LIST keys */
-    long v[LIST_MAX];
+typedef struct { /* an integer list of the parameter file */
+    const long *v;
     int n;
 } list_t;
-
-/* Reads every key of KEYS into val[] (integers as doubles) or list[], rejecting unknown keys. */
-static void params_read(conf_t *conf, double *val, list_t *list) {
-    const char *known[P_COUNT + 1];
-    for (int i = 0; i < P_COUNT; i++) known[i] = KEYS[i].name;
-    known[P_COUNT] = NULL;
-    conf_known(conf, known);
-    for (int i = 0; i < P_COUNT; i++) {
-        const param_key_t *k = &KEYS[i];
-        if (k->kind == KEY_INT) val[i] = (double)conf_int(conf, k->name, k->ilo, k->ihi);
-        else if (k->kind == KEY_REAL) val[i] = conf_double(conf, k->name, k->lo, k->hi);
-        else if (k->kind == KEY_LIST) list[i].n = conf_int_list(conf, k->name, list[i].v, LIST_MAX, k->ilo, k->ihi);
-        else val[i] = conf_choice(conf, k->name, INITS, 2);
-    }
-}
 
 typedef struct {
     conf_t *conf;
@@ -100,17 +90,15 @@ typedef struct {
 
 /* The parameters, with the bounds that involve two keys. */
 static run_t params_load(const char *path) {
+    static keys_t k;
     run_t p = {.conf = conf_load(path)};
-    double v[P_COUNT];
-    list_t list[P_COUNT];
-    params_read(p.conf, v, list);
-    p.taus = list[P_SWEEP], p.log_v0 = list[P_LOGV0], p.qs_div = list[P_QSDIV];
-    conf_finish(p.conf);
-    p.seed = (uint64_t)conf_int(p.conf, "seed", 0, SEED_MAX); /* exact: a double cannot hold every seed */
-    p.g = (gauss_t){.sigma = v[P_SIGMA], .h = 1.0 / (v[P_SIGMA] * v[P_SIGMA]), .r = v[P_RATE], .K = (int)v[P_K], .b = (int)v[P_BATCH]};
-    p.mstar = v[P_MSTAR], p.sstar = v[P_SSTAR], p.m0 = v[P_M0], p.v0 = v[P_V0], p.eps = v[P_EPS];
-    p.M = (int)v[P_TRIALS], p.n = (int)v[P_STEPS], p.tau = (int)v[P_TAU], p.random_init = (int)v[P_INIT];
-    p.every = (int)v[P_EVERY], p.G = (int)v[P_GRID], p.S = (long)v[P_IFT];
+    conf_read_spec(p.conf, KEYS, NKEYS, &k);
+    p.seed = (uint64_t)k.seed;
+    p.g = (gauss_t){.sigma = k.sigma, .h = 1.0 / (k.sigma * k.sigma), .r = k.rate, .K = (int)k.K, .b = (int)k.batch};
+    p.mstar = k.mstar, p.sstar = k.sstar, p.m0 = k.m0, p.v0 = k.v0, p.eps = k.eps;
+    p.M = (int)k.trials, p.n = (int)k.steps, p.tau = (int)k.tau, p.random_init = k.init;
+    p.every = (int)k.every, p.G = (int)k.grid, p.S = k.ift;
+    p.taus = (list_t){k.taus, k.ntaus}, p.log_v0 = (list_t){k.log_v0, k.nlog_v0}, p.qs_div = (list_t){k.qs_div, k.nqs_div};
     if (p.g.b > p.g.K) die("%s: key 'batch' = %d exceeds K = %d", path, p.g.b, p.g.K);
     if (p.g.r * p.g.h >= 2) die("%s: key 'learning_rate': r/sigma^2 = %g >= 2 makes SGD diverge", path, p.g.r * p.g.h);
     if (p.random_init && p.v0 <= 0) die("%s: key 'v0' must be > 0 with init = random", path);
