@@ -51,7 +51,7 @@ $(B)/numbers/identities.tsv: $(BIN)/identities $(PARAMS)/identities.conf
 NUMBERS += $(B)/numbers/identities.tsv
 
 # ---- Gaussian PPM ensemble (src/ppm_gauss.c) --------------------------------
-GAUSS_DATA := $(B)/data/gauss_moments.tsv $(B)/data/gauss_ep.tsv
+GAUSS_DATA := $(B)/data/gauss_moments.tsv $(B)/data/gauss_ep.tsv $(B)/data/gauss_tausweep.tsv
 $(GAUSS_DATA) $(B)/numbers/gauss.tsv &: $(BIN)/ppm_gauss $(PARAMS)/gauss.conf
 	mkdir -p $(B)/data $(B)/numbers
 	$(call params_sha,$(PARAMS)/gauss.conf) $(LAUNCH) $(BIN)/ppm_gauss $(PARAMS)/gauss.conf $(GAUSS_DATA) $(B)/numbers/gauss.tsv
