@@ -22,10 +22,16 @@ DEPS_ppm_gauss := util thermo gauss gauss_ppm stats
 DEPS_bm := util idx thermo fvbm bm_model
 modules = $(patsubst %,$(OBJ)/%.o,$(1))
 
-$(OBJ)/%.o: src/%.c | $(SETUP_STAMP)
+# One compile recipe for the library, the programs and the tests (tests/tests.mk):
+# dependency file beside the object, written to a temporary name then renamed.
+define compile
 	mkdir -p $(@D)
-	$(CC) $(BLAS_CFLAGS) $(CFLAGS) -MMD -MP -MF $(OBJ)/$*.d -MT $@ -c $< -o $@.tmp
+	$(CC) $(BLAS_CFLAGS) $(CFLAGS) $(1) -MMD -MP -MF $(@:.o=.d) -MT $@ -c $< -o $@.tmp
 	mv $@.tmp $@
+endef
+
+$(OBJ)/%.o: src/%.c | $(SETUP_STAMP)
+	$(call compile)
 
 .SECONDEXPANSION:
 $(BIN)/%: $(OBJ)/%.o $$(call modules,$$(DEPS_$$*))
@@ -33,6 +39,7 @@ $(BIN)/%: $(OBJ)/%.o $$(call modules,$$(DEPS_$$*))
 	$(CC) $(CFLAGS) $^ $(BLAS_LIBS) -lm -o $@.tmp
 	mv $@.tmp $@
 
+## programs: compile every C program into $(BUILD)/bin
 programs: $(addprefix $(BIN)/,$(PROGRAMS))
 .PHONY: programs
 # Keep the objects make would otherwise treat as intermediate (and delete);
@@ -43,7 +50,9 @@ programs: $(addprefix $(BIN)/,$(PROGRAMS))
 # Performance of the hot paths, each against the same-run sgemm peak; when the
 # Debian package python3-torch is present (the project does not install it),
 # the same SGD step in PyTorch is timed in the same run and the ratios printed.
-bench: $(BIN)/bench $(MNIST_STAMP) src/bench_torch.py
+## bench: hot paths against the same-run sgemm peak (and PyTorch when present)
+# $$(MNIST_STAMP): data/data.mk, included later, defines it (secondary expansion).
+bench: $(BIN)/bench $$(MNIST_STAMP) src/bench_torch.py
 	$(BIN)/bench $(MNIST) $$(nproc) | tee $(BUILD)/bench.tsv
 	if /usr/bin/python3 -c 'import torch' 2>/dev/null; then
 	  /usr/bin/python3 src/bench_torch.py | tail -n +2 | tee -a $(BUILD)/bench.tsv
