@@ -18,6 +18,11 @@ mnist: $(MNIST_STAMP)
 # Short hash of a parameter file, exported into the provenance block.
 params_sha = PROV_PARAMS_SHA=$$(sha256sum $(1) | cut -c1-16)
 
+# For recipes (e.g. gnuplot variables in figures/figures.mk): the value of a key
+# as the C parser reads it, by shell command substitution when the recipe runs
+# (such a rule lists $(BIN)/conf_get as an order-only prerequisite).
+conf_value = $$($(BIN)/conf_get $(1) $(2))
+
 # Which parameter set wrote the outputs: $(B)/params-id/<name>.id holds the path
 # and SHA-256 of $(PARAMS)/<name>.conf and is rewritten, while make reads this
 # file, only when they change. Outputs live in $(B) whatever PARAMS is, so each
@@ -80,7 +85,7 @@ $(B)/numbers/identities.tsv: $(BIN)/identities $(PARAMS)/identities.conf $(call 
 NUMBERS += $(B)/numbers/identities.tsv
 
 # ---- Gaussian PPM ensemble (src/ppm_gauss.c) --------------------------------
-GAUSS_DATA := $(B)/data/gauss_moments.tsv $(B)/data/gauss_ep.tsv
+GAUSS_DATA := $(B)/data/gauss_moments.tsv $(B)/data/gauss_ep.tsv $(B)/data/gauss_tausweep.tsv
 $(GAUSS_DATA) $(B)/numbers/gauss.tsv &: $(BIN)/ppm_gauss $(PARAMS)/gauss.conf $(call params_id,gauss)
 	mkdir -p $(B)/data $(B)/numbers
 	$(call params_sha,$(PARAMS)/gauss.conf) $(LAUNCH) $(BIN)/ppm_gauss $(PARAMS)/gauss.conf $(GAUSS_DATA) $(B)/numbers/gauss.tsv
@@ -98,3 +103,10 @@ $(BM_GRID) $(B)/numbers/bm_grid.tsv &: $(BIN)/bm $(PARAMS)/bm_grid.conf $(call p
 	mkdir -p $(B)/data $(B)/numbers
 	$(call params_sha,$(PARAMS)/bm_grid.conf) $(LAUNCH) $(BIN)/bm grid $(PARAMS)/bm_grid.conf $(MNIST) $(BM_GRID) $(B)/numbers/bm_grid.tsv
 NUMBERS += $(B)/numbers/bm_grid.tsv
+
+# Local detailed balance (Eq 39) of the sampler kernel: no data, exact chain law.
+BM_LDB := $(B)/data/bm_ldb.tsv
+$(BM_LDB) $(B)/numbers/bm_ldb.tsv &: $(BIN)/bm $(PARAMS)/bm_ldb.conf $(call params_id,bm_ldb)
+	mkdir -p $(B)/data $(B)/numbers
+	$(call params_sha,$(PARAMS)/bm_ldb.conf) $(LAUNCH) $(BIN)/bm ldb $(PARAMS)/bm_ldb.conf $(BM_LDB) $(B)/numbers/bm_ldb.tsv
+NUMBERS += $(B)/numbers/bm_ldb.tsv

@@ -3,7 +3,7 @@
 #  (a) one last-layer parameter, first trials    (b) test accuracy, mean +- 1 std
 #  (c) noise variance (1/dim)||eta||^2 measured (solid) and its exact
 #      expectation (dashed); thin dotted: max |grad U_B|
-#  (d) normalised autocorrelation of eta at acf_step, with a 2-sigma band
+#  (d) normalised autocorrelation of eta at lags >= 1 (window estimator), 2-SE bars
 # make passes datadir, batches (e.g. '1 10 100') and ptrials.
 reset
 load 'figures/style.gp'
@@ -46,9 +46,9 @@ set title "(d) autocorrelation of {/Symbol h}"
 set xlabel "lag (steps)"
 set ylabel "C(lag)"
 set key top right
-set yrange [-0.6:1.05]
-set xrange [-0.8:*]
+set yrange [*:*]
+set xrange [0.2:*]
 plot 0 with lines lt 7 notitle, \
-     for [i=1:nb] C using ($1 + 0.15*(i-2)):(column("C_b".word(batches, i))):(column("band_b".word(batches, i))) \
+     for [i=1:nb] C every ::1 using ($1 + 0.15*(i-2)):(column("C_b".word(batches, i))):(column("band_b".word(batches, i))) \
      with yerrorlines lt i title lab(i)
 unset multiplot

@@ -18,12 +18,19 @@ FIG_DATA_gauss_ppm = $(B)/data/gauss_moments.tsv
 FIG_SIZE_gauss_ppm := 6.5in,2.6in
 FIG_DATA_gauss_ep = $(B)/data/gauss_ep.tsv
 FIG_SIZE_gauss_ep := 4.5in,3in
+FIGURES += gauss_tausweep
+FIG_DATA_gauss_tausweep = $(B)/data/gauss_tausweep.tsv
+FIG_SIZE_gauss_tausweep := 4.5in,3in
 FIG_DATA_bm_train = $(BM_TRAIN)
 FIG_SIZE_bm_train := 6.5in,3in
 FIG_DATA_bm_info = $(BM_TRAIN)
 FIG_SIZE_bm_info := 4.5in,3in
 FIG_DATA_bm_tradeoff = $(BM_GRID)
 FIG_SIZE_bm_tradeoff := 6.5in,3in
+FIGURES += bm_ldb
+FIG_DATA_bm_ldb = $(BM_LDB)
+FIG_SIZE_bm_ldb := 4.5in,3in
+FIG_VARS_bm_ldb = cbeta=$(call conf_value,$(PARAMS)/bm_ldb.conf,control_beta)
 
 FIGURES += data_mnist
 FIG_DATA_data_mnist := $(MNIST_DATA)
@@ -34,13 +41,13 @@ figsize = $(or $(FIG_SIZE_$(1)),$(FIG_SIZE_default))
 svgsize = $(shell echo '$(call figsize,$(1))' | awk -F, '{sub("in","",$$1); sub("in","",$$2); printf "%d,%d", $$1*96, $$2*96}')
 
 .SECONDEXPANSION:
-$(B)/figures/%.pdf: figures/%.gp figures/style.gp $$(FIG_DATA_$$*) figures/check-output.sh | $(SETUP_STAMP)
+$(B)/figures/%.pdf: figures/%.gp figures/style.gp $$(FIG_DATA_$$*) figures/check-output.sh | $(SETUP_STAMP) $(BIN)/conf_get
 	mkdir -p $(@D)
 	gnuplot -e "datadir='$(B)/data'; $(FIG_VARS_$*); set terminal pdfcairo enhanced font 'Helvetica,8' size $(call figsize,$*); set output '$@.tmp'" $<
 	figures/check-output.sh pdf $@.tmp
 	mv $@.tmp $@
 
-$(B)/figures/%.svg: figures/%.gp figures/style.gp $$(FIG_DATA_$$*) figures/check-output.sh | $(SETUP_STAMP)
+$(B)/figures/%.svg: figures/%.gp figures/style.gp $$(FIG_DATA_$$*) figures/check-output.sh | $(SETUP_STAMP) $(BIN)/conf_get
 	mkdir -p $(@D)
 	gnuplot -e "datadir='$(B)/data'; $(FIG_VARS_$*); set terminal svg enhanced font 'Helvetica,11' size $(call svgsize,$*); set output '$@.tmp'" $<
 	figures/check-output.sh svg $@.tmp

@@ -53,6 +53,7 @@ PAPER_INPUTS = $(PAPER_MD) $(B)/appendix.md $(PAPER_FILTERS) $(B)/numbers.tsv $(
 # predicate, values); `make claims` prints the false ones.
 $(B)/claims.tsv: $(PAPER_MD) $(B)/appendix.md $(PAPER_FILTERS) $(B)/numbers.tsv $(CLAIMS) $(FIG_PROV)
 	$(PANDOC_ENV) CLAIMS_REPORT=$@ pandoc $(PANDOC_OPTS) -t plain $(PAPER_MD) $(B)/appendix.md -o /dev/null
+## claims: every claim predicate of the paper evaluated at this scale; the false ones listed
 claims: $(B)/claims.tsv
 	@awk -F'\t' 'NR > 1 { n++; if ($$2 != "true") { f++; printf "FALSE %s: %s (%s)\n", $$1, $$4, $$5 } }
 	  END { printf "claims: %d checked, %d false at scale $(SCALE)\n", n, f }' $<
@@ -76,11 +77,14 @@ $(B)/paper.html: $(PAPER_INPUTS) $(FIG_SVG)
 	figures/check-output.sh html $@.tmp
 	mv $@.tmp $@
 
+## paper: everything: programs, experiments, figures, verification, PDF and HTML in build/<scale>
 paper: $(B)/paper.pdf $(B)/paper.html
 .PHONY: paper
 
+## verify: compare this build's numbers with data/reference/<scale> (identical / within tolerance / failing)
 verify: $(B)/numbers.tsv $(BIN)/numcheck
 	$(BIN)/numcheck $(B)/numbers.tsv $(REFERENCE)
+## bless: write this build's numbers as the new references (review the diff before committing)
 bless: $(B)/numbers.tsv $(BIN)/numcheck data/reference/tolerances.tsv
 	mkdir -p $(dir $(REFERENCE))
 	$(BIN)/numcheck --bless $(B)/numbers.tsv $(REFERENCE) data/reference/tolerances.tsv

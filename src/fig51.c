@@ -3,91 +3,133 @@
  *
  *   fig51 run PARAMS MNIST_DIR BATCH SHARD OUT.tsv
  *       trains the shard's trials at one batch size and writes their raw
- *       records (long format, one record per line, see `rec` below);
+ *       records (src/fig51_shard.h);
  *   fig51 merge PARAMS OUTDIR NUMBERS.tsv SHARD.tsv...
- *       checks every (batch, trial) appears once and writes the figure's
- *       tables and the numbers the paper quotes.
+ *       checks every record of every (batch, trial) is there once and writes
+ *       the figure's tables and the numbers the paper quotes, each ensemble
+ *       statistic with its jackknife standard error over trials (<key>_se);
+ *   fig51 shards PARAMS
+ *       prints the batch sizes and the shard count, for make;
+ *   fig51 keys
+ *       prints the parameter keys with their meaning.
  *
  * Trial k at batch size b uses its own Philox stream (seed, b, k): results do
- * not depend on how trials are split into shards or scheduled. The noise code
- * draws nothing, so measuring eta never changes a trajectory.
+ * not depend on how trials are split into shards or scheduled. The noise
+ * measurements draw from streams of their own, so measuring eta never changes
+ * a trajectory.
  */
 #define _POSIX_C_SOURCE 200809L
 #include <cblas.h>
+#include <errno.h>
 #include <math.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
-#include <time.h>
 
+#include "fig51_shard.h"
 #include "idx.h"
 #include "mlp.h"
 #include "rng.h"
+#include "sgdnoise.h"
+#include "stats.h"
 #include "util.h"
 
 #define MAX_BS 8
 #define MAX_LAGS 64
-/* stream tags: the init stream and the index-choice stream never collide with trials */
+#define MAX_PARAM_TRIALS 64
+#define MNIST_PIXELS 784
+#define MNIST_TRAIN 60000
+#define MNIST_TEST 10000
+#define CLASSES 10
+/* stream tags: init, index choice and the acf batches never collide with trials */
 #define STREAM_INIT (1ull << 62)
 #define STREAM_PICK (1ull << 61)
+#define STREAM_ACF (1ull << 60)
 
 typedef struct {
-    uint64_t seed;
-    long batch[MAX_BS];
-    int nbatch;
-    float rate;
-    int width, depth;
-    long trials, trials_per_shard, steps, train_subset, test_subset;
-    int init_shared, sampling_epoch;
-    long param_trials, eval_every, noise_trials, noise_every, acf_step, acf_lags, chunk;
+    long seed, batch[MAX_BS];
+    int nbatch, init, sampling, first_layer;
+    double rate;
+    long width, depth, trials, trials_per_shard, steps, train_subset, test_subset;
+    long param_trials, eval_every, noise_trials, noise_every;
+    long acf_trials, acf_start, acf_window, acf_lags, acf_batch, chunk;
 } params_t;
+
+enum { INIT_SHARED, INIT_INDEPENDENT };
+enum { SAMPLING_IID, SAMPLING_EPOCH };
+enum { FIRST_LAYER_SPARSE, FIRST_LAYER_DENSE };
+static const char *const init_names[] = {"shared", "independent", NULL};
+static const char *const sampling_names[] = {"iid", "epoch", NULL};
+static const char *const first_layer_names[] = {"sparse", "dense", NULL};
+
+#define F(field) offsetof(params_t, field)
+static const conf_spec_t spec[] = {
+    {"seed", CONF_INT, F(seed), 0, 9.2e18, .doc = "Philox key of every stream"},
+    {"batch_sizes", CONF_LIST, F(batch), 1, MNIST_TRAIN, .count_offset = F(nbatch), .max_count = MAX_BS,
+     .doc = "mini-batch sizes |b|, comma-separated"},
+    {"learning_rate", CONF_DOUBLE, F(rate), 1e-12, 1e6, .doc = "r of Algorithm 1 (vanilla SGD)"},
+    {"width", CONF_INT, F(width), 1, 4096, .doc = "hidden units per layer"},
+    {"depth", CONF_INT, F(depth), 1, MLP_MAX_LAYERS, .doc = "weight layers (depth - 1 hidden layers)"},
+    {"trials", CONF_INT, F(trials), 1, 100000, .doc = "ensemble size per batch size"},
+    {"trials_per_shard", CONF_INT, F(trials_per_shard), 1, 100000, .doc = "trials per make job (no effect on results)"},
+    {"steps", CONF_INT, F(steps), 1, 100000000, .doc = "SGD steps per trial"},
+    {"train_subset", CONF_INT, F(train_subset), 2, MNIST_TRAIN, .doc = "K: the first K training images"},
+    {"test_subset", CONF_INT, F(test_subset), 1, MNIST_TEST, .doc = "test images for the accuracy"},
+    {"init", CONF_CHOICE, F(init), .choices = init_names, .doc = "one theta_0 for the ensemble, or one per trial"},
+    {"sampling", CONF_CHOICE, F(sampling), .choices = sampling_names,
+     .doc = "iid: |b| distinct indices per step; epoch: slices of a per-epoch permutation"},
+    {"first_layer", CONF_CHOICE, F(first_layer), .choices = first_layer_names,
+     .doc = "sparse: small batches touch the input's nonzeros only; dense: sgemm (same mathematics)"},
+    {"param_trials", CONF_INT, F(param_trials), 0, MAX_PARAM_TRIALS, .doc = "(a) trials whose chosen parameter is recorded"},
+    {"eval_every", CONF_INT, F(eval_every), 1, 100000000, .doc = "(b) steps between test accuracies"},
+    {"noise_trials", CONF_INT, F(noise_trials), 0, 100000, .doc = "(c) trials with exact noise measurements"},
+    {"noise_every", CONF_INT, F(noise_every), 1, 100000000, .doc = "(c) steps between them"},
+    {"acf_trials", CONF_INT, F(acf_trials), 0, 100000, .doc = "(d) trials with the autocorrelation window"},
+    {"acf_start", CONF_INT, F(acf_start), 0, 100000000, .doc = "(d) first reference step t0"},
+    {"acf_window", CONF_INT, F(acf_window), 1, 100000000, .doc = "(d) reference steps W pooled per trial"},
+    {"acf_lags", CONF_INT, F(acf_lags), 1, MAX_LAGS - 1, .doc = "(d) largest lag"},
+    {"acf_batch", CONF_INT, F(acf_batch), 1, MNIST_TRAIN, .doc = "(d) M: examples of the independent grad U_B estimate"},
+    {"grad_chunk", CONF_INT, F(chunk), 1, MNIST_TRAIN, .doc = "examples per sgemm chunk in full-data passes"},
+};
+#undef F
+#define NSPEC ((int)(sizeof spec / sizeof spec[0]))
 
 static params_t read_params(const char *path, conf_t **keep) {
     conf_t *c = conf_load(path);
-    static const char *const known[] = {"seed", "batch_sizes", "learning_rate", "width", "depth", "trials",
-        "trials_per_shard", "steps", "train_subset", "test_subset", "init", "sampling", "param_trials",
-        "eval_every", "noise_trials", "noise_every", "acf_step", "acf_lags", "grad_chunk", NULL};
-    conf_known(c, known);
     params_t p;
-    p.seed = (uint64_t)conf_int(c, "seed", 0, 0x7fffffffffffffffL);
-    p.nbatch = conf_int_list(c, "batch_sizes", p.batch, MAX_BS, 1, 60000);
-    p.rate = (float)conf_double(c, "learning_rate", 1e-12, 1e6);
-    p.width = (int)conf_int(c, "width", 1, 4096);
-    p.depth = (int)conf_int(c, "depth", 1, MLP_MAX_LAYERS);
-    p.trials = conf_int(c, "trials", 1, 100000);
-    p.trials_per_shard = conf_int(c, "trials_per_shard", 1, 100000);
-    p.steps = conf_int(c, "steps", 1, 100000000);
-    p.train_subset = conf_int(c, "train_subset", 2, 60000);
-    p.test_subset = conf_int(c, "test_subset", 1, 10000);
-    static const char *const inits[] = {"shared", "independent"}, *const samp[] = {"iid", "epoch"};
-    p.init_shared = conf_choice(c, "init", inits, 2) == 0;
-    p.sampling_epoch = conf_choice(c, "sampling", samp, 2) == 1;
-    p.param_trials = conf_int(c, "param_trials", 0, 1000);
-    p.eval_every = conf_int(c, "eval_every", 1, 100000000);
-    p.noise_trials = conf_int(c, "noise_trials", 0, 1000);
-    p.noise_every = conf_int(c, "noise_every", 1, 100000000);
-    p.acf_step = conf_int(c, "acf_step", 0, 100000000);
-    p.acf_lags = conf_int(c, "acf_lags", 1, MAX_LAGS - 1);
-    p.chunk = conf_int(c, "grad_chunk", 1, 60000);
-    conf_finish(c);
+    conf_read_spec(c, spec, NSPEC, &p);
     for (int i = 0; i < p.nbatch; i++)
         if (p.batch[i] > p.train_subset)
-            die("%s: key 'batch_sizes': |b| = %ld exceeds the training set K = %ld", path, p.batch[i],
-                p.train_subset);
-    if (p.acf_step + p.acf_lags > p.steps)
-        die("%s: key 'acf_step': %ld + %ld lags runs past 'steps' = %ld", path, p.acf_step, p.acf_lags, p.steps);
+            die("%s: key 'batch_sizes': |b| = %ld exceeds the training set K = %ld", path, p.batch[i], p.train_subset);
+    if (p.acf_batch > p.train_subset)
+        die("%s: key 'acf_batch': M = %ld exceeds the training set K = %ld", path, p.acf_batch, p.train_subset);
+    if (p.acf_start + p.acf_window + p.acf_lags > p.steps)
+        die("%s: key 'acf_window': steps %ld + %ld + %ld lags run past 'steps' = %ld", path, p.acf_start,
+            p.acf_window, p.acf_lags, p.steps);
+    if (p.noise_trials > p.trials || p.acf_trials > p.trials || p.param_trials > p.trials)
+        die("%s: keys 'noise_trials', 'acf_trials' and 'param_trials' may not exceed 'trials' = %ld", path, p.trials);
     *keep = c;
     return p;
 }
 
-static void model_shape(const params_t *p, mlp_t *m, int inputs) {
+static void model_shape(const params_t *p, mlp_t *m) {
     int sizes[MLP_MAX_LAYERS + 1];
-    sizes[0] = inputs;
-    for (int l = 1; l < p->depth; l++) sizes[l] = p->width;
-    sizes[p->depth] = 10;
-    mlp_init(m, sizes, p->depth);
+    sizes[0] = MNIST_PIXELS;
+    for (int l = 1; l < p->depth; l++) sizes[l] = (int)p->width;
+    sizes[p->depth] = CLASSES;
+    mlp_init(m, sizes, (int)p->depth);
+    if (p->first_layer == FIRST_LAYER_DENSE) m->sparse_max = 0;
 }
+
+static int batch_index(const params_t *p, long bs) {
+    for (int i = 0; i < p->nbatch; i++)
+        if (p->batch[i] == bs) return i;
+    return -1;
+}
+
+static long nshards(const params_t *p) { return (p->trials + p->trials_per_shard - 1) / p->trials_per_shard; }
 
 /* ---------------------------------------------------------------------- */
 /* run: one shard of trials at one batch size                             */
@@ -102,420 +144,628 @@ typedef struct {
 } sampler_t;
 
 static void draw_batch(sampler_t *s, int b, uint32_t *idx) {
-    if (s->epoch) {
-        if (s->pos + b > s->K) { /* reshuffle (Fisher-Yates) at each epoch start */
-            for (long i = s->K - 1; i > 0; i--) {
-                uint32_t j = rng_below(&s->r, (uint32_t)(i + 1)), t = s->perm[i];
-                s->perm[i] = s->perm[j];
-                s->perm[j] = t;
-            }
-            s->pos = 0;
-        }
-        memcpy(idx, s->perm + s->pos, (size_t)b * sizeof *idx);
-        s->pos += b;
+    if (!s->epoch) {
+        rng_distinct(&s->r, (uint32_t)s->K, b, idx);
         return;
     }
-    rng_distinct(&s->r, (uint32_t)s->K, b, idx);
+    if (s->pos + b > s->K) { /* reshuffle (Fisher-Yates) at each epoch start */
+        for (long i = s->K - 1; i > 0; i--) {
+            uint32_t j = rng_below(&s->r, (uint32_t)(i + 1)), t = s->perm[i];
+            s->perm[i] = s->perm[j];
+            s->perm[j] = t;
+        }
+        s->pos = 0;
+    }
+    memcpy(idx, s->perm + s->pos, (size_t)b * sizeof *idx);
+    s->pos += b;
 }
 
-static double wall_clock(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+/* Everything one shard needs; buffers sized once. */
+typedef struct {
+    params_t p;
+    long bs;
+    mnist_t tr, te;
+    mlp_t m;
+    mlp_work_t *w;
+    size_t pidx;                              /* the parameter of panel (a) */
+    float *theta0, *theta, *G, *eta, *xb, *xm;
+    uint8_t *yb, *ym;
+    uint32_t *idx;
+    sampler_t smp;
+    FILE *f;
+} shard_t;
+
+static void gather(const mnist_t *d, const uint32_t *idx, int n, float *x, uint8_t *y) {
+    size_t in = (size_t)d->rows * d->cols;
+    for (int i = 0; i < n; i++) {
+        memcpy(x + (size_t)i * in, d->x + (size_t)idx[i] * in, in * sizeof(float));
+        y[i] = d->label[idx[i]];
+    }
 }
 
-static double dot(const float *a, const float *b, size_t n) {
-    double s = 0;
-    for (size_t i = 0; i < n; i++) s += (double)a[i] * b[i];
-    return s;
+static void shard_setup(shard_t *s, const char *mnist_dir) {
+    const params_t *p = &s->p;
+    s->tr = mnist_load(mnist_dir, "train");
+    s->te = mnist_load(mnist_dir, "t10k");
+    model_shape(p, &s->m);
+    size_t P = s->m.nparam;
+    long cap = p->chunk > s->bs ? p->chunk : s->bs;
+    s->w = mlp_work_alloc(&s->m, (int)(cap > p->acf_batch ? cap : p->acf_batch));
+    s->theta0 = xmalloc(P * sizeof(float));
+    s->theta = xmalloc(P * sizeof(float));
+    s->G = xmalloc(P * sizeof(float));
+    s->eta = xmalloc(P * sizeof(float));
+    s->xb = xmalloc((size_t)s->bs * MNIST_PIXELS * sizeof(float));
+    s->xm = xmalloc((size_t)p->acf_batch * MNIST_PIXELS * sizeof(float));
+    s->yb = xmalloc((size_t)s->bs);
+    s->ym = xmalloc((size_t)p->acf_batch);
+    long nidx = s->bs > p->acf_batch ? s->bs : p->acf_batch;
+    s->idx = xmalloc((size_t)nidx * sizeof *s->idx);
+    s->smp = (sampler_t){.K = p->train_subset, .epoch = p->sampling == SAMPLING_EPOCH, .pos = p->train_subset};
+    if (s->smp.epoch) {
+        s->smp.perm = xmalloc((size_t)p->train_subset * sizeof *s->smp.perm);
+        for (long i = 0; i < p->train_subset; i++) s->smp.perm[i] = (uint32_t)i;
+    }
+    rng_t pick;
+    rng_init(&pick, (uint64_t)p->seed, STREAM_PICK);
+    size_t last = s->m.woff[s->m.nlayer - 1];
+    s->pidx = last + rng_below(&pick, (uint32_t)(P - last)); /* one last-layer parameter */
+    if (p->init == INIT_SHARED) {
+        rng_t r;
+        rng_init(&r, (uint64_t)p->seed, STREAM_INIT);
+        mlp_init_uniform(&s->m, s->theta0, &r);
+    }
+}
+
+static void trial_start(shard_t *s, long k) {
+    const params_t *p = &s->p;
+    rng_init(&s->smp.r, (uint64_t)p->seed, ((uint64_t)s->bs << 32) | (uint64_t)k);
+    s->smp.pos = p->train_subset;
+    if (p->init == INIT_SHARED) {
+        memcpy(s->theta, s->theta0, s->m.nparam * sizeof(float));
+        return;
+    }
+    rng_t r;
+    rng_init(&r, (uint64_t)p->seed, STREAM_INIT | (uint64_t)k);
+    mlp_init_uniform(&s->m, s->theta, &r);
+}
+
+static void record_accuracy(shard_t *s, long k, long t) {
+    size_t P = s->m.nparam;
+    for (size_t i = 0; i < P; i++)
+        CHECK_FINITE(s->theta[i], "parameter %zu is not finite at step %ld, trial %ld, batch size %ld", i, t, k,
+                     s->bs);
+    long ok = mlp_count_correct(&s->m, s->theta, s->te.x, s->te.label, s->p.test_subset, s->w);
+    shard_write(s->f, &(shard_rec_t){.kind = SHARD_ACC, .trial = k, .step = t, .value = (double)ok / (double)s->p.test_subset});
+}
+
+/* eta^ of the window estimator: an independent batch of M estimates grad U_B. */
+static void acf_observe(shard_t *s, sgdnoise_acf_t *acf, rng_t *r) {
+    int M = (int)s->p.acf_batch;
+    rng_distinct(r, (uint32_t)s->p.train_subset, M, s->idx);
+    gather(&s->tr, s->idx, M, s->xm, s->ym);
+    memset(s->G, 0, s->m.nparam * sizeof(float));
+    mlp_forward(&s->m, s->theta, s->xm, s->ym, M, s->w, NULL);
+    mlp_backward(&s->m, s->theta, s->xm, s->ym, M, s->w, s->G, 1.0f / (float)M, NULL);
+    sgdnoise_eta(&s->m, s->theta, s->G, s->xb, s->yb, (int)s->bs, s->w, s->eta);
+    sgdnoise_acf_push(acf, s->eta);
+}
+
+static void run_trial(shard_t *s, long k, progress_t *prog) {
+    const params_t *p = &s->p;
+    trial_start(s, k);
+    int with_acf = k < p->acf_trials;
+    sgdnoise_acf_t acf;
+    rng_t racf;
+    if (with_acf) {
+        sgdnoise_acf_init(&acf, s->m.nparam, (int)p->acf_lags, (int)p->acf_window, p->train_subset, s->bs,
+                          p->acf_batch);
+        rng_init(&racf, (uint64_t)p->seed, STREAM_ACF | ((uint64_t)s->bs << 32) | (uint64_t)k);
+    }
+    for (long t = 0; t <= p->steps; t++) {
+        if (t % p->eval_every == 0 || t == p->steps) record_accuracy(s, k, t);
+        if (k < p->param_trials) shard_write(s->f, &(shard_rec_t){.kind = SHARD_PARAM, .trial = k, .step = t, .value = s->theta[s->pidx]});
+        if (t == p->steps) break;
+        draw_batch(&s->smp, (int)s->bs, s->idx);
+        gather(&s->tr, s->idx, (int)s->bs, s->xb, s->yb);
+        if (k < p->noise_trials && t % p->noise_every == 0) {
+            shard_rec_t r = {.kind = SHARD_NOISE, .trial = k, .step = t};
+            r.noise = sgdnoise_measure(&s->m, s->theta, s->tr.x, s->tr.label, p->train_subset, s->xb, s->yb,
+                                       (int)s->bs, s->w, s->G, s->eta);
+            shard_write(s->f, &r);
+        }
+        if (with_acf && t >= p->acf_start && sgdnoise_acf_remaining(&acf) > 0) acf_observe(s, &acf, &racf);
+        double loss = mlp_sgd_step(&s->m, s->theta, s->xb, s->yb, (int)s->bs, (float)p->rate, s->w);
+        CHECK_FINITE(loss, "loss is not finite at step %ld, trial %ld, batch size %ld (learning rate %g)", t, k,
+                     s->bs, p->rate);
+        progress_step(prog, 1, NULL);
+    }
+    if (with_acf) {
+        for (int l = 0; l <= p->acf_lags; l++) shard_write(s->f, &(shard_rec_t){.kind = SHARD_ACF, .trial = k, .step = l, .value = acf.dot[l]});
+        sgdnoise_acf_free(&acf);
+    }
 }
 
 static int cmd_run(int argc, char **argv) {
     if (argc != 7) die("usage: fig51 run PARAMS MNIST_DIR BATCH SHARD OUT.tsv");
     conf_t *conf;
-    params_t p = read_params(argv[2], &conf);
-    char *end;
-    long bs = strtol(argv[4], &end, 10), shard = strtol(argv[5], NULL, 10);
-    int known = 0;
-    for (int i = 0; i < p.nbatch; i++) known |= p.batch[i] == bs;
-    if (*end || !known) die("%s: batch size '%s' is not in key 'batch_sizes'", argv[2], argv[4]);
-    long t0 = shard * p.trials_per_shard, t1 = t0 + p.trials_per_shard;
-    if (t1 > p.trials) t1 = p.trials;
-    if (shard < 0 || t0 >= p.trials) die("shard %ld is outside the %ld trials", shard, p.trials);
-    double start = wall_clock();
-
-    mnist_t tr = mnist_load(argv[3], "train"), te = mnist_load(argv[3], "t10k");
-    long K = p.train_subset, T = p.test_subset;
-    mlp_t m;
-    model_shape(&p, &m, tr.rows * tr.cols);
-    size_t P = m.nparam;
-    mlp_work_t *w = mlp_work_alloc(&m, (int)(p.chunk > bs ? p.chunk : bs));
-    float *theta0 = xmalloc(P * sizeof(float)), *theta = xmalloc(P * sizeof(float));
-    float *G = xmalloc(P * sizeof(float)), *eta = xmalloc(P * sizeof(float));
-    float *eta_acf = xmalloc(P * sizeof(float)), *xb = xmalloc((size_t)bs * m.size[0] * sizeof(float));
-    uint8_t *yb = xmalloc((size_t)bs);
-    uint32_t *idx = xmalloc((size_t)bs * sizeof *idx);
-    sampler_t smp = {.K = K, .epoch = p.sampling_epoch, .pos = K};
-    if (smp.epoch) {
-        smp.perm = xmalloc((size_t)K * sizeof *smp.perm);
-        for (long i = 0; i < K; i++) smp.perm[i] = (uint32_t)i;
-    }
-    rng_t pick;
-    rng_init(&pick, p.seed, STREAM_PICK);
-    size_t last = m.woff[m.nlayer - 1];
-    size_t pidx = last + rng_below(&pick, (uint32_t)(P - last)); /* one last-layer parameter */
-    if (p.init_shared) {
-        rng_t r;
-        rng_init(&r, p.seed, STREAM_INIT);
-        mlp_init_uniform(&m, theta0, &r);
-    }
-
+    shard_t s = {.p = read_params(argv[2], &conf)};
+    const params_t *p = &s.p;
+    s.bs = parse_long_arg(argv[4], "BATCH");
+    long shard = parse_long_arg(argv[5], "SHARD");
+    if (batch_index(p, s.bs) < 0) die("%s: batch size %ld is not in key 'batch_sizes'", argv[2], s.bs);
+    long t0 = shard * p->trials_per_shard, t1 = t0 + p->trials_per_shard;
+    if (shard < 0 || t0 >= p->trials) die("shard %ld is outside the %ld shards of %s", shard, nshards(p), argv[2]);
+    if (t1 > p->trials) t1 = p->trials;
+    double start = now_seconds();
+    shard_setup(&s, argv[3]);
     out_t *o = out_open(argv[6]);
-    FILE *f = out_file(o);
-    prov_write(f, "Fig. 5.1 raw records of one shard", conf, p.seed);
-    fprintf(f, "# batch: %ld  trials: %ld..%ld  dim_theta: %zu  K: %ld  test: %ld  param_index: %zu\n", bs,
-            t0, t1 - 1, P, K, T, pidx);
-    fprintf(f, "# records: acc trial step accuracy | param trial step value |\n"
-               "#   noise trial step var_measured var_expected max_abs_gradU mean_sq_gradU loss_full |\n"
-               "#   acf trial lag dot norm2_at_acf_step | time start end maxrss_kb\n");
-    fprintf(f, "rec\ttrial\tx\ty\tz\tu\tv\n");
-
-    double expect_factor = (double)(K - bs) / ((double)bs * (double)(K - 1));
+    s.f = out_file(o);
+    prov_write(s.f, "Fig. 5.1 raw records of one shard", conf, (uint64_t)p->seed);
+    fprintf(s.f, "# batch: %ld  trials: %ld..%ld  dim_theta: %zu  K: %ld  test: %ld  param_index: %zu\n", s.bs, t0,
+            t1 - 1, s.m.nparam, p->train_subset, p->test_subset, s.pidx);
+    shard_write_legend(s.f);
     progress_t prog;
     char what[64];
-    snprintf(what, sizeof what, "|b|=%ld trials %ld-%ld steps", bs, t0, t1 - 1);
-    progress_start(&prog, what, (t1 - t0) * p.steps);
-    for (long k = t0; k < t1; k++) {
-        rng_init(&smp.r, p.seed, ((uint64_t)bs << 32) | (uint64_t)k);
-        smp.pos = K;
-        if (p.init_shared) memcpy(theta, theta0, P * sizeof(float));
-        else {
-            rng_t r;
-            rng_init(&r, p.seed, STREAM_INIT | (uint64_t)k);
-            mlp_init_uniform(&m, theta, &r);
-        }
-        int noisy = k < p.noise_trials;
-        for (long t = 0; t <= p.steps; t++) {
-            if (t % p.eval_every == 0 || t == p.steps) {
-                for (size_t i = 0; i < P; i++)
-                    CHECK_FINITE(theta[i], "parameter %zu is not finite at step %ld, trial %ld, batch size %ld",
-                                 i, t, k, bs);
-                long ok = mlp_count_correct(&m, theta, te.x, te.label, T, w);
-                fprintf(f, "acc\t%ld\t%ld\t%.9g\n", k, t, (double)ok / T);
-            }
-            if (k < p.param_trials) fprintf(f, "param\t%ld\t%ld\t%.9g\n", k, t, theta[pidx]);
-            if (t == p.steps) break;
-            draw_batch(&smp, (int)bs, idx);
-            for (int i = 0; i < bs; i++) {
-                memcpy(xb + (size_t)i * m.size[0], tr.x + (size_t)idx[i] * m.size[0], m.size[0] * sizeof(float));
-                yb[i] = tr.label[idx[i]];
-            }
-            int lag = (int)(t - p.acf_step);
-            int at_acf = lag >= 0 && lag <= p.acf_lags;
-            if (noisy && (t % p.noise_every == 0 || at_acf)) {
-                /* eta = -grad phi(b_t) + grad U_B(theta_t): Eq 19's noise, both at theta_t */
-                double pe, lossB = mlp_full_grad(&m, theta, tr.x, tr.label, K, w, G, &pe);
-                double gg = dot(G, G, P), gmax = 0;
-                for (size_t i = 0; i < P; i++) gmax = fmax(gmax, fabs(G[i]));
-                memcpy(eta, G, P * sizeof(float));
-                mlp_forward(&m, theta, xb, yb, (int)bs, w, NULL);
-                mlp_backward(&m, theta, xb, yb, (int)bs, w, eta, -1.0f / (float)bs, NULL);
-                double ee = dot(eta, eta, P);
-                double expected = expect_factor * (pe / K - gg);
-                if (t % p.noise_every == 0)
-                    fprintf(f, "noise\t%ld\t%ld\t%.9g\t%.9g\t%.9g\t%.9g\t%.9g\n", k, t, ee / P, expected / P, gmax,
-                            gg / P, lossB);
-                if (at_acf) {
-                    if (lag == 0) memcpy(eta_acf, eta, P * sizeof(float));
-                    fprintf(f, "acf\t%ld\t%d\t%.9g\t%.9g\n", k, lag, dot(eta_acf, eta, P), dot(eta_acf, eta_acf, P));
-                }
-            }
-            double loss = mlp_sgd_step(&m, theta, xb, yb, (int)bs, p.rate, w);
-            CHECK_FINITE(loss, "loss is not finite at step %ld, trial %ld, batch size %ld (learning rate %g)", t,
-                         k, bs, p.rate);
-            progress_step(&prog, 1, NULL);
-        }
-    }
+    snprintf(what, sizeof what, "|b|=%ld trials %ld-%ld steps", s.bs, t0, t1 - 1);
+    progress_start(&prog, what, (t1 - t0) * p->steps);
+    for (long k = t0; k < t1; k++) run_trial(&s, k, &prog);
     struct rusage ru;
     getrusage(RUSAGE_SELF, &ru);
-    fprintf(f, "time\t-1\t%.6f\t%.6f\t%ld\t0\t0\n", start, wall_clock(), ru.ru_maxrss);
+    shard_write(s.f, &(shard_rec_t){.kind = SHARD_TIME, .seconds = now_seconds() - start, .maxrss_kb = ru.ru_maxrss});
     out_close(o);
-    char summary[128];
+    char summary[64];
     snprintf(summary, sizeof summary, "%.0f MB peak", ru.ru_maxrss / 1024.0);
     progress_end(&prog, summary);
     return 0;
 }
 
 /* ---------------------------------------------------------------------- */
-/* merge                                                                  */
+/* merge: shards -> per-trial arrays -> tables and numbers with errors     */
 
-typedef struct { /* ensemble sums per batch size */
-    long ntrial_seen, *seen;
-    int nev, npar, nnoise;
-    double *acc_s, *acc_s2, *param, *nvar, *nexp, *ndrift, gmax[1];
-    long *acc_n, *noise_n;
-    double acf_dot[MAX_LAGS], acf_norm[MAX_LAGS];
-    double *acf_trial_dot; /* (noise_trials, MAX_LAGS) per-trial eta(t).eta(t+lag) */
+/* Per batch size, one value per (trial, time): NAN until its record is read,
+ * so a missing or repeated record is caught by name. */
+typedef struct {
+    double *acc;                  /* (trials, nev) test accuracy */
+    double *param;                /* (param_trials, steps + 1) */
+    double *nvar, *nexp, *ndrift; /* (noise_trials, nno) */
+    double *gmax;                 /* (noise_trials, nno) max |grad U_B| */
+    double *acf;                  /* (acf_trials, acf_lags + 1) window dot sums */
+    double *tvar, *texp, *tdrift, *tgmax; /* per noise trial: mean over times (gmax: max) */
+    double inflation;             /* of the acf normaliser, sgdnoise.h */
 } ens_t;
 
-/* Opens <dir>/<name> for writing (atomically) with its provenance block. */
-static out_t *open_table(const char *dir, const char *name, const char *title, const conf_t *conf, uint64_t seed) {
+typedef struct {
+    params_t p;
+    conf_t *conf;
+    int nev, nno, lags;
+    ens_t E[MAX_BS];
+    double shard_s, maxrss_kb;
+} merge_t;
+
+static long eval_step(const merge_t *g, int i) { return i == g->nev - 1 ? g->p.steps : i * g->p.eval_every; }
+
+static double *nan_array(size_t n) {
+    double *a = xmalloc(n * sizeof *a);
+    for (size_t i = 0; i < n; i++) a[i] = NAN;
+    return a;
+}
+
+static void merge_alloc(merge_t *g) {
+    const params_t *p = &g->p;
+    g->nev = (int)((p->steps + p->eval_every - 1) / p->eval_every) + 1;
+    g->nno = (int)((p->steps + p->noise_every - 1) / p->noise_every);
+    g->lags = (int)p->acf_lags;
+    for (int b = 0; b < p->nbatch; b++) {
+        ens_t *e = &g->E[b];
+        e->acc = nan_array((size_t)(p->trials * g->nev));
+        e->param = nan_array((size_t)(p->param_trials * (p->steps + 1)));
+        size_t nn = (size_t)(p->noise_trials * g->nno);
+        e->nvar = nan_array(nn);
+        e->nexp = nan_array(nn);
+        e->ndrift = nan_array(nn);
+        e->gmax = nan_array(nn);
+        e->acf = nan_array((size_t)(p->acf_trials * (g->lags + 1)));
+        e->inflation = 1 + sgdnoise_factor(p->train_subset, p->acf_batch) / sgdnoise_factor(p->train_subset, p->batch[b]);
+    }
+}
+
+/* The slot of record r in its array, or NULL (with why) if r does not belong. */
+static double *record_slot(merge_t *g, ens_t *e, const shard_rec_t *r, const char **why) {
+    const params_t *p = &g->p;
+    long k = r->trial, t = r->step;
+    *why = "trial or step outside the parameter file's ranges";
+    switch (r->kind) {
+    case SHARD_ACC:
+        if (k < 0 || k >= p->trials || t < 0 || t > p->steps || (t % p->eval_every && t != p->steps)) return NULL;
+        return &e->acc[k * g->nev + (t == p->steps ? g->nev - 1 : t / p->eval_every)];
+    case SHARD_PARAM:
+        if (k < 0 || k >= p->param_trials || t < 0 || t > p->steps) return NULL;
+        return &e->param[k * (p->steps + 1) + t];
+    case SHARD_NOISE:
+        if (k < 0 || k >= p->noise_trials || t < 0 || t >= p->steps || t % p->noise_every) return NULL;
+        return &e->nvar[k * g->nno + t / p->noise_every];
+    case SHARD_ACF:
+        if (k < 0 || k >= p->acf_trials || t < 0 || t > g->lags) return NULL;
+        return &e->acf[k * (g->lags + 1) + t];
+    default: *why = "unexpected record"; return NULL;
+    }
+}
+
+static void merge_record(merge_t *g, int b, const shard_rec_t *r, const char *path, long lineno) {
+    if (r->kind == SHARD_TIME) {
+        g->shard_s += r->seconds;
+        g->maxrss_kb = fmax(g->maxrss_kb, (double)r->maxrss_kb);
+        return;
+    }
+    if (b < 0) die("%s:%ld: a record before the '# batch:' line", path, lineno);
+    ens_t *e = &g->E[b];
+    const char *why;
+    double *slot = record_slot(g, e, r, &why);
+    if (!slot) die("%s:%ld: %s (trial %ld, step/lag %ld)", path, lineno, why, r->trial, r->step);
+    if (!isnan(*slot)) die("%s:%ld: a second record for trial %ld, step/lag %ld", path, lineno, r->trial, r->step);
+    if (r->kind != SHARD_NOISE) {
+        *slot = r->value;
+        return;
+    }
+    size_t i = (size_t)(slot - e->nvar);
+    e->nvar[i] = r->noise.var_measured;
+    e->nexp[i] = r->noise.var_expected;
+    e->ndrift[i] = r->noise.drift_msq;
+    e->gmax[i] = r->noise.grad_max;
+}
+
+static void merge_read_shard(merge_t *g, const char *path) {
+    FILE *f = fopen(path, "r");
+    if (!f) die("%s: cannot open shard file: %s", path, strerror(errno));
+    char *line = NULL, err[128];
+    size_t cap = 0;
+    long lineno = 0, bs;
+    int b = -1;
+    shard_rec_t r;
+    while (getline(&line, &cap, f) > 0) {
+        lineno++;
+        if (sscanf(line, "# batch: %ld", &bs) == 1 && (b = batch_index(&g->p, bs)) < 0)
+            die("%s:%ld: batch size %ld is not in %s", path, lineno, bs, conf_path(g->conf));
+        if (strncmp(line, "rec\t", 4) == 0) continue;
+        int got = shard_parse(line, &r, err, sizeof err);
+        if (got < 0) die("%s:%ld: %s", path, lineno, err);
+        if (got > 0) merge_record(g, b, &r, path, lineno);
+    }
+    if (ferror(f)) die("%s: read error: %s", path, strerror(errno));
+    free(line);
+    fclose(f);
+}
+
+/* Every slot filled, or die naming the first missing record. */
+static void check_complete(const double *a, long rows, long cols, long bs, const char *what, const char *coord) {
+    for (long k = 0; k < rows; k++)
+        for (long j = 0; j < cols; j++)
+            if (isnan(a[k * cols + j]))
+                die("batch size %ld: the %s record of trial %ld, %s index %ld is missing from the shard files", bs,
+                    what, k, coord, j);
+}
+
+/* Per noise trial, means over the recorded times (the trial is the sample). */
+static void merge_finish(merge_t *g) {
+    const params_t *p = &g->p;
+    for (int b = 0; b < p->nbatch; b++) {
+        ens_t *e = &g->E[b];
+        long bs = p->batch[b];
+        check_complete(e->acc, p->trials, g->nev, bs, "acc", "evaluation");
+        check_complete(e->param, p->param_trials, p->steps + 1, bs, "param", "step");
+        check_complete(e->nvar, p->noise_trials, g->nno, bs, "noise", "row");
+        check_complete(e->acf, p->acf_trials, g->lags + 1, bs, "acf", "lag");
+        double **out[] = {&e->tvar, &e->texp, &e->tdrift, &e->tgmax};
+        const double *in[] = {e->nvar, e->nexp, e->ndrift, e->gmax};
+        for (int q = 0; q < 4; q++) {
+            *out[q] = xcalloc((size_t)p->noise_trials + 1, sizeof(double));
+            for (long k = 0; k < p->noise_trials; k++) {
+                const double *row = in[q] + k * g->nno;
+                double v = q < 3 ? stats_mean(row, NULL, (size_t)g->nno) : -INFINITY;
+                for (int i = 0; q == 3 && i < g->nno; i++) v = fmax(v, row[i]); /* gmax: largest along the run */
+                (*out[q])[k] = v;
+            }
+        }
+    }
+}
+
+/* ---- ensemble statistics as functions of the kept trials (stats.h) ---- */
+
+typedef struct {
+    const merge_t *g;
+    const ens_t *e;
+    int lag;
+} stat_ctx_t;
+
+static double st_acc_mean(const unsigned char *keep, size_t n, void *c) {
+    const stat_ctx_t *s = c;
+    double sum = 0, m = 0;
+    for (size_t k = 0; k < n; k++)
+        if (keep[k]) sum += s->e->acc[k * s->g->nev + s->g->nev - 1], m++;
+    return sum / m;
+}
+static double st_acc_sd(const unsigned char *keep, size_t n, void *c) {
+    const stat_ctx_t *s = c;
+    double *last = xmalloc(n * sizeof *last);
+    for (size_t k = 0; k < n; k++) last[k] = s->e->acc[k * s->g->nev + s->g->nev - 1];
+    double sd = stats_sd(last, keep, n);
+    free(last);
+    return sd;
+}
+static double st_var(const unsigned char *keep, size_t n, void *c) { return stats_mean(((stat_ctx_t *)c)->e->tvar, keep, n); }
+static double st_exp(const unsigned char *keep, size_t n, void *c) { return stats_mean(((stat_ctx_t *)c)->e->texp, keep, n); }
+static double st_gmax(const unsigned char *keep, size_t n, void *c) { return stats_mean(((stat_ctx_t *)c)->e->tgmax, keep, n); }
+/* Mean over every (trial, recorded step) of measured over expected power. Each
+ * ratio has conditional mean exactly 1 given the past (the batch at t is a fresh
+ * draw), so the measurements, not only the trials, are the samples of its error. */
+static double st_meas_over_exp(const unsigned char *keep, size_t n, void *c) {
+    const ens_t *e = ((stat_ctx_t *)c)->e;
+    double sum = 0, m = 0;
+    for (size_t j = 0; j < n; j++)
+        if (keep[j]) sum += e->nvar[j] / e->nexp[j], m++;
+    return sum / m;
+}
+static double st_rms_over_gmax(const unsigned char *keep, size_t n, void *c) { return sqrt(st_var(keep, n, c)) / st_gmax(keep, n, c); }
+static double st_drift_over_noise(const unsigned char *keep, size_t n, void *c) {
+    return stats_mean(((stat_ctx_t *)c)->e->tdrift, keep, n) / st_var(keep, n, c);
+}
+/* Largest over smallest (over recorded times) of the trial-mean expected power. */
+static double st_exp_max_over_min(const unsigned char *keep, size_t n, void *c) {
+    const stat_ctx_t *s = c;
+    double lo = INFINITY, hi = -INFINITY, *col = xmalloc(n * sizeof *col);
+    for (int i = 0; i < s->g->nno; i++) {
+        for (size_t k = 0; k < n; k++) col[k] = s->e->nexp[k * s->g->nno + i];
+        double m = stats_mean(col, keep, n);
+        lo = fmin(lo, m);
+        hi = fmax(hi, m);
+    }
+    free(col);
+    return hi / lo;
+}
+/* C(lag) from the window sums of the kept trials (sgdnoise_acf_value). */
+static double st_acf(const unsigned char *keep, size_t n, void *c) {
+    const stat_ctx_t *s = c;
+    int L = s->g->lags;
+    double dot[MAX_LAGS] = {0};
+    for (size_t k = 0; k < n; k++)
+        for (int l = 0; keep[k] && l <= L; l++) dot[l] += s->e->acf[k * (L + 1) + l];
+    return sgdnoise_acf_value(dot, s->e->inflation, s->lag);
+}
+static double st_acf_maxabs(const unsigned char *keep, size_t n, void *c) {
+    stat_ctx_t s = *(const stat_ctx_t *)c;
+    double mx = 0;
+    for (s.lag = 1; s.lag <= s.g->lags; s.lag++) mx = fmax(mx, fabs(st_acf(keep, n, &s)));
+    return mx;
+}
+
+static double stat_all(stats_fn fn, size_t n, stat_ctx_t *c) {
+    unsigned char *keep = xmalloc(n);
+    memset(keep, 1, n);
+    double v = fn(keep, n, c);
+    free(keep);
+    return v;
+}
+
+/* key = fn over all n trials, and key_se its jackknife standard error (n >= 2). */
+static void put_stat(numbers_t *nb, stats_fn fn, stat_ctx_t *c, size_t n, const char *key_fmt, long bs) {
+    char key[96];
+    snprintf(key, sizeof key, key_fmt, bs);
+    numbers_put(nb, key, stat_all(fn, n, c), "1");
+    if (n >= 2) numbers_putf(nb, stats_jackknife_se(fn, n, c), "1", "%s_se", key);
+}
+
+/* ---- tables -------------------------------------------------------------- */
+
+static table_t *open_table(const merge_t *g, const char *dir, const char *name, const char *title) {
     char path[4096];
     snprintf(path, sizeof path, "%s/%s", dir, name);
-    out_t *o = out_open(path);
-    prov_write(out_file(o), title, conf, seed);
-    return o;
+    return table_open(path, title, g->conf, (uint64_t)g->p.seed, "%.9g");
+}
+
+static void write_param_table(const merge_t *g, const char *dir) {
+    const params_t *p = &g->p;
+    table_t *t = open_table(g, dir, "fig51_param.tsv", "Fig. 5.1a: one last-layer parameter per step, first trials");
+    int step = table_col(t, "1", "SGD step", "step"), col[MAX_BS][MAX_PARAM_TRIALS];
+    for (int b = 0; b < p->nbatch; b++)
+        for (long k = 0; k < p->param_trials; k++)
+            col[b][k] = table_col(t, "1", "parameter value in trial k at batch size |b|", "b%ld_t%ld", p->batch[b], k);
+    for (long s = 0; s <= p->steps; s++) {
+        table_set(t, step, (double)s);
+        for (int b = 0; b < p->nbatch; b++)
+            for (long k = 0; k < p->param_trials; k++)
+                table_set(t, col[b][k], g->E[b].param[k * (p->steps + 1) + s]);
+        table_row(t);
+    }
+    table_close(t);
+}
+
+static void write_acc_table(const merge_t *g, const char *dir) {
+    const params_t *p = &g->p;
+    table_t *t = open_table(g, dir, "fig51_acc.tsv", "Fig. 5.1b: test accuracy, ensemble mean and standard deviation");
+    int step = table_col(t, "1", "SGD step", "step"), mean[MAX_BS], sd[MAX_BS];
+    for (int b = 0; b < p->nbatch; b++) {
+        mean[b] = table_col(t, "1", "test accuracy, mean over the trials", "mean_b%ld", p->batch[b]);
+        sd[b] = table_col(t, "1", "its standard deviation over the trials", "std_b%ld", p->batch[b]);
+    }
+    double *col = xmalloc((size_t)p->trials * sizeof *col);
+    for (int i = 0; i < g->nev; i++) {
+        table_set(t, step, (double)eval_step(g, i));
+        for (int b = 0; b < p->nbatch; b++) {
+            for (long k = 0; k < p->trials; k++) col[k] = g->E[b].acc[k * g->nev + i];
+            table_set(t, mean[b], stats_mean(col, NULL, (size_t)p->trials));
+            table_set(t, sd[b], p->trials > 1 ? stats_sd(col, NULL, (size_t)p->trials) : 0);
+        }
+        table_row(t);
+    }
+    free(col);
+    table_close(t);
+}
+
+static void write_noise_table(const merge_t *g, const char *dir) {
+    const params_t *p = &g->p;
+    table_t *t = open_table(g, dir, "fig51_noise.tsv", "Fig. 5.1c: noise variance (1/dim theta)||eta||^2, trial mean");
+    table_note(t, "means over the first %ld trials at each recorded step", p->noise_trials);
+    int step = table_col(t, "1", "SGD step", "step"), c[MAX_BS][4];
+    for (int b = 0; b < p->nbatch; b++) {
+        long bs = p->batch[b];
+        c[b][0] = table_col(t, "1", "measured (1/dim)||eta||^2", "var_b%ld", bs);
+        c[b][1] = table_col(t, "1", "its exact expectation over the mini-batch draw", "exp_b%ld", bs);
+        c[b][2] = table_col(t, "1", "(1/dim)||grad U_B||^2, the drift's mean square", "drift_b%ld", bs);
+        c[b][3] = table_col(t, "1", "max over components of |grad U_B|", "gmax_b%ld", bs);
+    }
+    double *col = xmalloc(((size_t)p->noise_trials + 1) * sizeof *col);
+    for (int i = 0; i < g->nno; i++) {
+        table_set(t, step, (double)i * p->noise_every);
+        for (int b = 0; b < p->nbatch; b++) {
+            const double *src[] = {g->E[b].nvar, g->E[b].nexp, g->E[b].ndrift, g->E[b].gmax};
+            for (int q = 0; q < 4; q++) {
+                for (long k = 0; k < p->noise_trials; k++) col[k] = src[q][k * g->nno + i];
+                table_set(t, c[b][q], stats_mean(col, NULL, (size_t)p->noise_trials));
+            }
+        }
+        table_row(t);
+    }
+    free(col);
+    table_close(t);
+}
+
+static void write_acf_table(const merge_t *g, const char *dir) {
+    const params_t *p = &g->p;
+    table_t *t = open_table(g, dir, "fig51_acf.tsv", "Fig. 5.1d: normalised autocorrelation of eta");
+    table_note(t, "window estimator of src/sgdnoise.h: reference steps %ld..%ld, M = %ld, %ld trials", p->acf_start,
+               p->acf_start + p->acf_window - 1, p->acf_batch, p->acf_trials);
+    int lag = table_col(t, "steps", "lag", "lag"), C[MAX_BS], band[MAX_BS];
+    for (int b = 0; b < p->nbatch; b++) {
+        C[b] = table_col(t, "1", "C(lag), pooled over reference steps and trials", "C_b%ld", p->batch[b]);
+        band[b] = table_col(t, "1", "2 jackknife standard errors over trials", "band_b%ld", p->batch[b]);
+    }
+    for (int l = 0; l <= g->lags; l++) {
+        table_set(t, lag, l);
+        for (int b = 0; b < p->nbatch; b++) {
+            stat_ctx_t c = {g, &g->E[b], l};
+            size_t n = (size_t)p->acf_trials;
+            table_set(t, C[b], stat_all(st_acf, n, &c));
+            table_set(t, band[b], l > 0 && n >= 2 ? 2 * stats_jackknife_se(st_acf, n, &c) : 0);
+        }
+        table_row(t);
+    }
+    table_close(t);
+}
+
+/* ---- numbers ------------------------------------------------------------- */
+
+static void put_counts(numbers_t *nb, const merge_t *g) {
+    const params_t *p = &g->p;
+    mlp_t m;
+    model_shape(p, &m);
+    numbers_put(nb, "fig51_trials", (double)p->trials, "trials");
+    numbers_put(nb, "fig51_steps", (double)p->steps, "steps");
+    numbers_put(nb, "fig51_K", (double)p->train_subset, "images");
+    numbers_put(nb, "fig51_test", (double)p->test_subset, "images");
+    numbers_put(nb, "fig51_rate", (float)p->rate, "1");
+    numbers_put(nb, "fig51_noise_trials", (double)p->noise_trials, "trials");
+    numbers_put(nb, "fig51_acf_trials", (double)p->acf_trials, "trials");
+    numbers_put(nb, "fig51_acf_start", (double)p->acf_start, "steps");
+    numbers_put(nb, "fig51_acf_window", (double)p->acf_window, "steps");
+    numbers_put(nb, "fig51_acf_lags", (double)p->acf_lags, "steps");
+    numbers_put(nb, "fig51_acf_batch", (double)p->acf_batch, "images");
+    numbers_put(nb, "fig51_dim_theta", (double)m.nparam, "parameters");
+    numbers_put(nb, "fig51_shards_s", g->shard_s, "s");
+    numbers_put(nb, "fig51_maxrss_mb", g->maxrss_kb / 1024.0, "MB");
+}
+
+/* The statistics of one batch size, each with its standard error. */
+static void put_batch(numbers_t *nb, const merge_t *g, int b) {
+    const params_t *p = &g->p;
+    long bs = p->batch[b];
+    stat_ctx_t c = {g, &g->E[b], 1};
+    size_t nt = (size_t)p->trials, nn = (size_t)p->noise_trials, na = (size_t)p->acf_trials;
+    put_stat(nb, st_acc_mean, &c, nt, "fig51_acc_final_mean_b%ld", bs);
+    put_stat(nb, st_acc_sd, &c, nt, "fig51_acc_final_std_b%ld", bs);
+    if (nn > 0) {
+        put_stat(nb, st_var, &c, nn, "fig51_noise_var_b%ld", bs);
+        put_stat(nb, st_exp, &c, nn, "fig51_noise_exp_b%ld", bs);
+        put_stat(nb, st_meas_over_exp, &c, nn * (size_t)g->nno, "fig51_noise_meas_over_exp_b%ld", bs);
+        put_stat(nb, st_gmax, &c, nn, "fig51_gmax_b%ld", bs);
+        put_stat(nb, st_rms_over_gmax, &c, nn, "fig51_noise_rms_over_gmax_b%ld", bs);
+        put_stat(nb, st_exp_max_over_min, &c, nn, "fig51_noise_exp_max_over_min_b%ld", bs);
+        put_stat(nb, st_drift_over_noise, &c, nn, "fig51_drift_over_noise_b%ld", bs);
+    }
+    if (na > 0) {
+        put_stat(nb, st_acf, &c, na, "fig51_acf_lag1_b%ld", bs);
+        put_stat(nb, st_acf_maxabs, &c, na, "fig51_acf_maxabs_b%ld", bs);
+        double band = 0; /* largest 2-SE band over lags >= 1 */
+        for (c.lag = 1; na >= 2 && c.lag <= g->lags; c.lag++) band = fmax(band, 2 * stats_jackknife_se(st_acf, na, &c));
+        numbers_putf(nb, band, "1", "fig51_acf_band_b%ld", bs);
+    }
+}
+
+/* Ratios between neighbouring batch sizes: independent ensembles, so the
+ * relative errors add in quadrature (delta method). */
+static void put_ratio(numbers_t *nb, const merge_t *g, int b, stats_fn fn, const char *name) {
+    size_t n = (size_t)g->p.noise_trials;
+    stat_ctx_t c0 = {g, &g->E[b], 0}, c1 = {g, &g->E[b + 1], 0};
+    double a = stat_all(fn, n, &c0), d = stat_all(fn, n, &c1), r = a / d;
+    numbers_putf(nb, r, "1", "fig51_%s_b%ld_b%ld", name, g->p.batch[b], g->p.batch[b + 1]);
+    if (n < 2) return;
+    double ea = stats_jackknife_se(fn, n, &c0) / a, ed = stats_jackknife_se(fn, n, &c1) / d;
+    numbers_putf(nb, fabs(r) * sqrt(ea * ea + ed * ed), "1", "fig51_%s_b%ld_b%ld_se", name, g->p.batch[b],
+                 g->p.batch[b + 1]);
+}
+
+static void write_numbers(const merge_t *g, const char *path) {
+    numbers_t *nb = numbers_open(path, "Fig. 5.1 numbers (each ensemble statistic with its jackknife <key>_se)",
+                                 g->conf, (uint64_t)g->p.seed);
+    put_counts(nb, g);
+    for (int b = 0; b < g->p.nbatch; b++) {
+        put_batch(nb, g, b);
+        if (b + 1 < g->p.nbatch && g->p.noise_trials > 0) {
+            put_ratio(nb, g, b, st_var, "noise_ratio");
+            put_ratio(nb, g, b, st_exp, "noise_exp_ratio");
+        }
+    }
+    numbers_close(nb);
 }
 
 static int cmd_merge(int argc, char **argv) {
     if (argc < 6) die("usage: fig51 merge PARAMS OUTDIR NUMBERS.tsv SHARD.tsv...");
+    merge_t *g = xcalloc(1, sizeof *g);
+    g->p = read_params(argv[2], &g->conf);
+    merge_alloc(g);
+    for (int a = 5; a < argc; a++) merge_read_shard(g, argv[a]);
+    merge_finish(g);
+    write_param_table(g, argv[3]);
+    write_acc_table(g, argv[3]);
+    write_noise_table(g, argv[3]);
+    write_acf_table(g, argv[3]);
+    write_numbers(g, argv[4]);
+    return 0;
+}
+
+/* For make: "<batch sizes> <shards>" on one line, from the C parser. */
+static int cmd_shards(int argc, char **argv) {
+    if (argc != 3) die("usage: fig51 shards PARAMS");
     conf_t *conf;
     params_t p = read_params(argv[2], &conf);
-    const char *outdir = argv[3];
-    int nev = (int)(p.steps / p.eval_every) + 2, npt = (int)p.steps + 1;
-    int nno = (int)(p.steps / p.noise_every) + 1;
-    ens_t *E = xcalloc((size_t)p.nbatch, sizeof *E);
-    for (int b = 0; b < p.nbatch; b++) {
-        E[b].seen = xcalloc((size_t)p.trials, sizeof(long));
-        E[b].acc_s = xcalloc((size_t)nev, sizeof(double));
-        E[b].acc_s2 = xcalloc((size_t)nev, sizeof(double));
-        E[b].acc_n = xcalloc((size_t)nev, sizeof(long));
-        E[b].param = xcalloc((size_t)npt * (p.param_trials + 1), sizeof(double));
-        E[b].nvar = xcalloc((size_t)nno, sizeof(double));
-        E[b].nexp = xcalloc((size_t)nno, sizeof(double));
-        E[b].ndrift = xcalloc((size_t)nno, sizeof(double));
-        E[b].noise_n = xcalloc((size_t)nno, sizeof(long));
-        E[b].acf_trial_dot = xcalloc((size_t)(p.noise_trials + 1) * MAX_LAGS, sizeof(double));
-    }
-    double tmin = INFINITY, tmax = -INFINITY, core_s = 0;
-    long maxrss = 0;
-    for (int a = 5; a < argc; a++) {
-        FILE *f = fopen(argv[a], "r");
-        if (!f) die("%s: cannot open shard file", argv[a]);
-        char line[512];
-        long bs = -1;
-        int b = -1;
-        while (fgets(line, sizeof line, f)) {
-            if (sscanf(line, "# batch: %ld", &bs) == 1) {
-                for (int i = 0; i < p.nbatch; i++)
-                    if (p.batch[i] == bs) b = i;
-                if (b < 0) die("%s: batch size %ld is not in %s", argv[a], bs, argv[2]);
-            }
-            if (line[0] == '#' || strncmp(line, "rec\t", 4) == 0) continue;
-            if (b < 0) die("%s: records before the '# batch:' line", argv[a]);
-            char rec[16];
-            long k;
-            double x, y, z, u, v;
-            int n = sscanf(line, "%15s %ld %lf %lf %lf %lf %lf", rec, &k, &x, &y, &z, &u, &v);
-            if (n < 4) die("%s: malformed record '%s'", argv[a], line);
-            if (strcmp(rec, "time") == 0) {
-                tmin = fmin(tmin, x);
-                tmax = fmax(tmax, y);
-                core_s += y - x;
-                if ((long)z > maxrss) maxrss = (long)z;
-                continue;
-            }
-            if (k < 0 || k >= p.trials) die("%s: trial %ld outside 0..%ld", argv[a], k, p.trials - 1);
-            long t = (long)x;
-            if (strcmp(rec, "acc") == 0) {
-                int i = t == p.steps ? nev - 1 : (int)(t / p.eval_every);
-                if (t == 0) E[b].seen[k]++;
-                E[b].acc_s[i] += y;
-                E[b].acc_s2[i] += y * y;
-                E[b].acc_n[i]++;
-            } else if (strcmp(rec, "param") == 0) {
-                E[b].param[(size_t)t * (p.param_trials + 1) + k] = y;
-            } else if (strcmp(rec, "noise") == 0) {
-                int i = (int)(t / p.noise_every);
-                E[b].nvar[i] += y;
-                E[b].nexp[i] += z;
-                E[b].ndrift[i] += v;
-                E[b].noise_n[i]++;
-                E[b].gmax[0] = fmax(E[b].gmax[0], u);
-            } else if (strcmp(rec, "acf") == 0) {
-                if (k >= p.noise_trials || t > p.acf_lags) die("%s: acf record for trial %ld lag %ld", argv[a], k, t);
-                E[b].acf_dot[t] += y;
-                E[b].acf_norm[t] += z;
-                E[b].acf_trial_dot[k * MAX_LAGS + t] = y;
-            } else die("%s: unknown record type '%s'", argv[a], rec);
-        }
-        fclose(f);
-    }
-    for (int b = 0; b < p.nbatch; b++)
-        for (long k = 0; k < p.trials; k++)
-            if (E[b].seen[k] != 1)
-                die("trial %ld at batch size %ld appears %ld times in the shard files (expected once)", k,
-                    p.batch[b], E[b].seen[k]);
+    for (int b = 0; b < p.nbatch; b++) printf("%ld%s", p.batch[b], b + 1 < p.nbatch ? "," : " ");
+    printf("%ld\n", nshards(&p));
+    return 0;
+}
 
-    /* (a) parameter trajectories */
-    out_t *o = open_table(outdir, "fig51_param.tsv", "Fig. 5.1a: one last-layer parameter per step, first trials of each batch size", conf, p.seed);
-    FILE *f = out_file(o);
-    fprintf(f, "# column 1: step [1] SGD step\n# columns b<|b|>_t<k>: [1] parameter value in trial k\nstep");
-    for (int b = 0; b < p.nbatch; b++)
-        for (long k = 0; k < p.param_trials; k++) fprintf(f, "\tb%ld_t%ld", p.batch[b], k);
-    fputc('\n', f);
-    for (int t = 0; t < npt; t++) {
-        fprintf(f, "%d", t);
-        for (int b = 0; b < p.nbatch; b++)
-            for (long k = 0; k < p.param_trials; k++)
-                fprintf(f, "\t%.9g", E[b].param[(size_t)t * (p.param_trials + 1) + k]);
-        fputc('\n', f);
-    }
-    out_close(o);
-
-    /* (b) accuracy mean and std over the ensemble */
-    o = open_table(outdir, "fig51_acc.tsv", "Fig. 5.1b: test accuracy, ensemble mean and standard deviation", conf, p.seed);
-    f = out_file(o);
-    fprintf(f, "# column 1: step [1] SGD step\n# columns mean_b<|b|>, std_b<|b|>: [1] over %ld trials\nstep",
-            p.trials);
-    for (int b = 0; b < p.nbatch; b++) fprintf(f, "\tmean_b%ld\tstd_b%ld", p.batch[b], p.batch[b]);
-    fputc('\n', f);
-    double *final_mean = xcalloc((size_t)p.nbatch, sizeof(double)), *final_std = xcalloc((size_t)p.nbatch, sizeof(double));
-    for (int i = 0; i < nev; i++) {
-        if (E[0].acc_n[i] == 0) continue;
-        long t = i == nev - 1 ? p.steps : (long)i * p.eval_every;
-        fprintf(f, "%ld", t);
-        for (int b = 0; b < p.nbatch; b++) {
-            double n = (double)E[b].acc_n[i], mu = E[b].acc_s[i] / n;
-            double var = n > 1 ? (E[b].acc_s2[i] - n * mu * mu) / (n - 1) : 0;
-            double sd = sqrt(fmax(var, 0));
-            fprintf(f, "\t%.9g\t%.9g", mu, sd);
-            if (i == nev - 1) {
-                final_mean[b] = mu;
-                final_std[b] = sd;
-            }
-        }
-        fputc('\n', f);
-    }
-    out_close(o);
-
-    /* (c) noise variance: measured single draws and exact expectation */
-    o = open_table(outdir, "fig51_noise.tsv", "Fig. 5.1c: noise variance (1/dim theta)||eta||^2, trial mean", conf, p.seed);
-    f = out_file(o);
-    fprintf(f, "# column 1: step [1] SGD step\n"
-               "# columns var_b<|b|>: [1] measured (1/dim)||eta||^2, mean over the first %ld trials\n"
-               "# columns exp_b<|b|>: [1] its exact expectation over the mini-batch draw\n"
-               "# columns drift_b<|b|>: [1] (1/dim)||grad U_B||^2, the drift's mean square per component\n"
-               "# columns gmax_b<|b|>: [1] max over steps, components and trials of |grad U_B|\nstep",
-            p.noise_trials);
-    for (int b = 0; b < p.nbatch; b++)
-        fprintf(f, "\tvar_b%ld\texp_b%ld\tdrift_b%ld\tgmax_b%ld", p.batch[b], p.batch[b], p.batch[b], p.batch[b]);
-    fputc('\n', f);
-    double *mvar = xcalloc((size_t)p.nbatch, sizeof(double)), *mexp = xcalloc((size_t)p.nbatch, sizeof(double));
-    double *mdrift = xcalloc((size_t)p.nbatch, sizeof(double));
-    double *emin = xcalloc((size_t)p.nbatch, sizeof(double)), *emax = xcalloc((size_t)p.nbatch, sizeof(double));
-    for (int b = 0; b < p.nbatch; b++) emin[b] = INFINITY;
-    int rows = 0;
-    for (int i = 0; i < nno; i++) rows += E[0].noise_n[i] > 0;
-    for (int i = 0; i < nno; i++) {
-        if (E[0].noise_n[i] == 0) continue;
-        fprintf(f, "%ld", (long)i * p.noise_every);
-        for (int b = 0; b < p.nbatch; b++) {
-            double n = (double)E[b].noise_n[i];
-            fprintf(f, "\t%.9g\t%.9g\t%.9g\t%.9g", E[b].nvar[i] / n, E[b].nexp[i] / n, E[b].ndrift[i] / n, E[b].gmax[0]);
-            mvar[b] += E[b].nvar[i] / n / rows;
-            mdrift[b] += E[b].ndrift[i] / n / rows;
-            emin[b] = fmin(emin[b], E[b].nexp[i] / n);
-            emax[b] = fmax(emax[b], E[b].nexp[i] / n);
-            mexp[b] += E[b].nexp[i] / n / rows;
-        }
-        fputc('\n', f);
-    }
-    out_close(o);
-
-    /* (d) normalised autocorrelation at acf_step, with 2 standard errors across trials */
-    o = open_table(outdir, "fig51_acf.tsv", "Fig. 5.1d: normalised autocorrelation of eta", conf, p.seed);
-    f = out_file(o);
-    fprintf(f, "# acf_step: %ld\n# column 1: lag [steps]\n"
-               "# columns C_b<|b|>: [1] sum_k eta_k(t).eta_k(t+lag) / sum_k ||eta_k(t)||^2, t = acf_step\n"
-               "# columns band_b<|b|>: [1] 2 standard errors of C across the %ld trials\nlag",
-            p.acf_step, p.noise_trials);
-    for (int b = 0; b < p.nbatch; b++) fprintf(f, "\tC_b%ld\tband_b%ld", p.batch[b], p.batch[b]);
-    fputc('\n', f);
-    double *lag1 = xcalloc((size_t)p.nbatch, sizeof(double)), *cmax = xcalloc((size_t)p.nbatch, sizeof(double));
-    double *bandmax = xcalloc((size_t)p.nbatch, sizeof(double));
-    for (int l = 0; l <= p.acf_lags; l++) {
-        fprintf(f, "%d", l);
-        for (int b = 0; b < p.nbatch; b++) {
-            /* C is the ratio of trial sums; each trial contributes y_k = dot_k / mean norm,
-             * C = mean_k y_k, and the trials are the independent samples */
-            long nt = p.noise_trials;
-            double norm = E[b].acf_norm[l] > 0 ? E[b].acf_norm[l] / nt : NAN;
-            double C = E[b].acf_dot[l] / nt / norm, ss = 0;
-            for (long k = 0; k < nt; k++) {
-                double yk = E[b].acf_trial_dot[k * MAX_LAGS + l] / norm - C;
-                ss += yk * yk;
-            }
-            double band = nt > 1 ? 2 * sqrt(ss / (nt - 1) / nt) : NAN;
-            fprintf(f, "\t%.9g\t%.9g", C, band);
-            if (l == 1) lag1[b] = C;
-            if (l >= 1) {
-                cmax[b] = fmax(cmax[b], fabs(C));
-                bandmax[b] = fmax(bandmax[b], band);
-            }
-        }
-        fputc('\n', f);
-    }
-    out_close(o);
-
-    numbers_t *nb = numbers_open(argv[4], "Fig. 5.1 numbers", conf, p.seed);
-    char key[128];
-    numbers_put(nb, "fig51_trials", (double)p.trials, "trials");
-    numbers_put(nb, "fig51_steps", (double)p.steps, "steps");
-    numbers_put(nb, "fig51_K", (double)p.train_subset, "images");
-    numbers_put(nb, "fig51_test", (double)p.test_subset, "images");
-    numbers_put(nb, "fig51_rate", p.rate, "1");
-    numbers_put(nb, "fig51_noise_trials", (double)p.noise_trials, "trials");
-    numbers_put(nb, "fig51_acf_step", (double)p.acf_step, "steps");
-    numbers_put(nb, "fig51_acf_lags", (double)p.acf_lags, "steps");
-    mlp_t m;
-    model_shape(&p, &m, 784);
-    numbers_put(nb, "fig51_dim_theta", (double)m.nparam, "parameters");
-    for (int b = 0; b < p.nbatch; b++) {
-        long bs = p.batch[b];
-        snprintf(key, sizeof key, "fig51_acc_final_mean_b%ld", bs);
-        numbers_put(nb, key, final_mean[b], "1");
-        snprintf(key, sizeof key, "fig51_acc_final_std_b%ld", bs);
-        numbers_put(nb, key, final_std[b], "1");
-        snprintf(key, sizeof key, "fig51_noise_var_b%ld", bs);
-        numbers_put(nb, key, mvar[b], "1");
-        snprintf(key, sizeof key, "fig51_noise_exp_b%ld", bs);
-        numbers_put(nb, key, mexp[b], "1");
-        snprintf(key, sizeof key, "fig51_noise_meas_over_exp_b%ld", bs);
-        numbers_put(nb, key, mvar[b] / mexp[b], "1");
-        snprintf(key, sizeof key, "fig51_gmax_b%ld", bs);
-        numbers_put(nb, key, E[b].gmax[0], "1");
-        snprintf(key, sizeof key, "fig51_noise_rms_over_gmax_b%ld", bs);
-        numbers_put(nb, key, sqrt(mvar[b]) / E[b].gmax[0], "1");
-        snprintf(key, sizeof key, "fig51_noise_exp_max_over_min_b%ld", bs);
-        numbers_put(nb, key, emax[b] / emin[b], "1");
-        snprintf(key, sizeof key, "fig51_drift_over_noise_b%ld", bs);
-        numbers_put(nb, key, mdrift[b] / mvar[b], "1");
-        snprintf(key, sizeof key, "fig51_acf_lag1_b%ld", bs);
-        numbers_put(nb, key, lag1[b], "1");
-        snprintf(key, sizeof key, "fig51_acf_maxabs_b%ld", bs);
-        numbers_put(nb, key, cmax[b], "1");
-        snprintf(key, sizeof key, "fig51_acf_band_b%ld", bs);
-        numbers_put(nb, key, bandmax[b], "1");
-        if (b + 1 < p.nbatch) {
-            long bn = p.batch[b + 1];
-            snprintf(key, sizeof key, "fig51_noise_ratio_b%ld_b%ld", bs, bn);
-            numbers_put(nb, key, mvar[b] / mvar[b + 1], "1");
-            snprintf(key, sizeof key, "fig51_noise_exp_ratio_b%ld_b%ld", bs, bn);
-            numbers_put(nb, key, mexp[b] / mexp[b + 1], "1");
-        }
-    }
-    numbers_put(nb, "fig51_wall_s", tmax - tmin, "s");
-    numbers_put(nb, "fig51_core_s", core_s, "s");
-    numbers_put(nb, "fig51_maxrss_mb", maxrss / 1024.0, "MB");
-    numbers_close(nb);
+static int cmd_keys(void) {
+    for (int i = 0; i < NSPEC; i++) printf("%-17s %s\n", spec[i].key, spec[i].doc);
     return 0;
 }
 
 int main(int argc, char **argv) {
     prog_name = "fig51";
     openblas_set_num_threads(1);
-    if (argc >= 2 && strcmp(argv[1], "run") == 0) return cmd_run(argc, argv);
-    if (argc >= 2 && strcmp(argv[1], "merge") == 0) return cmd_merge(argc, argv);
-    die("usage: fig51 run PARAMS MNIST_DIR BATCH SHARD OUT.tsv | fig51 merge PARAMS OUTDIR NUMBERS.tsv SHARD.tsv...");
+    const char *cmd = argc >= 2 ? argv[1] : "";
+    if (strcmp(cmd, "run") == 0) return cmd_run(argc, argv);
+    if (strcmp(cmd, "merge") == 0) return cmd_merge(argc, argv);
+    if (strcmp(cmd, "shards") == 0) return cmd_shards(argc, argv);
+    if (strcmp(cmd, "keys") == 0) return cmd_keys();
+    die("usage: fig51 run PARAMS MNIST_DIR BATCH SHARD OUT.tsv | fig51 merge PARAMS OUTDIR NUMBERS.tsv SHARD.tsv... "
+        "| fig51 shards PARAMS | fig51 keys");
 }

@@ -55,9 +55,9 @@ typedef struct {
     char *kernel; /* "# blas_kernel:" of the file, or NULL */
     row_t *r;
     int n, cap;
-} table_t;
+} keytab_t;
 
-static row_t *table_find(const table_t *t, const char *key) {
+static row_t *keytab_find(const keytab_t *t, const char *key) {
     for (int i = 0; i < t->n; i++)
         if (strcmp(t->r[i].key, key) == 0) return &t->r[i];
     return NULL;
@@ -106,10 +106,10 @@ static int split_tabs(char *line, char **field, int max) {
 
 /* Reads a numbers (is_ref = 0) or reference (is_ref = 1) file: '#' lines are
  * comments except "# blas_kernel:", the header row starts with "key". */
-static table_t read_table(const char *path, int is_ref) {
+static keytab_t read_table(const char *path, int is_ref) {
     FILE *f = fopen(path, "r");
     if (!f) die("%s: cannot open: %s", path, strerror(errno));
-    table_t t = {.path = path};
+    keytab_t t = {.path = path};
     char *line = NULL;
     size_t cap = 0;
     long lineno = 0;
@@ -133,7 +133,7 @@ static table_t read_table(const char *path, int is_ref) {
         if (nf != want || !field[0][0])
             die("%s:%ld: expected %d tab-separated fields (%s), found %d", path, lineno, want,
                 is_ref ? "key, value, tol, why" : "key, value, unit", nf);
-        if (table_find(&t, field[0])) die("%s:%ld: key '%s' appears twice", path, lineno, field[0]);
+        if (keytab_find(&t, field[0])) die("%s:%ld: key '%s' appears twice", path, lineno, field[0]);
         if (t.n == t.cap) {
             t.cap = t.cap ? 2 * t.cap : 256;
             t.r = xrealloc(t.r, (size_t)t.cap * sizeof *t.r);
@@ -158,10 +158,10 @@ static table_t read_table(const char *path, int is_ref) {
 /* bless                                                                   */
 
 /* Tolerance rules: pattern<TAB>tol<TAB>why, first match wins. */
-static table_t read_rules(const char *path) {
+static keytab_t read_rules(const char *path) {
     FILE *f = fopen(path, "r");
     if (!f) die("%s: cannot open tolerance rules: %s", path, strerror(errno));
-    table_t t = {.path = path};
+    keytab_t t = {.path = path};
     char *line = NULL;
     size_t cap = 0;
     long lineno = 0;
@@ -187,8 +187,8 @@ static table_t read_rules(const char *path) {
 }
 
 static void bless(const char *numpath, const char *refpath, const char *rulespath) {
-    table_t got = read_table(numpath, 0);
-    table_t rules = read_rules(rulespath);
+    keytab_t got = read_table(numpath, 0);
+    keytab_t rules = read_rules(rulespath);
     out_t *o = out_open(refpath);
     FILE *f = out_file(o);
     fprintf(f, "# Reference numbers for `make verify`, written by `make bless` from %s;\n"
@@ -203,7 +203,7 @@ static void bless(const char *numpath, const char *refpath, const char *rulespat
         if (t.kind == TOL_SE) {
             char se[512];
             snprintf(se, sizeof se, "%s_se", got.r[i].key);
-            if (!table_find(&got, se))
+            if (!keytab_find(&got, se))
                 die("%s: rule '%s' compares '%s' by its standard error, but %s has no key '%s'",
                     rulespath, rules.r[r].key, got.r[i].key, numpath, se);
         }
@@ -236,15 +236,15 @@ static void tally_fail(tally_t *t, const char *key) {
     t->failing++;
 }
 
-static double se_of(const table_t *t, const char *key) {
+static double se_of(const keytab_t *t, const char *key) {
     char se[512];
     snprintf(se, sizeof se, "%s_se", key);
-    const row_t *r = table_find(t, se);
+    const row_t *r = keytab_find(t, se);
     return r ? r->value : NAN;
 }
 
 /* Judges one computed key against its reference row; prints a FAIL line. */
-static void judge(tally_t *tl, const table_t *got, const table_t *ref, const row_t *g, const row_t *r) {
+static void judge(tally_t *tl, const keytab_t *got, const keytab_t *ref, const row_t *g, const row_t *r) {
     if (r->tol.kind == TOL_SKIP) {
         tl->skipped++;
         return;
@@ -305,7 +305,7 @@ static void write_note(const char *md, const tally_t *t, const char *refpath, co
 }
 
 static int verify(const char *numpath, const char *refpath, const char *md) {
-    table_t got = read_table(numpath, 0), ref = read_table(refpath, 1);
+    keytab_t got = read_table(numpath, 0), ref = read_table(refpath, 1);
     const char *kg = got.kernel ? got.kernel : "unknown", *kr = ref.kernel ? ref.kernel : "unknown";
     int same = strcmp(kg, kr) == 0 && strcmp(kg, "unknown") != 0;
     char kernel_line[1024];
@@ -317,7 +317,7 @@ static int verify(const char *numpath, const char *refpath, const char *md) {
            same ? "same kernel: bit-identity expected" : "other kernel: statistical agreement expected");
     tally_t t = {0};
     for (int i = 0; i < got.n; i++) {
-        row_t *r = table_find(&ref, got.r[i].key);
+        row_t *r = keytab_find(&ref, got.r[i].key);
         if (!r) {
             printf("FAIL %s got %.17g expected (no reference)\n", got.r[i].key, got.r[i].value);
             tally_fail(&t, got.r[i].key);

@@ -73,6 +73,14 @@ char *xstrdup(const char *s) {
     return memcpy(xmalloc(n), s, n);
 }
 
+long parse_long_arg(const char *s, const char *what) {
+    char *end;
+    errno = 0;
+    long x = strtol(s, &end, 10);
+    if (errno || end == s || *end) die("argument %s: '%s' is not an integer", what, s);
+    return x;
+}
+
 double now_seconds(void) {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
@@ -207,6 +215,33 @@ void conf_known(conf_t *c, const char *const known[]) {
         for (int k = 0; known[k] && !ok; k++) ok = strcmp(c->key[i], known[k]) == 0;
         if (!ok) die("%s: unknown key '%s'", c->path, c->key[i]);
     }
+}
+
+void conf_read_spec(conf_t *c, const conf_spec_t *spec, int n, void *out) {
+    const char **known = xmalloc((size_t)(n + 1) * sizeof *known);
+    for (int i = 0; i < n; i++) known[i] = spec[i].key;
+    known[n] = NULL;
+    conf_known(c, known);
+    free(known);
+    char *base = out;
+    for (int i = 0; i < n; i++) {
+        const conf_spec_t *k = &spec[i];
+        switch (k->kind) {
+        case CONF_INT: *(long *)(base + k->offset) = conf_int(c, k->key, (long)k->min, (long)k->max); break;
+        case CONF_DOUBLE: *(double *)(base + k->offset) = conf_double(c, k->key, k->min, k->max); break;
+        case CONF_CHOICE: {
+            int nc = 0;
+            while (k->choices[nc]) nc++;
+            *(int *)(base + k->offset) = conf_choice(c, k->key, k->choices, nc);
+            break;
+        }
+        case CONF_LIST:
+            *(int *)(base + k->count_offset) =
+                conf_int_list(c, k->key, (long *)(base + k->offset), k->max_count, (long)k->min, (long)k->max);
+            break;
+        }
+    }
+    conf_finish(c);
 }
 
 void conf_finish(conf_t *c) {

@@ -27,6 +27,8 @@ void *xcalloc(size_t count, size_t size);
 void *xrealloc(void *p, size_t n);
 char *xstrdup(const char *s);
 double now_seconds(void);
+/* A command-line integer argument: dies naming `what` unless s is a whole integer. */
+long parse_long_arg(const char *s, const char *what);
 
 /* ---- parameter files ------------------------------------------------- */
 typedef struct conf conf_t;
@@ -48,6 +50,24 @@ void conf_known(conf_t *c, const char *const known[]);
 /* Dies naming the first key that no getter asked for (a typo or stale key). */
 void conf_finish(conf_t *c);
 const char *conf_path(const conf_t *c);
+
+/* Table-driven reading: one spec list per program documents every key and
+ * validates it. Each entry stores into the field at `offset` of the caller's
+ * struct: long (CONF_INT), double (CONF_DOUBLE), int index into choices
+ * (CONF_CHOICE), or a long array of up to `max` entries whose count goes to
+ * the int at `count_offset` (CONF_LIST). Keys not in the list are rejected. */
+typedef enum { CONF_INT, CONF_DOUBLE, CONF_CHOICE, CONF_LIST } conf_kind_t;
+typedef struct {
+    const char *key;
+    conf_kind_t kind;
+    size_t offset;
+    double min, max;            /* value range (CONF_LIST: of each entry) */
+    const char *const *choices; /* CONF_CHOICE: NULL-terminated */
+    size_t count_offset;        /* CONF_LIST: where the count goes */
+    int max_count;              /* CONF_LIST: capacity */
+    const char *doc;            /* what the key means, with its unit */
+} conf_spec_t;
+void conf_read_spec(conf_t *c, const conf_spec_t *spec, int n, void *out);
 void conf_free(conf_t *c);
 
 /* ---- outputs ----------------------------------------------------------- */

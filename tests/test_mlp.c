@@ -7,6 +7,8 @@
 #include <string.h>
 
 #include "mlp.h"
+#include "stats.h"
+#include "sgdnoise.h"
 #include "util.h"
 
 /* ---- an independent double-precision reference: naive loops, no BLAS ---- */
@@ -243,9 +245,7 @@ Test(eq19, sgd_update_equals_drift_plus_noise) {
     float *before = xmalloc(P * sizeof(float));
     memcpy(before, t.th, P * sizeof(float));
     mlp_full_grad(&t.m, t.th, t.x, t.y, t.K, t.w, G, NULL);
-    memcpy(eta, G, P * sizeof(float)); /* eta = -grad phi(b) + grad U_B, as in src/fig51.c */
-    mlp_forward(&t.m, t.th, xb, yb, b, t.w, NULL);
-    mlp_backward(&t.m, t.th, xb, yb, b, t.w, eta, -1.0f / b, NULL);
+    sgdnoise_eta(&t.m, t.th, G, xb, yb, b, t.w, eta); /* the noise code of src/fig51.c */
     mlp_sgd_step(&t.m, t.th, xb, yb, b, r, t.w);
     double worst = 0, scale = 0;
     for (size_t p = 0; p < P; p++) {
@@ -259,44 +259,94 @@ Test(eq19, sgd_update_equals_drift_plus_noise) {
     cr_expect(gt(dbl, scale, 1e-4), "the step must move theta for the test to mean anything");
 }
 
-/* The exact E||eta||^2 = ((K-b)/(b(K-1))) ((1/K) sum ||g_n||^2 - ||grad U_B||^2)
- * against a Monte-Carlo average over mini-batches of b distinct indices. */
-Test(eq20, expected_noise_power_matches_monte_carlo_within_4_standard_errors) {
+/* Eq 20's power: sgdnoise_measure's exact E||eta||^2 against the plain average
+ * of ||eta||^2 over EVERY batch of b distinct indices (K = 10, b = 3: 120 batches),
+ * with eta from the full gradient. A formula with the wrong batch size fails. */
+static void gather_toy(const toy_t *t, const uint32_t *idx, int b, float *xb, uint8_t *yb) {
+    for (int i = 0; i < b; i++) {
+        memcpy(xb + i * 12, t->x + idx[i] * 12, 12 * sizeof(float));
+        yb[i] = t->y[idx[i]];
+    }
+}
+
+Test(eq20, expected_noise_power_equals_the_average_over_every_batch) {
+    toy_t t = toy(10);
+    size_t P = t.m.nparam;
+    const int b = 3;
+    float *G = xmalloc(P * sizeof(float)), *eta = xmalloc(P * sizeof(float)), xb[3 * 12];
+    uint8_t yb[3];
+    uint32_t idx[3] = {0, 1, 2};
+    sgdnoise_t s = sgdnoise_measure(&t.m, t.th, t.x, t.y, t.K, t.x, t.y, b, t.w, G, eta);
+    double sum = 0;
+    int count = 0;
+    for (idx[0] = 0; idx[0] < 10; idx[0]++)
+        for (idx[1] = idx[0] + 1; idx[1] < 10; idx[1]++)
+            for (idx[2] = idx[1] + 1; idx[2] < 10; idx[2]++, count++) {
+                gather_toy(&t, idx, b, xb, yb);
+                sgdnoise_eta(&t.m, t.th, G, xb, yb, b, t.w, eta);
+                for (size_t p = 0; p < P; p++) sum += (double)eta[p] * eta[p];
+            }
+    cr_assert_eq(count, 120);
+    double avg = sum / count / (double)P;
+    cr_expect(lt(dbl, fabs(s.var_expected - avg), 1e-5 * avg), "exact %.9g vs average over all batches %.9g",
+              s.var_expected, avg);
+    double wrong_b = s.var_expected * sgdnoise_factor(10, 2) / sgdnoise_factor(10, 3);
+    cr_expect(gt(dbl, fabs(wrong_b - avg), 0.3 * avg), "the check must tell b = 2 from b = 3");
+}
+
+/* The window estimator of C(lag) (src/sgdnoise.h), by its two defining facts.
+ * (1) With r = 0 theta never moves, eta(t) are independent draws: C(l >= 1) = 0
+ *     and the de-inflated lag-0 power equals the exact E||eta||^2, each within
+ *     4 standard errors over 30 independent windows.
+ * (2) Negative control: per-epoch batches with |b| = K/2 are complementary, so
+ *     eta(t+1) = -eta(t) within an epoch; pooled over reference steps, C(1) = -1/2. */
+static double window_acf(toy_t *t, rng_t *r, int epoch, double *lag0_power) {
+    const int b = 20, M = 30, W = 100, L = 3;
+    size_t P = t->m.nparam;
+    float *G = xmalloc(P * sizeof(float)), *eta = xmalloc(P * sizeof(float));
+    float *xb = xmalloc(b * 12 * sizeof(float)), *xm = xmalloc(M * 12 * sizeof(float));
+    uint8_t yb[20], ym[30];
+    uint32_t idx[40], perm[40];
+    sgdnoise_acf_t a;
+    sgdnoise_acf_init(&a, P, L, W, t->K, b, M);
+    for (int s = 0; sgdnoise_acf_remaining(&a) > 0; s++) {
+        if (epoch && s % 2 == 0) rng_distinct(r, (uint32_t)t->K, t->K, perm); /* a random permutation */
+        if (epoch) memcpy(idx, perm + (s % 2) * b, b * sizeof *idx);
+        else rng_distinct(r, (uint32_t)t->K, b, idx);
+        gather_toy(t, idx, b, xb, yb);
+        rng_distinct(r, (uint32_t)t->K, M, idx);
+        gather_toy(t, idx, M, xm, ym);
+        memset(G, 0, P * sizeof(float));
+        mlp_forward(&t->m, t->th, xm, ym, M, t->w, NULL);
+        mlp_backward(&t->m, t->th, xm, ym, M, t->w, G, 1.0f / M, NULL);
+        sgdnoise_eta(&t->m, t->th, G, xb, yb, b, t->w, eta);
+        sgdnoise_acf_push(&a, eta);
+    }
+    *lag0_power = a.dot[0] / W / a.inflation;
+    double c1 = sgdnoise_acf_value(a.dot, a.inflation, 1);
+    sgdnoise_acf_free(&a);
+    free(G), free(eta), free(xb), free(xm);
+    return c1;
+}
+
+Test(eq20, window_acf_estimator_is_unbiased_and_sees_anticorrelation) {
     toy_t t = toy(40);
     size_t P = t.m.nparam;
-    const int b = 4, M = 20000;
     float *G = xmalloc(P * sizeof(float)), *eta = xmalloc(P * sizeof(float));
-    double pe;
-    mlp_full_grad(&t.m, t.th, t.x, t.y, t.K, t.w, G, &pe);
-    double gg = 0;
-    for (size_t p = 0; p < P; p++) gg += (double)G[p] * G[p];
-    double exact = (double)(t.K - b) / (b * (double)(t.K - 1)) * (pe / t.K - gg);
+    double exact = sgdnoise_measure(&t.m, t.th, t.x, t.y, t.K, t.x, t.y, 20, t.w, G, eta).var_expected * (double)P;
     rng_t r;
-    rng_init(&r, 11, 20);
-    mlp_work_t *w = mlp_work_alloc(&t.m, b);
-    double s = 0, s2 = 0;
-    float xb[4 * 12];
-    uint8_t yb[4];
-    for (int k = 0; k < M; k++) {
-        uint32_t idx[4];
-        rng_distinct(&r, (uint32_t)t.K, b, idx);
-        for (int i = 0; i < b; i++) {
-            memcpy(xb + i * 12, t.x + idx[i] * 12, 12 * sizeof(float));
-            yb[i] = t.y[idx[i]];
-        }
-        memcpy(eta, G, P * sizeof(float));
-        mlp_forward(&t.m, t.th, xb, yb, b, w, NULL);
-        mlp_backward(&t.m, t.th, xb, yb, b, w, eta, -1.0f / b, NULL);
-        double e = 0;
-        for (size_t p = 0; p < P; p++) e += (double)eta[p] * eta[p];
-        s += e;
-        s2 += e * e;
-    }
-    double mean = s / M, se = sqrt((s2 / M - mean * mean) / (M - 1));
-    cr_expect(lt(dbl, fabs(mean - exact), 4 * se), "MC %.6g +- %.2g vs exact %.6g", mean, se, exact);
-    /* and the variance is not that of a different batch size: b=2 is 2.1x larger */
-    double exact2 = (double)(t.K - 2) / (2 * (double)(t.K - 1)) * (pe / t.K - gg);
-    cr_expect(gt(dbl, fabs(mean - exact2), 10 * se));
+    rng_init(&r, 20, 1);
+    const int n = 30;
+    double c[30], pw[30], anti[30], unused;
+    for (int i = 0; i < n; i++) c[i] = window_acf(&t, &r, 0, &pw[i]);
+    for (int i = 0; i < n; i++) anti[i] = window_acf(&t, &r, 1, &unused);
+    double mc = stats_mean(c, NULL, n), sc = stats_sd(c, NULL, n) / sqrt(n);
+    double mp = stats_mean(pw, NULL, n), sp = stats_sd(pw, NULL, n) / sqrt(n);
+    double ma = stats_mean(anti, NULL, n), sa = stats_sd(anti, NULL, n) / sqrt(n);
+    cr_expect(lt(dbl, fabs(mc), 4 * sc), "white noise: C(1) = %.4f +- %.4f", mc, sc);
+    cr_expect(lt(dbl, fabs(mp - exact), 4 * sp), "lag-0 power %.6g +- %.2g vs exact %.6g", mp, sp, exact);
+    cr_expect(lt(dbl, fabs(ma + 0.5), 4 * sa), "complementary batches: C(1) = %.4f +- %.4f, expected -1/2", ma, sa);
+    cr_expect(gt(dbl, fabs(ma - mc), 6 * sqrt(sa * sa + sc * sc)), "the estimator must tell the two apart");
 }
 
 /* Same seed, same stream: bit-identical training; another stream differs. */

@@ -5,9 +5,7 @@ TEST_RESULTS := $(BUILD)/tests/results.tsv
 CRITERION_LIBS = $(shell pkg-config --libs criterion)
 
 $(OBJ)/tests/%.o: tests/%.c | $(SETUP_STAMP)
-	mkdir -p $(@D)
-	$(CC) $(BLAS_CFLAGS) $(CFLAGS) -Isrc -MMD -MP -MF $(OBJ)/tests/$*.d -MT $@ -c $< -o $@.tmp
-	mv $@.tmp $@
+	$(call compile,-Isrc)
 
 $(TEST_BIN): $(patsubst tests/%.c,$(OBJ)/tests/%.o,$(TEST_SRC)) $(call modules,$(LIB_MODULES))
 	mkdir -p $(@D)
@@ -39,6 +37,7 @@ ledger-check: $(TEST_RESULTS)
 
 # Unit tests, the ledger, then a whole quick-scale run of the DAG in a
 # temporary build directory with verify and the pipeline's own checks.
+## test: unit tests, the ledger, and the quick DAG end to end with verify and fault checks
 test: $(TEST_RESULTS) $(MNIST_STAMP) | $(SETUP_STAMP)
 	tests/run.sh $(TEST_RESULTS) $(MNIST)
 .PHONY: test
