@@ -4,11 +4,12 @@
 #   idx      the IDX reader (src/idx.c)
 #   conf     the parameter-file parser and getters (src/util.c)
 #   numbers  the numbers/reference reader of the verifier (src/numcheck.c)
+#   shard    the Fig. 5.1 shard-record parser (src/fig51_shard.c shard_parse)
 # Seeds in tests/fuzz/corpus/<target>/; the working corpus and any crash
 # input go to $(BUILD)/fuzz/<target>/. `make fuzz FUZZ_SECONDS=N` fuzzes each
 # target N seconds (default 3; make test runs that short pass) and fails on a
 # crash, a sanitizer finding or a reject that does not name its file.
-FUZZ_TARGETS := idx conf numbers
+FUZZ_TARGETS := idx conf numbers shard
 FUZZ_SECONDS ?= 3
 FUZZ_BIN := $(BUILD)/fuzz/bin
 FUZZ_CC := clang-14
@@ -18,8 +19,10 @@ FUZZ_FLAGS := -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=u
 FUZZ_LINK_idx := src/idx.c src/util.c
 FUZZ_LINK_conf :=
 FUZZ_LINK_numbers := src/util.c
+FUZZ_LINK_shard := src/fig51_shard.c src/util.c
 
-$(FUZZ_BIN)/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h src/util.c src/util.h src/idx.c src/idx.h src/numcheck.c | $(SETUP_STAMP)
+$(FUZZ_BIN)/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h src/util.c src/util.h src/idx.c src/idx.h src/numcheck.c \
+  src/fig51_shard.c src/fig51_shard.h | $(SETUP_STAMP)
 	mkdir -p $(@D)
 	$(FUZZ_CC) $(FUZZ_FLAGS) $(BLAS_CFLAGS) $< $(FUZZ_LINK_$*) $(BLAS_LIBS) -lm -o $@.tmp
 	mv $@.tmp $@
