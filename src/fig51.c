@@ -370,6 +370,12 @@ static double *nan_array(size_t n) {
     return a;
 }
 
+/* col[k] = a[k * stride + i] for k < n: one time point across trials. */
+static double *column(const double *a, long n, long stride, long i, double *col) {
+    for (long k = 0; k < n; k++) col[k] = a[k * stride + i];
+    return col;
+}
+
 static void merge_alloc(merge_t *g) {
     const params_t *p = &g->p;
     g->nev = (int)((p->steps + p->eval_every - 1) / p->eval_every) + 1;
@@ -549,8 +555,7 @@ static double st_exp_max_over_min(const unsigned char *keep, size_t n, void *c) 
     const stat_ctx_t *s = c;
     double lo = INFINITY, hi = -INFINITY, *col = xmalloc(n * sizeof *col);
     for (int i = 0; i < s->g->nno; i++) {
-        for (size_t k = 0; k < n; k++) col[k] = s->e->nexp[k * s->g->nno + i];
-        double m = stats_mean(col, keep, n);
+        double m = stats_mean(column(s->e->nexp, (long)n, s->g->nno, i, col), keep, n);
         lo = fmin(lo, m);
         hi = fmax(hi, m);
     }
@@ -626,7 +631,7 @@ static void write_acc_table(const merge_t *g, const char *dir) {
     for (int i = 0; i < g->nev; i++) {
         table_set(t, step, (double)eval_step(g, i));
         for (int b = 0; b < p->nbatch; b++) {
-            for (long k = 0; k < p->trials; k++) col[k] = g->E[b].acc[k * g->nev + i];
+            column(g->E[b].acc, p->trials, g->nev, i, col);
             table_set(t, mean[b], stats_mean(col, NULL, (size_t)p->trials));
             table_set(t, sd[b], p->trials > 1 ? stats_sd(col, NULL, (size_t)p->trials) : 0);
         }
@@ -653,10 +658,9 @@ static void write_noise_table(const merge_t *g, const char *dir) {
         table_set(t, step, (double)i * p->noise_every);
         for (int b = 0; b < p->nbatch; b++) {
             const double *src[] = {g->E[b].nvar, g->E[b].nexp, g->E[b].ndrift, g->E[b].gmax};
-            for (int q = 0; q < 4; q++) {
-                for (long k = 0; k < p->noise_trials; k++) col[k] = src[q][k * g->nno + i];
-                table_set(t, c[b][q], stats_mean(col, NULL, (size_t)p->noise_trials));
-            }
+            for (int q = 0; q < 4; q++)
+                table_set(t, c[b][q], stats_mean(column(src[q], p->noise_trials, g->nno, i, col), NULL,
+                                                 (size_t)p->noise_trials));
         }
         table_row(t);
     }
