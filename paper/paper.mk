@@ -1,14 +1,23 @@
 # paper/paper.mk - numbers, verification note, appendix, then Pandoc.
 REFERENCE := data/reference/$(SCALE)/numbers.tsv
 PAPER_MD := $(sort $(wildcard paper/*.md))
-PAPER_FILTERS := paper/filters/figures.lua paper/filters/equations.lua paper/filters/claims.lua \
-  paper/filters/numbers.lua
+PAPER_FILTERS := paper/filters/ledger.lua paper/filters/figures.lua paper/filters/equations.lua \
+  paper/filters/claims.lua paper/filters/numbers.lua
 CLAIMS := paper/claims.tsv
 # A false claim fails the paper-scale build; at other scales it is marked in the text.
 PANDOC_ENV = NUMBERS_FILE=$(B)/numbers.tsv FIGURE_DIR=$(abspath $(B)/figures) CLAIMS_FILE=$(CLAIMS) \
   CLAIMS_STRICT=$(if $(filter paper,$(SCALE)),1,0)
 # xref.lua: a module the figure and equation filters load (not a filter itself)
 $(B)/paper.pdf $(B)/paper.html $(B)/claims.tsv: paper/filters/xref.lua
+# ledger.lua: a verdict line under each equation of the original, from the ledger, the
+# test report and the Test(...) lines (links relative to the HTML in $(B)); the summary table.
+LEDGER_INPUTS = tests/ledger.tsv $(TEST_RESULTS) $(B)/testlocs.tsv paper/summary.tsv
+PANDOC_ENV += LEDGER_FILE=tests/ledger.tsv TEST_RESULTS=$(TEST_RESULTS) TEST_LOCS=$(B)/testlocs.tsv \
+  SUMMARY_FILE=paper/summary.tsv SOURCE_ROOT=$(shell realpath -m --relative-to=$(B) $(CURDIR))
+$(B)/testlocs.tsv: paper/testlocs.sh $(TEST_SRC)
+	mkdir -p $(@D)
+	paper/testlocs.sh $(TEST_SRC) > $@.tmp
+	mv $@.tmp $@
 PANDOC_OPTS := --from markdown --standalone --number-sections \
   $(foreach f,$(PAPER_FILTERS),--lua-filter $(f))
 
@@ -47,11 +56,11 @@ $(B)/appendix.md: paper/appendix.sh tests/ledger.tsv $(TEST_RESULTS) $(B)/verify
 	paper/appendix.sh $(B) tests/ledger.tsv $(TEST_RESULTS) $(B)/verify.md > $@.tmp
 	mv $@.tmp $@
 
-PAPER_INPUTS = $(PAPER_MD) $(B)/appendix.md $(PAPER_FILTERS) $(B)/numbers.tsv $(FIG_PROV) $(B)/claims.tsv
+PAPER_INPUTS = $(PAPER_MD) $(B)/appendix.md $(PAPER_FILTERS) $(B)/numbers.tsv $(FIG_PROV) $(B)/claims.tsv $(LEDGER_INPUTS)
 
 # Every claim's predicate evaluated on this build's numbers (id, holds, cited,
 # predicate, values); `make claims` prints the false ones.
-$(B)/claims.tsv: $(PAPER_MD) $(B)/appendix.md $(PAPER_FILTERS) $(B)/numbers.tsv $(CLAIMS) $(FIG_PROV)
+$(B)/claims.tsv: $(PAPER_MD) $(B)/appendix.md $(PAPER_FILTERS) $(B)/numbers.tsv $(CLAIMS) $(FIG_PROV) $(LEDGER_INPUTS)
 	$(PANDOC_ENV) CLAIMS_REPORT=$@ pandoc $(PANDOC_OPTS) -t plain $(PAPER_MD) $(B)/appendix.md -o /dev/null
 ## claims: every claim predicate of the paper evaluated at this scale; the false ones listed
 claims: $(B)/claims.tsv

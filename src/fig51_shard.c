@@ -10,13 +10,14 @@ static const struct {
     int nfields; /* after the kind */
 } kinds[SHARD_KINDS] = {
     [SHARD_ACC] = {"acc", 3}, [SHARD_PARAM] = {"param", 3}, [SHARD_NOISE] = {"noise", 7},
-    [SHARD_ACF] = {"acf", 3}, [SHARD_TIME] = {"time", 2},
+    [SHARD_ACF] = {"acf", 3}, [SHARD_FORCE] = {"force", 3}, [SHARD_TIME] = {"time", 2},
 };
 
 void shard_write_legend(FILE *f) {
     fprintf(f, "# records: acc trial step accuracy | param trial step value |\n"
                "#   noise trial step var_measured var_expected drift_msq max_abs_gradU loss_full |\n"
-               "#   acf trial lag window_sum_of_dots | time seconds maxrss_kb\n");
+               "#   acf trial lag window_sum_of_dots | force trial step relative_change_of_grad_U_B |\n"
+               "#   time seconds maxrss_kb\n");
 }
 
 void shard_write(FILE *f, const shard_rec_t *r) {
@@ -24,7 +25,8 @@ void shard_write(FILE *f, const shard_rec_t *r) {
     switch (r->kind) {
     case SHARD_ACC:
     case SHARD_PARAM:
-    case SHARD_ACF: fprintf(f, "%s\t%ld\t%ld\t%.17g\n", k, r->trial, r->step, r->value); break;
+    case SHARD_ACF:
+    case SHARD_FORCE: fprintf(f, "%s\t%ld\t%ld\t%.17g\n", k, r->trial, r->step, r->value); break;
     case SHARD_NOISE:
         fprintf(f, "%s\t%ld\t%ld\t%.17g\t%.17g\t%.17g\t%.17g\t%.17g\n", k, r->trial, r->step,
                 r->noise.var_measured, r->noise.var_expected, r->noise.drift_msq, r->noise.grad_max,

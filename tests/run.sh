@@ -187,6 +187,20 @@ check "paper: an unknown numbers key stops the build naming it" filter_fails 'Th
 check "paper: a reference to an undefined equation stops the build" filter_fails 'As @eq:missing shows.' "reference to undefined equation eq:missing"
 check "paper: a reference to an undefined figure stops the build" filter_fails 'As @fig:missing shows.' "reference to undefined figure fig:missing"
 
+# 9b. the paper displays every equation of the ledger (with its verdict line) and no other
+ledger_fails() { # ledger_fails SED-EXPRESSION EXTRA-MARKDOWN EXPECTED: the edited paper must stop ledger.lua
+    local md="$tmp/ledger.md"
+    { sed -e "$1" paper/[0-9]*.md; printf '\n%s\n' "$2"; } > "$md"
+    local msg; msg=$(NUMBERS_FILE="$tmp/build/quick/numbers.tsv" LEDGER_FILE=tests/ledger.tsv TEST_RESULTS="$results" \
+        TEST_LOCS="$tmp/build/quick/testlocs.tsv" SUMMARY_FILE=paper/summary.tsv \
+        pandoc --lua-filter paper/filters/ledger.lua -t html "$md" -o /dev/null 2>&1) && return 1
+    grep -qF "$3" <<< "$msg"
+}
+check "paper: a ledger equation missing from the paper stops the build" \
+    ledger_fails 's/ {#eq:37}$//' '' "equations in the ledger but not displayed in the paper: 37"
+check "paper: a displayed equation of the original without a ledger row stops the build" \
+    ledger_fails '' '$$ x = 1 $$ {#eq:53}' "equations displayed in the paper but not in the ledger: 53"
+
 . tests/faults.sh   # 10. fault tests (issue 14), counted here
 
 echo "tests: $pass passed, $fail failed"
