@@ -710,6 +710,11 @@ static void put_counts(numbers_t *nb, const merge_t *g) {
     numbers_put(nb, "fig51_acf_lags", (double)p->acf_lags, "steps");
     numbers_put(nb, "fig51_acf_batch", (double)p->acf_batch, "images");
     numbers_put(nb, "fig51_dim_theta", (double)m.nparam, "parameters");
+    numbers_put(nb, "fig51_depth", (double)p->depth, "weight layers");
+    params_t deeper = *p; /* the other reading of "four layers": four hidden layers */
+    deeper.depth = p->depth + 1;
+    model_shape(&deeper, &m);
+    numbers_put(nb, "fig51_dim_theta_one_more_layer", (double)m.nparam, "parameters");
     numbers_put(nb, "fig51_shards_s", g->shard_s, "s");
     numbers_put(nb, "fig51_maxrss_mb", g->maxrss_kb / 1024.0, "MB");
 }
