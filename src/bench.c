@@ -50,7 +50,6 @@ int main(int argc, char **argv) {
     if (argc != 3) die("usage: bench MNIST_DIR THREADS");
     int maxthreads = (int)parse_long_arg(argv[2], "MAXTHREADS");
     if (maxthreads < 1) die("argument MAXTHREADS: %d is not a thread count >= 1", maxthreads);
-    if (maxthreads < 1) die("THREADS must be >= 1, got '%s'", argv[2]);
     mnist_t tr = mnist_load(argv[1], "train");
     const int sizes[] = {784, 200, 200, 200, 10};
     mlp_t m;
