@@ -591,7 +591,8 @@ static void put_stat(numbers_t *nb, stats_fn fn, stat_ctx_t *c, size_t n, const 
     char key[96];
     snprintf(key, sizeof key, key_fmt, bs);
     numbers_put(nb, key, stat_all(fn, n, c), "1");
-    if (n >= 2) numbers_putf(nb, stats_jackknife_se(fn, n, c), "1", "%s_se", key);
+    double se = n >= 2 ? stats_jackknife_se(fn, n, c) : NAN; /* NAN: too few trials (a sd of 2) */
+    if (isfinite(se)) numbers_putf(nb, se, "1", "%s_se", key);
 }
 
 /* ---- tables -------------------------------------------------------------- */
