@@ -41,9 +41,11 @@ RES_TIME = $(call res_of,$(RES_NAME),2,4)
 # once (lazily: only a launcher that names the variables pays for it).
 fig51_res_all = $(eval fig51_res_all := $(shell $(COST) resources $(COST_MODEL) $(FIG51_CONF)))$(fig51_res_all)
 fig51_res = $(word $(2),$(subst :, ,$(filter $(1):%,$(fig51_res_all))))
-$(B)/fig51/%.tsv: RES_NAME = fig51-$(subst _,-,$*)
-$(B)/fig51/%.tsv: RES_MEM = $(call fig51_res,$*,3)
-$(B)/fig51/%.tsv: RES_TIME = $(call fig51_res,$*,4)
+# ($* would be the stem of data.mk's rule, so names come from $@: b100_s3)
+shard_of = $(basename $(notdir $@))
+$(B)/fig51/%.tsv: RES_NAME = fig51-$(subst _,-,$(shard_of))
+$(B)/fig51/%.tsv: RES_MEM = $(call fig51_res,$(shard_of),3)
+$(B)/fig51/%.tsv: RES_TIME = $(call fig51_res,$(shard_of),4)
 
 # What each heavy target declares, and what the cost model expects of the
 # Fig. 5.1 shards on NODES nodes of CORES cores (default: this machine).

@@ -70,7 +70,11 @@ EOF
 }
 
 start_munge() {
-    local d=$1/munge
+    local d=$1/munge p=$1
+    while [ "$p" != / ]; do  # munged refuses a socket below a directory not searchable by all
+        [ "$(( $(stat -c %#a "$p") & 1 ))" -eq 1 ] || [ "$p" = "$1" ] || die "$p is not searchable by all (chmod o+x): munged refuses its socket below it"
+        p=$(dirname "$p")
+    done
     mkdir -p "$d"
     chmod 0755 "$1" "$d"   # munged wants the socket's directory reachable by all
     mungekey --create --keyfile="$d/munge.key" --bits=1024 2>/dev/null \

@@ -30,9 +30,9 @@ $(SWEEP)/shards/%.tsv: $(BIN)/fig51 $$(call sweep_conf_of,$$*) $(MNIST_STAMP) | 
 	mkdir -p $(@D)
 	name=$(notdir $*); bs=$${name%_s*}; bs=$${bs#b}; shard=$${name#*_s}
 	$(call params_sha,$(word 2,$^)) $(LAUNCH) $(BIN)/fig51 run $(word 2,$^) $(MNIST) $$bs $$shard $@
-$(SWEEP)/shards/%.tsv: RES_NAME = sweep-$(subst /,-,$(subst _,-,$*))
-$(SWEEP)/shards/%.tsv: RES_MEM = $(call fig51_res,$(notdir $*),3)
-$(SWEEP)/shards/%.tsv: RES_TIME = $(call fig51_res,$(notdir $*),4)
+$(SWEEP)/shards/%.tsv: RES_NAME = sweep-$(notdir $(@D))-$(subst _,-,$(shard_of))
+$(SWEEP)/shards/%.tsv: RES_MEM = $(call fig51_res,$(shard_of),3)
+$(SWEEP)/shards/%.tsv: RES_TIME = $(call fig51_res,$(shard_of),4)
 
 # Per rate: the merge of its shards (tables and numbers with jackknife errors).
 define sweep_rate
