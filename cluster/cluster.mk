@@ -62,9 +62,13 @@ cluster-calibrate: $(BIN)/fig51 $(MNIST_STAMP)
 .PHONY: resources cluster-calibrate
 
 # A single-node Slurm on localhost runs the quick scale and a tiny sweep; the
-# numbers must equal a local run bit for bit (needs root, slurm-wlm and munge:
-# env/setup.sh --slurm).
-test-slurm: $(MNIST_STAMP) | $(SETUP_STAMP)
+# numbers must equal a local run bit for bit. Needs root; installs its optional
+# packages (slurm-wlm, munge: env/debian-packages-slurm.txt) on first use.
+SETUP_SLURM_STAMP := $(BUILD)/.setup-slurm.stamp
+$(SETUP_SLURM_STAMP): env/setup.sh env/debian-packages-slurm.txt | $(SETUP_STAMP)
+	./env/setup.sh --slurm
+	touch $@
+test-slurm: $(MNIST_STAMP) | $(SETUP_STAMP) $(SETUP_SLURM_STAMP)
 	cluster/test-slurm.sh $(MNIST)
 .PHONY: test-slurm
 

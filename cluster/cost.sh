@@ -197,7 +197,7 @@ plan() { # plan MODEL NODES CORES DIR CONF [SUBDIR...]
       wall = k ? lpt(T, k, slots) : 0
       printf "cost model: %d jobs (%d shards of %s x %d), %d still to run, 1 core each\n", n * copies, n, conf, copies, k
       printf "cost model: %.3f core-hours in all, %.3f core-hours still to run\n", all / 3600, todo / 3600
-      printf "cost model: expected wall time on %d node(s) x %d cores: %.1f min (longest job %.1f min, perfect split %.1f min)\n", nodes, cores, wall / 60, T[1] / 60, todo / slots / 60 }
+      printf "cost model: expected wall time on %d node(s) x %d cores: %.1f min = %.0f s (longest job %.0f s, perfect split %.0f s)\n", nodes, cores, wall / 60, wall, T[1], todo / slots }
     # longest-processing-time-first list schedule onto `slots` slots; sorts T descending
     function lpt(T, k, slots,   i, j, s, best, L, x) {
       for (i = 2; i <= k; i++) { x = T[i]; for (j = i - 1; j >= 1 && T[j] < x; j--) T[j + 1] = T[j]; T[j + 1] = x }
