@@ -14,8 +14,8 @@ COST_MODEL := cluster/cost-model.tsv
 COST = cluster/cost.sh
 SRUN_FLAGS ?=
 SRUN = srun --quiet -n1 -c$(RES_CPUS) --mem=$(RES_MEM) -t $(RES_TIME) --job-name=$(RES_NAME) $(SRUN_FLAGS)
-# LAUNCH='$(MEASURE)' runs locally and appends "name wall_s cpu_s maxrss_kb" per job
-MEASURE = /usr/bin/time -a -o $(B)/cluster/measured.tsv -f '$(RES_NAME)\t%e\t%U\t%S\t%M'
+# LAUNCH='$(MEASURE)' runs here and appends "name wall_s user_s sys_s maxrss_kb" per job
+MEASURE = cluster/measure.sh $(B)/cluster/measured.tsv $(RES_NAME)
 RES_CPUS = 1
 
 # Programs other than fig51: memory (MB) and time limit (minutes) per scale.

@@ -53,7 +53,6 @@ settle() { # until the queue is empty and the job records stop growing (up to 10
 }
 
 # 1. local run, measured
-mkdir -p "$tmp/local/quick/cluster"
 mk -j2 BUILD="$tmp/local" LAUNCH='$(MEASURE)' "$tmp/local/quick/numbers.tsv" > "$tmp/local.log" 2>&1 \
     || { tail -n 30 "$tmp/local.log"; echo "test-slurm: the local run failed"; exit 1; }
 
@@ -102,7 +101,7 @@ jobs_match() { # jobcomp: one COMPLETED job per declared row, with its cpus, mem
           if ($2 != "COMPLETED") { print "job " $1 ": " $2; bad = 1 }
           if (got != want[$1]) { print "job " $1 ": Slurm has " got ", declared " want[$1]; bad = 1 } }
         END { for (j in want) if (seen[j] != 1) { print "job " j " ran " seen[j] + 0 " times"; bad = 1 }
-              printf "%d jobs, each once with its declared cpus, memory and time limit\n", n; exit bad }' \
+              if (!bad) printf "%d jobs, each once with its declared cpus, memory and time limit\n", n; exit bad }' \
         "$tmp/declared.tsv" "$tmp/jobs.tsv"
 }
 check "slurm: jobcomp has one completed job per heavy target with the declared resources" jobs_match
