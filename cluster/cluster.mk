@@ -17,6 +17,9 @@ SRUN = srun --quiet -n1 -c$(RES_CPUS) --mem=$(RES_MEM) -t $(RES_TIME) --job-name
 # LAUNCH='$(MEASURE)' runs here and appends "name wall_s user_s sys_s maxrss_kb" per job
 MEASURE = cluster/measure.sh $(B)/cluster/measured.tsv $(RES_NAME)
 RES_CPUS = 1
+# A command-line LAUNCH would be exported, i.e. expanded for every recipe's
+# environment, merges included; it is only meant for the heavy recipes.
+unexport LAUNCH
 
 # Programs other than fig51: memory (MB) and time limit (minutes) per scale.
 # Measured with LAUNCH='$(MEASURE)' (quick, this machine: peak RSS <= 235 MB,
@@ -34,8 +37,11 @@ $(B)/numbers/identities.tsv: RES_NAME = identities
 $(GAUSS_DATA) $(B)/numbers/gauss.tsv: RES_NAME = gauss
 $(BM_TRAIN) $(B)/numbers/bm_train.tsv: RES_NAME = bm-train
 $(BM_GRID) $(B)/numbers/bm_grid.tsv: RES_NAME = bm-grid
-RES_MEM = $(call res_of,$(RES_NAME),1,3)M
-RES_TIME = $(call res_of,$(RES_NAME),2,4)
+# a heavy target without a row stops the launch instead of guessing
+res_need = $(or $(call res_of,$(RES_NAME),$(1),$(2)),$(error $@: no resources declared for job '$(RES_NAME)': add RES_NAME and a RES_<name> row in cluster/cluster.mk))
+RES_NAME = $(basename $(notdir $@))
+RES_MEM = $(call res_need,1,3)M
+RES_TIME = $(call res_need,2,4)
 
 # Fig. 5.1 shards: one token name:cpus:mem:minutes:seconds per shard, computed
 # once (lazily: only a launcher that names the variables pays for it).

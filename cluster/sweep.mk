@@ -17,8 +17,9 @@ sweep_shards = $(patsubst %,$(SWEEP)/shards/r$(1)/%.tsv,$(SWEEP_SHARD_NAMES))
 SWEEP_NUMBERS = $(foreach r,$(SWEEP_RATES),$(SWEEP)/r$(r)/numbers.tsv)
 SWEEP_TABLE := $(B)/data/sweep.tsv
 
-# One parameter file per rate: the base file with learning_rate replaced.
-$(SWEEP)/conf/r%.conf: $(FIG51_CONF) $(SWEEP_CONF)
+# One parameter file per rate: the base file with learning_rate replaced (not
+# remade when sweep.conf changes: adding a rate runs only the new rate's shards).
+$(SWEEP)/conf/r%.conf: $(FIG51_CONF)
 	mkdir -p $(@D)
 	grep -q '^learning_rate *=' $< || { echo "$<: no key 'learning_rate' to replace for the sweep" >&2; exit 1; }
 	sed 's/^learning_rate *=[^#]*/learning_rate = $* /' $< > $@.tmp
@@ -43,7 +44,7 @@ endef
 $(foreach r,$(SWEEP_RATES),$(eval $(call sweep_rate,$(r))))
 
 # One row per (rate, batch size) from the rates' numbers files.
-$(SWEEP_TABLE): cluster/sweep-table.sh $(SWEEP_NUMBERS)
+$(SWEEP_TABLE): cluster/sweep-table.sh $(SWEEP_CONF) $(SWEEP_NUMBERS)
 	mkdir -p $(@D)
 	cluster/sweep-table.sh $(SWEEP_CONF) $(FIG51_CONF) $(SWEEP_NUMBERS) > $@.tmp
 	mv $@.tmp $@
