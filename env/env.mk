@@ -1,5 +1,13 @@
 # env/env.mk - set-up stamp, provenance exported to every program, env-report.
 
+# One make at a time per build directory (env/lock.sh, flock from util-linux):
+# a second make on the same $(BUILD) says so and waits. A make started by a
+# recipe for the same directory inherits STL_LOCK and does not wait for itself.
+ifneq ($(STL_LOCK),$(abspath $(BUILD))/.lock)
+export STL_LOCK := $(abspath $(BUILD))/.lock
+$(if $(shell env/lock.sh $(STL_LOCK) $$PPID || echo failed),$(error env/lock.sh could not lock $(STL_LOCK)))
+endif
+
 # Every compile and fetch waits for this stamp (order-only), so on a fresh
 # Debian 12 machine `make paper` installs what is missing first.
 SETUP_STAMP := $(BUILD)/.setup.stamp

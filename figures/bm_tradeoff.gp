@@ -12,7 +12,7 @@ set ylabel "{/Symbol S}_{X|{/Symbol Q}} (nats)"
 set logscale xy
 set key top left
 taus = system("awk -F'\\t' '!/^#/ && $1 != \"tau\" {print $1}' ".F." | sort -nu | tr '\\n' ' '")
-tl(t) = (t == 0 ? "{/Symbol t} = {/Symbol \245}" : sprintf("{/Symbol t} = %d", t))
+tl(t) = (t == 0 ? "{/Symbol t} = ∞" : sprintf("{/Symbol t} = %d", t))
 plot for [i=1:words(taus)] F using (column(1) == word(taus, i) + 0 ? column("rate") : NaN):"sigma_cond_a" \
      with linespoints lt i title tl(word(taus, i) + 0)
 set title "(b) final KL vs compute"

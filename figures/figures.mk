@@ -3,25 +3,34 @@
 # FIG_VARS_<name> passes gnuplot variables derived from the parameter files.
 # Outputs: $(B)/figures/<name>.pdf (paper PDF), .svg (HTML) and .prov
 # (script, data files with short SHA-256, commit, target) for the caption.
+# gnuplot exits 0 when it cannot write, so every output is checked (non-empty,
+# well-formed: figures/check-output.sh) before it is renamed into place.
 FIGURES :=
 FIG_SIZE_default := 6in,4.5in
 
 FIGURES += fig5_1
 FIG_DATA_fig5_1 = $(FIG51_DATA)
 FIG_SIZE_fig5_1 := 6.5in,5.2in
-FIG_VARS_fig5_1 = batches='$(shell echo $(FIG51_BS) | tr ' ' '\n' | sort -n | tr '\n' ' ')'; ptrials=$(call conf_value,$(FIG51_CONF),param_trials)
+FIG_VARS_fig5_1 = batches='$(shell echo $(FIG51_BS) | tr ' ' '\n' | sort -n | tr '\n' ' ')'; ptrials=$(FIG51_PTRIALS)
 
 FIGURES += gauss_ppm gauss_ep bm_train bm_info bm_tradeoff
 FIG_DATA_gauss_ppm = $(B)/data/gauss_moments.tsv
 FIG_SIZE_gauss_ppm := 6.5in,2.6in
 FIG_DATA_gauss_ep = $(B)/data/gauss_ep.tsv
 FIG_SIZE_gauss_ep := 4.5in,3in
+FIGURES += gauss_tausweep
+FIG_DATA_gauss_tausweep = $(B)/data/gauss_tausweep.tsv
+FIG_SIZE_gauss_tausweep := 4.5in,3in
 FIG_DATA_bm_train = $(BM_TRAIN)
 FIG_SIZE_bm_train := 6.5in,3in
 FIG_DATA_bm_info = $(BM_TRAIN)
 FIG_SIZE_bm_info := 4.5in,3in
 FIG_DATA_bm_tradeoff = $(BM_GRID)
 FIG_SIZE_bm_tradeoff := 6.5in,3in
+FIGURES += bm_ldb
+FIG_DATA_bm_ldb = $(BM_LDB)
+FIG_SIZE_bm_ldb := 4.5in,3in
+FIG_VARS_bm_ldb = cbeta=$(call conf_value,$(PARAMS)/bm_ldb.conf,control_beta)
 
 # The sweep's figure (make SCALE=sweep sweep; cluster/sweep.mk), not in FIGURES:
 # only the sweep scale has its data.
@@ -38,14 +47,16 @@ figsize = $(or $(FIG_SIZE_$(1)),$(FIG_SIZE_default))
 svgsize = $(shell echo '$(call figsize,$(1))' | awk -F, '{sub("in","",$$1); sub("in","",$$2); printf "%d,%d", $$1*96, $$2*96}')
 
 .SECONDEXPANSION:
-$(B)/figures/%.pdf: figures/%.gp figures/style.gp $$(FIG_DATA_$$*) | $(SETUP_STAMP)
+$(B)/figures/%.pdf: figures/%.gp figures/style.gp $$(FIG_DATA_$$*) figures/check-output.sh | $(SETUP_STAMP) $(BIN)/conf_get
 	mkdir -p $(@D)
 	gnuplot -e "datadir='$(B)/data'; $(FIG_VARS_$*); set terminal pdfcairo enhanced font 'Helvetica,8' size $(call figsize,$*); set output '$@.tmp'" $<
+	figures/check-output.sh pdf $@.tmp
 	mv $@.tmp $@
 
-$(B)/figures/%.svg: figures/%.gp figures/style.gp $$(FIG_DATA_$$*) | $(SETUP_STAMP)
+$(B)/figures/%.svg: figures/%.gp figures/style.gp $$(FIG_DATA_$$*) figures/check-output.sh | $(SETUP_STAMP) $(BIN)/conf_get
 	mkdir -p $(@D)
 	gnuplot -e "datadir='$(B)/data'; $(FIG_VARS_$*); set terminal svg enhanced font 'Helvetica,11' size $(call svgsize,$*); set output '$@.tmp'" $<
+	figures/check-output.sh svg $@.tmp
 	mv $@.tmp $@
 
 $(B)/figures/%.prov: figures/%.gp $$(FIG_DATA_$$*)
@@ -57,6 +68,7 @@ $(B)/figures/%.prov: figures/%.gp $$(FIG_DATA_$$*)
 	  printf 'commit\t%s\n' "$$(sed -n 's/^# git: //p' $(firstword $(FIG_DATA_$*)) | head -n 1)"
 	  printf 'target\tmake SCALE=$(SCALE) $(B)/figures/$*.pdf\n'
 	} > $@.tmp
+	figures/check-output.sh prov $@.tmp
 	mv $@.tmp $@
 
 FIG_PDF = $(patsubst %,$(B)/figures/%.pdf,$(FIGURES))

@@ -15,7 +15,10 @@ echo
 cat <<'TXT'
 Every numbered equation of the original paper (1-52) and its Algorithm 1 has a row.
 *Kind* says whether it defines a symbol, is an identity that must hold to round-off,
-or is a claim that holds only under conditions. *Tests* is the outcome in this build of
+or is a claim that holds only under conditions. *Verdict* sums the row up in one word
+(holds, conditional: holds under the conditions stated, or does not hold); it is the
+verdict printed under the equation in the theory section, and the abstract counts it.
+Each row's number links to the displayed equation. *Tests* is the outcome in this build of
 the Criterion tests that check the row (listed by name after the table; "measured"
 rows are checked by an experiment and `make verify` only). The next column gives what
 the original states, in italics, and what we measured about it; *residual* is the

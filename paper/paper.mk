@@ -1,12 +1,23 @@
 # paper/paper.mk - numbers, verification note, appendix, then Pandoc.
 REFERENCE := data/reference/$(SCALE)/numbers.tsv
 PAPER_MD := $(sort $(wildcard paper/*.md))
-PAPER_FILTERS := paper/filters/figures.lua paper/filters/equations.lua paper/filters/claims.lua \
-  paper/filters/numbers.lua
+PAPER_FILTERS := paper/filters/ledger.lua paper/filters/figures.lua paper/filters/equations.lua \
+  paper/filters/claims.lua paper/filters/numbers.lua
 CLAIMS := paper/claims.tsv
 # A false claim fails the paper-scale build; at other scales it is marked in the text.
 PANDOC_ENV = NUMBERS_FILE=$(B)/numbers.tsv FIGURE_DIR=$(abspath $(B)/figures) CLAIMS_FILE=$(CLAIMS) \
   CLAIMS_STRICT=$(if $(filter paper,$(SCALE)),1,0)
+# xref.lua: a module the figure and equation filters load (not a filter itself)
+$(B)/paper.pdf $(B)/paper.html $(B)/claims.tsv: paper/filters/xref.lua
+# ledger.lua: a verdict line under each equation of the original, from the ledger, the
+# test report and the Test(...) lines (links relative to the HTML in $(B)); the summary table.
+LEDGER_INPUTS = tests/ledger.tsv $(TEST_RESULTS) $(B)/testlocs.tsv paper/summary.tsv
+PANDOC_ENV += LEDGER_FILE=tests/ledger.tsv TEST_RESULTS=$(TEST_RESULTS) TEST_LOCS=$(B)/testlocs.tsv \
+  SUMMARY_FILE=paper/summary.tsv SOURCE_ROOT=$(shell realpath -m --relative-to=$(B) $(CURDIR))
+$(B)/testlocs.tsv: paper/testlocs.sh $(TEST_SRC)
+	mkdir -p $(@D)
+	paper/testlocs.sh $(TEST_SRC) > $@.tmp
+	mv $@.tmp $@
 PANDOC_OPTS := --from markdown --standalone --number-sections \
   $(foreach f,$(PAPER_FILTERS),--lua-filter $(f))
 
@@ -45,12 +56,13 @@ $(B)/appendix.md: paper/appendix.sh tests/ledger.tsv $(TEST_RESULTS) $(B)/verify
 	paper/appendix.sh $(B) tests/ledger.tsv $(TEST_RESULTS) $(B)/verify.md > $@.tmp
 	mv $@.tmp $@
 
-PAPER_INPUTS = $(PAPER_MD) $(B)/appendix.md $(PAPER_FILTERS) $(B)/numbers.tsv $(FIG_PROV) $(B)/claims.tsv
+PAPER_INPUTS = $(PAPER_MD) $(B)/appendix.md $(PAPER_FILTERS) $(B)/numbers.tsv $(FIG_PROV) $(B)/claims.tsv $(LEDGER_INPUTS)
 
 # Every claim's predicate evaluated on this build's numbers (id, holds, cited,
 # predicate, values); `make claims` prints the false ones.
-$(B)/claims.tsv: $(PAPER_MD) $(B)/appendix.md $(PAPER_FILTERS) $(B)/numbers.tsv $(CLAIMS) $(FIG_PROV)
+$(B)/claims.tsv: $(PAPER_MD) $(B)/appendix.md $(PAPER_FILTERS) $(B)/numbers.tsv $(CLAIMS) $(FIG_PROV) $(LEDGER_INPUTS)
 	$(PANDOC_ENV) CLAIMS_REPORT=$@ pandoc $(PANDOC_OPTS) -t plain $(PAPER_MD) $(B)/appendix.md -o /dev/null
+## claims: every claim predicate of the paper evaluated at this scale; the false ones listed
 claims: $(B)/claims.tsv
 	@awk -F'\t' 'NR > 1 { n++; if ($$2 != "true") { f++; printf "FALSE %s: %s (%s)\n", $$1, $$4, $$5 } }
 	  END { printf "claims: %d checked, %d false at scale $(SCALE)\n", n, f }' $<
@@ -64,19 +76,24 @@ $(B)/paper.pdf: $(PAPER_INPUTS) $(FIG_PDF)
 	  pdflatex -interaction=nonstopmode -halt-on-error -jobname=paper-tmp paper.tex > paper.latex.log \
 	    || { tail -n 30 paper.latex.log >&2; exit 1; }
 	done
+	$(CURDIR)/figures/check-output.sh pdf paper-tmp.pdf
 	mv paper-tmp.pdf paper.pdf
 
 $(B)/paper.html: $(PAPER_INPUTS) $(FIG_SVG)
 	$(PANDOC_ENV) pandoc $(PANDOC_OPTS) -t html5 --mathml --self-contained \
 	  --metadata pagetitle="Stochastic thermodynamics of learning, reproduced" \
 	  $(PAPER_MD) $(B)/appendix.md -o $@.tmp
+	figures/check-output.sh html $@.tmp
 	mv $@.tmp $@
 
+## paper: everything: programs, experiments, figures, verification, PDF and HTML in build/<scale>
 paper: $(B)/paper.pdf $(B)/paper.html
 .PHONY: paper
 
+## verify: compare this build's numbers with data/reference/<scale> (identical / within tolerance / failing)
 verify: $(B)/numbers.tsv $(BIN)/numcheck
 	$(BIN)/numcheck $(B)/numbers.tsv $(REFERENCE)
+## bless: write this build's numbers as the new references (review the diff before committing)
 bless: $(B)/numbers.tsv $(BIN)/numcheck data/reference/tolerances.tsv
 	mkdir -p $(dir $(REFERENCE))
 	$(BIN)/numcheck --bless $(B)/numbers.tsv $(REFERENCE) data/reference/tolerances.tsv

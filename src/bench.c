@@ -48,8 +48,8 @@ static double pass_flops(const mlp_t *m, long n) {
 int main(int argc, char **argv) {
     prog_name = "bench";
     if (argc != 3) die("usage: bench MNIST_DIR THREADS");
-    int maxthreads = atoi(argv[2]);
-    if (maxthreads < 1) die("THREADS must be >= 1, got '%s'", argv[2]);
+    int maxthreads = (int)parse_long_arg(argv[2], "MAXTHREADS");
+    if (maxthreads < 1) die("argument MAXTHREADS: %d is not a thread count >= 1", maxthreads);
     mnist_t tr = mnist_load(argv[1], "train");
     const int sizes[] = {784, 200, 200, 200, 10};
     mlp_t m;

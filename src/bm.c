@@ -1,7 +1,6 @@
 /*
- * bm - the fully visible Boltzmann machine on binarised MNIST patches, exact
- * by enumeration (src/fvbm.c), trained by SGD with persistent Gibbs chains
- * advanced tau sweeps at fixed theta after each update (Eq 33).
+ * bm - driver of the Boltzmann-machine experiment (the model, its step and
+ * its observables are in src/bm_model.c; the machine itself in src/fvbm.c).
  *
  *   bm train PARAMS MNIST_DIR TRAIN.tsv NUMBERS.tsv
  *       an ensemble of M models from one theta_0: cumulative W_X, Q_X,
@@ -11,16 +10,19 @@
  *       the parameter entropy S[Theta_t] (M-info side of Eq 13-14).
  *   bm grid PARAMS MNIST_DIR GRID.tsv NUMBERS.tsv
  *       the trade-off of Sec. 6.4 on a grid of tau and learning rate r.
- *
- * Each model has its own Philox stream; the ensemble marginal and all sums
- * over models are taken in model order, so results do not depend on threads.
+ *   bm ldb PARAMS LDB.tsv NUMBERS.tsv
+ *       the local-detailed-balance residual of Eq 39 of the tau-step sampler
+ *       kernel of a fixed machine, from the exact chain law: sequential sweeps
+ *       (not reversible), symmetric scan (reversible) and a negative control.
  */
-#define _DEFAULT_SOURCE /* M_PI, strtok_r */
+#include <errno.h>
 #include <math.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "bm_model.h"
 #include "fvbm.h"
 #include "idx.h"
 #include "rng.h"
@@ -29,395 +31,414 @@
 
 #define STREAM_INIT (1ull << 62)
 #define MAX_LIST 16
+#define SEED_MAX 0x7fffffffffffffffL
+#define RATE_UNIT 1e-4 /* learning rates are given in units of 1e-4 to keep the list integer */
+#define TAU_MAX 100000000L
+#define MNIST_SIDE 28
+#define MNIST_TRAIN_IMAGES 60000
+#define GRID_STREAM_TAU_SHIFT 40
+#define GRID_STREAM_RATE_SHIFT 32
+#define FVBM_LDB_MAX_N 10 /* the tau-step kernel is an N x N matrix */
 
 /* ---------------------------------------------------------------------- */
-/* data: MNIST pooled to rows x cols blocks, thresholded                  */
+/* parameters: one key list that documents and validates                  */
 
 typedef struct {
-    int K;
-    uint32_t *x;
-    double *pdata; /* empirical distribution over the 2^n states */
-} patterns_t;
-
-static patterns_t load_patterns(const char *dir, const fvbm_t *m, int rows, int cols, double thr, int K) {
-    mnist_t tr = mnist_load(dir, "train");
-    if (K > tr.n) die("bm: K = %d exceeds the %d training images", K, tr.n);
-    int br = tr.rows / rows, bc = tr.cols / cols;
-    int r0 = (tr.rows - rows * br) / 2, c0 = (tr.cols - cols * bc) / 2; /* centred crop */
-    patterns_t d = {.K = K, .x = xmalloc((size_t)K * sizeof(uint32_t)), .pdata = xcalloc(m->N, sizeof(double))};
-    for (int k = 0; k < K; k++) {
-        const float *img = tr.x + (size_t)k * tr.rows * tr.cols;
-        uint32_t s = 0;
-        for (int a = 0; a < rows; a++)
-            for (int b = 0; b < cols; b++) {
-                double mean = 0;
-                for (int u = 0; u < br; u++)
-                    for (int v = 0; v < bc; v++) mean += img[(r0 + a * br + u) * tr.cols + c0 + b * bc + v];
-                if (mean / (br * bc) > thr) s |= 1u << (a * cols + b);
-            }
-        d.x[k] = s;
-        d.pdata[s] += 1.0 / K;
-    }
-    mnist_free(&tr);
-    return d;
-}
-
-/* ---------------------------------------------------------------------- */
-/* one model along training                                               */
-
-typedef struct {
-    const fvbm_t *m;
-    int tau_inf, tau, chains, batch;
-    double rate;
-    double *theta, *E, *p, *q, *Eold, *pold, *qold, *cond, *work, *mom, *dmom;
-    double lnZ, lnZold;
-    uint32_t *x, *bx;
-    uint32_t *bi;
-    rng_t r;
-    /* cumulative thermodynamics, ideal (p) and actual (q) */
-    double W, Q, Sig, Wa, Qa, Siga;
-} model_t;
-
-static void model_alloc(model_t *md, const fvbm_t *m, int chains, int batch) {
-    memset(md, 0, sizeof *md);
-    md->m = m;
-    size_t N = m->N;
-    md->theta = xmalloc((size_t)m->npar * sizeof(double));
-    md->mom = xmalloc((size_t)m->npar * sizeof(double));
-    md->dmom = xmalloc((size_t)m->npar * sizeof(double));
-    double **v[] = {&md->E, &md->p, &md->q, &md->Eold, &md->pold, &md->qold, &md->work};
-    for (int i = 0; i < 7; i++) *v[i] = xmalloc(N * sizeof(double));
-    md->cond = xmalloc((size_t)m->n * (N / 2) * sizeof(double));
-    md->x = xmalloc((size_t)(chains > 0 ? chains : 1) * sizeof(uint32_t));
-    md->bx = xmalloc((size_t)batch * sizeof(uint32_t));
-    md->bi = xmalloc((size_t)batch * sizeof(uint32_t));
-    md->chains = chains;
-    md->batch = batch;
-}
-
-/* theta_0, the chains drawn from p_{theta_0}, q_0 = p_0 */
-static void model_start(model_t *md, const double *theta0, uint64_t seed, uint64_t stream) {
-    const fvbm_t *m = md->m;
-    memcpy(md->theta, theta0, (size_t)m->npar * sizeof(double));
-    rng_init(&md->r, seed, stream);
-    fvbm_energies(m, md->theta, md->E);
-    md->lnZ = fvbm_probs(m, md->E, md->p);
-    memcpy(md->q, md->p, m->N * sizeof(double));
-    for (int c = 0; c < md->chains; c++) { /* exact draws from p_0 */
-        double u = rng_uniform(&md->r), acc = 0;
-        size_t s = 0;
-        while (s + 1 < m->N && (acc += md->p[s]) <= u) s++;
-        md->x[c] = (uint32_t)s;
-    }
-    md->W = md->Q = md->Sig = md->Wa = md->Qa = md->Siga = 0;
-}
-
-/* One SGD update followed by tau sweeps at the new theta (Eq 33). */
-static void model_step(model_t *md, const patterns_t *d, long t) {
-    const fvbm_t *m = md->m;
-    size_t N = m->N;
-    rng_distinct(&md->r, (uint32_t)d->K, md->batch, md->bi); /* |b| distinct patterns */
-    for (int i = 0; i < md->batch; i++) md->bx[i] = d->x[md->bi[i]];
-    fvbm_data_moments(m, md->bx, md->batch, md->dmom);
-    if (md->tau_inf) fvbm_moments(m, md->p, md->mom, md->work); /* exact model expectation */
-    else fvbm_data_moments(m, md->x, md->chains, md->mom);        /* persistent chains */
-    for (int k = 0; k < m->npar; k++) md->theta[k] -= md->rate * (md->mom[k] - md->dmom[k]); /* grad phi(b) */
-
-    memcpy(md->Eold, md->E, N * sizeof(double));
-    memcpy(md->pold, md->p, N * sizeof(double));
-    memcpy(md->qold, md->q, N * sizeof(double));
-    md->lnZold = md->lnZ;
-    fvbm_energies(m, md->theta, md->E);
-    md->lnZ = fvbm_probs(m, md->E, md->p);
-    CHECK_FINITE(md->lnZ, "bm: ln Z is not finite after update %ld (learning rate %g)", t, md->rate);
-    /* ideal sampler: the chains are always at p_theta (Eqs 51-52, <sigma> = D) */
-    md->W += fvbm_mean_phi(m, md->pold, md->E, md->lnZ) - fvbm_mean_phi(m, md->pold, md->Eold, md->lnZold);
-    md->Q += fvbm_mean_phi(m, md->p, md->E, md->lnZ) - fvbm_mean_phi(m, md->pold, md->E, md->lnZ);
-    md->Sig += kl(md->pold, md->p, N);
-    /* actual sampler: work at fixed q, then tau exact sweeps of q at the new theta */
-    md->Wa += fvbm_mean_phi(m, md->qold, md->E, md->lnZ) - fvbm_mean_phi(m, md->qold, md->Eold, md->lnZold);
-    if (md->tau_inf) memcpy(md->q, md->p, N * sizeof(double));
-    else {
-        fvbm_conditionals(m, md->E, md->cond);
-        for (int s = 0; s < md->tau; s++) fvbm_sweep_dist(m, md->cond, md->q);
-        for (int s = 0; s < md->tau; s++) fvbm_sweep_chains(m, md->cond, md->x, md->chains, &md->r);
-    }
-    md->Qa += fvbm_mean_phi(m, md->q, md->E, md->lnZ) - fvbm_mean_phi(m, md->qold, md->E, md->lnZ);
-    /* EP of relaxation at fixed theta with stationary p: the drop of D(q||p) */
-    md->Siga += kl(md->qold, md->p, N) - kl(md->q, md->p, N);
-}
-
-/* ---------------------------------------------------------------------- */
-/* parameter entropy: Gaussian estimate from the ensemble                 */
-
-/* ln det by Cholesky (OpenBLAS's LAPACK). */
-extern void dpotrf_(const char *uplo, const int *n, double *a, const int *lda, int *info);
-
-/* 1/2 ln det(2 pi e C) of the sample covariance of the first d coordinates
- * of M vectors (stride npar). Returns -INFINITY when C is singular. */
-static double gaussian_entropy(const double *th, int M, int npar, int d) {
-    double *mean = xcalloc((size_t)d, sizeof(double)), *C = xcalloc((size_t)d * d, sizeof(double));
-    for (int k = 0; k < M; k++)
-        for (int i = 0; i < d; i++) mean[i] += th[(size_t)k * npar + i] / M;
-    for (int k = 0; k < M; k++)
-        for (int i = 0; i < d; i++)
-            for (int j = 0; j < d; j++)
-                C[i * d + j] += (th[(size_t)k * npar + i] - mean[i]) * (th[(size_t)k * npar + j] - mean[j]) / (M - 1);
-    int info;
-    dpotrf_("L", &d, C, &d, &info);
-    double ld = 0;
-    for (int i = 0; i < d && info == 0; i++) ld += 2 * log(C[i * d + i]);
-    free(mean);
-    free(C);
-    return info == 0 ? 0.5 * (d * log(2 * M_PI * M_E) + ld) : -INFINITY;
-}
-
-/* ---------------------------------------------------------------------- */
-
-typedef struct {
-    uint64_t seed;
-    int rows, cols, K, batch, chains, models, updates, every;
+    long seed;
+    long rows, cols, K, batch, chains, models, updates, every;
     double thr, rate[MAX_LIST], init_sd;
-    long tau[MAX_LIST];
+    long tau[MAX_LIST]; /* BM_TAU_INF for "inf" */
     int ntau, nrate;
 } bmparams_t;
 
-static bmparams_t read_params(const char *path, int grid, conf_t **keep) {
-    conf_t *c = conf_load(path);
-    static const char *const known[] = {"seed", "grid_rows", "grid_cols", "threshold", "K", "batch", "chains",
-        "models", "updates", "record_every", "learning_rates", "taus", "init_sd", NULL};
-    conf_known(c, known);
-    bmparams_t p = {0};
-    p.seed = (uint64_t)conf_int(c, "seed", 0, 0x7fffffffffffffffL);
-    p.rows = (int)conf_int(c, "grid_rows", 1, 28);
-    p.cols = (int)conf_int(c, "grid_cols", 1, 28);
-    if (p.rows * p.cols > FVBM_MAX_N)
-        die("%s: keys 'grid_rows' x 'grid_cols': n = %d exceeds %d", path, p.rows * p.cols, FVBM_MAX_N);
-    p.thr = conf_double(c, "threshold", 0, 1);
-    p.K = (int)conf_int(c, "K", 2, 60000);
-    p.batch = (int)conf_int(c, "batch", 1, p.K);
-    p.chains = (int)conf_int(c, "chains", 1, 1000000);
-    p.models = (int)conf_int(c, "models", 2, 100000);
-    p.updates = (int)conf_int(c, "updates", 1, 10000000);
-    p.every = (int)conf_int_or(c, "record_every", 1, 1, 10000000);
-    long rl[MAX_LIST];
-    /* learning rates are given in units of 1e-4 to keep the list integer */
-    p.nrate = conf_int_list(c, "learning_rates", rl, MAX_LIST, 1, 100000000);
-    for (int i = 0; i < p.nrate; i++) p.rate[i] = rl[i] * 1e-4;
-    /* taus: sweeps per update, >= 1, or "inf" for exact expectations (stored as 0) */
-    char tl[512];
-    snprintf(tl, sizeof tl, "%s", conf_str(c, "taus"));
-    for (char *save = NULL, *tok = strtok_r(tl, ", ", &save); tok; tok = strtok_r(NULL, ", ", &save)) {
-        if (p.ntau == MAX_LIST) die("%s: key 'taus' has more than %d values", path, MAX_LIST);
+/* train and grid need what util's conf_read_spec lacks (an optional key with a
+ * default, a list scaled to learning rates, a list admitting "inf"), so they
+ * keep this reader; bm ldb uses conf_read_spec. */
+typedef enum { KEY_INT, KEY_INT_OPT, KEY_DOUBLE, KEY_RATES, KEY_TAUS } key_kind_t;
+typedef struct {
+    const char *key;
+    key_kind_t kind;
+    long lmin, lmax, ldef; /* integer keys and lists */
+    double dmin, dmax;     /* real keys */
+    size_t off;            /* the field in the parameter struct */
+    size_t count_off;      /* lists: the int holding their length */
+    const char *doc;
+} key_spec_t;
+
+#define P(f) offsetof(bmparams_t, f)
+static const key_spec_t bm_keys[] = {
+    {"seed", KEY_INT, 0, SEED_MAX, 0, 0, 0, P(seed), 0, "base seed; model k runs on Philox stream k"},
+    {"grid_rows", KEY_INT, 1, MNIST_SIDE, 0, 0, 0, P(rows), 0, "pooled image rows"},
+    {"grid_cols", KEY_INT, 1, MNIST_SIDE, 0, 0, 0, P(cols), 0, "pooled image columns; n = rows x cols <= 24"},
+    {"threshold", KEY_DOUBLE, 0, 0, 0, 0, 1, P(thr), 0, "a block is on when its mean pixel/255 exceeds this"},
+    {"K", KEY_INT, 2, MNIST_TRAIN_IMAGES, 0, 0, 0, P(K), 0, "training images"},
+    {"batch", KEY_INT, 1, MNIST_TRAIN_IMAGES, 0, 0, 0, P(batch), 0, "distinct patterns per mini-batch, <= K"},
+    {"chains", KEY_INT, 1, 1000000, 0, 0, 0, P(chains), 0, "persistent chains per model"},
+    {"models", KEY_INT, 2, 100000, 0, 0, 0, P(models), 0, "ensemble size M (per grid cell for grid)"},
+    {"updates", KEY_INT, 1, 10000000, 0, 0, 0, P(updates), 0, "SGD updates"},
+    {"record_every", KEY_INT_OPT, 1, 10000000, 1, 0, 0, P(every), 0, "table row every this many updates (default 1)"},
+    {"learning_rates", KEY_RATES, 1, 100000000, 0, 0, 0, P(rate), P(nrate), "comma list, units of 1e-4"},
+    {"taus", KEY_TAUS, 1, TAU_MAX, 0, 0, 0, P(tau), P(ntau), "comma list of sweeps per update, or inf (exact expectations)"},
+    {"init_sd", KEY_DOUBLE, 0, 0, 0, 0, 100, P(init_sd), 0, "shared theta_0 ~ N(0, init_sd^2)"},
+};
+#undef P
+
+/* bm ldb: a fixed machine, no data. */
+typedef struct {
+    long n, taus[MAX_LIST];
+    int ntau;
+    double coupling, field, control_beta;
+} ldbparams_t;
+
+#define P(f) offsetof(ldbparams_t, f)
+static const conf_spec_t ldb_keys[] = {
+    {"units", CONF_INT, P(n), 2, FVBM_LDB_MAX_N, NULL, 0, 0, "units n of the machine (N = 2^n states)"},
+    {"coupling", CONF_DOUBLE, P(coupling), -10, 10, NULL, 0, 0, "every J_ij"},
+    {"field", CONF_DOUBLE, P(field), -10, 10, NULL, 0, 0, "every h_i"},
+    {"taus", CONF_LIST, P(taus), 1, TAU_MAX, NULL, P(ntau), MAX_LIST, "comma list of kernel steps tau"},
+    {"control_beta", CONF_DOUBLE, P(control_beta), 0.01, 100, NULL, 0, 0,
+     "negative control: a reversible kernel whose conditionals use the energies times this"},
+};
+#undef P
+
+/* A list of sweeps per update: integers >= 1 or "inf"; returns the count. */
+static int parse_taus(const char *path, const char *key, const char *value, long max, long *out) {
+    char buf[512];
+    if (snprintf(buf, sizeof buf, "%s", value) >= (int)sizeof buf) die("%s: key '%s' is too long", path, key);
+    int n = 0;
+    for (char *save = NULL, *tok = strtok_r(buf, ", ", &save); tok; tok = strtok_r(NULL, ", ", &save)) {
+        if (n == MAX_LIST) die("%s: key '%s' has more than %d values", path, key, MAX_LIST);
+        if (strcmp(tok, "inf") == 0) {
+            out[n++] = BM_TAU_INF;
+            continue;
+        }
         char *end;
-        long v = strcmp(tok, "inf") == 0 ? 0 : strtol(tok, &end, 10);
-        if (strcmp(tok, "inf") != 0 && (*end || v < 1 || v > 100000000))
-            die("%s: key 'taus': '%s' is not a number of sweeps >= 1 or 'inf'", path, tok);
-        p.tau[p.ntau++] = v;
+        errno = 0;
+        long v = strtol(tok, &end, 10);
+        if (errno || *end || v < 1) die("%s: key '%s': '%s' is not a number of sweeps >= 1 or 'inf'", path, key, tok);
+        if (v > max) die("%s: key '%s': %ld sweeps exceed %ld", path, key, v, max);
+        out[n++] = v;
     }
-    if (p.ntau == 0) die("%s: key 'taus' is empty", path);
-    p.init_sd = conf_double(c, "init_sd", 0, 100);
+    if (n == 0) die("%s: key '%s' is empty", path, key);
+    return n;
+}
+
+static void read_key(conf_t *c, const key_spec_t *k, void *base) {
+    char *f = (char *)base + k->off;
+    int *count = (int *)((char *)base + k->count_off);
+    long list[MAX_LIST];
+    switch (k->kind) {
+    case KEY_INT: *(long *)f = conf_int(c, k->key, k->lmin, k->lmax); break;
+    case KEY_INT_OPT: *(long *)f = conf_int_or(c, k->key, k->ldef, k->lmin, k->lmax); break;
+    case KEY_DOUBLE: *(double *)f = conf_double(c, k->key, k->dmin, k->dmax); break;
+    case KEY_RATES:
+        *count = conf_int_list(c, k->key, list, MAX_LIST, k->lmin, k->lmax);
+        for (int i = 0; i < *count; i++) ((double *)f)[i] = list[i] * RATE_UNIT;
+        break;
+    case KEY_TAUS: *count = parse_taus(conf_path(c), k->key, conf_str(c, k->key), k->lmax, (long *)f); break;
+    }
+}
+
+/* Loads path, rejects keys not in spec, reads every key into base. */
+static conf_t *read_keys(const char *path, const key_spec_t *spec, size_t nspec, void *base) {
+    conf_t *c = conf_load(path);
+    const char *known[32];
+    if (nspec >= sizeof known / sizeof known[0]) die("%s: too many keys in the key list", path);
+    for (size_t i = 0; i < nspec; i++) known[i] = spec[i].key;
+    known[nspec] = NULL;
+    conf_known(c, known);
+    for (size_t i = 0; i < nspec; i++) read_key(c, &spec[i], base);
     conf_finish(c);
+    return c;
+}
+
+static bmparams_t read_params(const char *path, int grid, conf_t **keep) {
+    bmparams_t p = {0};
+    *keep = read_keys(path, bm_keys, sizeof bm_keys / sizeof bm_keys[0], &p);
+    if (p.rows * p.cols > FVBM_MAX_N)
+        die("%s: keys 'grid_rows' x 'grid_cols': n = %ld exceeds %d", path, p.rows * p.cols, FVBM_MAX_N);
+    if (p.batch > p.K) die("%s: key 'batch' = %ld exceeds K = %ld", path, p.batch, p.K);
     if (!grid && (p.nrate != 1 || p.ntau != 1)) die("%s: 'bm train' takes one learning rate and one tau", path);
-    *keep = c;
     return p;
 }
 
-static void shared_theta0(const bmparams_t *p, const fvbm_t *m, double *theta0) {
+/* ---------------------------------------------------------------------- */
+/* set-up shared by train and grid                                        */
+
+typedef struct {
+    bmparams_t p;
+    conf_t *conf;
+    fvbm_t m;
+    bm_data_t d;
+    double *theta0;
+} run_t;
+
+static void run_setup(run_t *run, const char *params, const char *mnist_dir, int grid) {
+    run->p = read_params(params, grid, &run->conf);
+    const bmparams_t *p = &run->p;
+    fvbm_init(&run->m, (int)(p->rows * p->cols));
+    mnist_t tr = mnist_load(mnist_dir, "train");
+    if (p->K > tr.n) die("%s: key 'K' = %ld exceeds the %d training images", params, p->K, tr.n);
+    run->d = bm_data_pool(&run->m, tr.x, (int)p->K, tr.rows, tr.cols, (int)p->rows, (int)p->cols, p->thr);
+    mnist_free(&tr);
+    run->theta0 = xmalloc((size_t)run->m.npar * sizeof(double));
     rng_t r;
-    rng_init(&r, p->seed, STREAM_INIT);
-    for (int k = 0; k < m->npar; k++) theta0[k] = p->init_sd * rng_normal(&r);
+    rng_init(&r, (uint64_t)p->seed, STREAM_INIT);
+    for (int k = 0; k < run->m.npar; k++) run->theta0[k] = p->init_sd * rng_normal(&r);
 }
 
-/* Parameters, model shape, data patterns and the shared theta_0 of a run. */
-static bmparams_t setup(char **argv, int grid, conf_t **conf, fvbm_t *m, patterns_t *d, double **theta0) {
-    bmparams_t p = read_params(argv[2], grid, conf);
-    fvbm_init(m, p.rows * p.cols);
-    *d = load_patterns(argv[3], m, p.rows, p.cols, p.thr, p.K);
-    *theta0 = xmalloc((size_t)m->npar * sizeof(double));
-    shared_theta0(&p, m, *theta0);
-    return p;
+/* ---------------------------------------------------------------------- */
+/* train: the ensemble along training                                     */
+
+/* Columns of the training table and numbers keys, from the observables. */
+typedef struct {
+    const char *col, *key, *desc;
+    size_t off;
+} obs_spec_t;
+
+#define O(f) offsetof(bm_obs_t, f)
+static const obs_spec_t train_obs[] = {
+    {"W", "bm_W", "work W_X (Eq 51), ideal sampler p_theta", O(W)},
+    {"Q", "bm_Q", "heat Q_X (Eq 52), ideal", O(Q)},
+    {"dU", "bm_dU", "Delta <phi>_p = W + Q, ideal", O(dU)},
+    {"sigma_cond", "bm_sigma_cond", "conditional EP Sigma_{X|Theta} = sum D(p_{t-1}||p_t), ideal", O(sigma_cond)},
+    {"sigma_marg", "bm_sigma_marg", "marginal EP Sigma_X = Delta S_X - Q_X, ideal", O(sigma_marg)},
+    {"sigma_ign", "bm_sigma_ign", "ignorance EP Sigma_X - Sigma_{X|Theta} (Eq 45), ideal", O(sigma_ign)},
+    {"linfo", "bm_linfo", "conditional L-info D(p(.|theta)||p_t) (Eq 25), ensemble mean, ideal", O(linfo)},
+    {"Wa", "bm_Wa", "work, actual sampler q_t", O(Wa)},
+    {"Qa", "bm_Qa", "heat, actual sampler", O(Qa)},
+    {"sigma_cond_a", "bm_sigma_cond_a", "conditional EP of the actual sampler, sum of D(q||p) drops", O(sigma_cond_a)},
+    {"linfo_a", "bm_linfo_a", "L-info of the actual sampler, D(q_k||mean q)", O(linfo_a)},
+    {"kl_data", "bm_kl_data", "D(p_data||p_theta), ensemble mean", O(kl_data)},
+    {"S_theta_h", NULL, "Gaussian estimate of S[Theta_t], the n fields h only", O(S_theta_h)},
+    {"eq44_residual", NULL, "max over models of |Delta I - (-Q + Delta S_X - Sigma_{X|Theta})|, ideal and actual",
+     O(eq44_worst)},
+};
+#undef O
+#define NOBS (sizeof train_obs / sizeof train_obs[0])
+#define OBS(o, i) (*(const double *)((const char *)(o) + train_obs[i].off))
+
+static table_t *train_table(const run_t *run, const char *path, int *col_update, int *cols) {
+    table_t *t = table_open(path, "Boltzmann machine along training: ensemble means of cumulative thermodynamic quantities",
+                            run->conf, (uint64_t)run->p.seed, "%.10g");
+    table_note(t, "n = %d units, %d parameters, %zu states; M = %ld models; tau = %ld (0 stands for inf)", run->m.n,
+               run->m.npar, run->m.N, run->p.models, run->p.tau[0]);
+    *col_update = table_col(t, "1", "SGD update t", "update");
+    for (size_t i = 0; i < NOBS; i++) cols[i] = table_col(t, "nats", train_obs[i].desc, "%s", train_obs[i].col);
+    return t;
+}
+
+static void train_numbers(const run_t *run, const char *path, const bm_obs_t *o) {
+    const bmparams_t *p = &run->p;
+    numbers_t *nb = numbers_open(path, "Boltzmann machine along training", run->conf, (uint64_t)p->seed);
+    numbers_put(nb, "bm_n", run->m.n, "units");
+    numbers_put(nb, "bm_npar", run->m.npar, "parameters");
+    numbers_put(nb, "bm_models", (double)p->models, "models");
+    numbers_put(nb, "bm_updates", (double)p->updates, "updates");
+    numbers_put(nb, "bm_tau", (double)p->tau[0], "sweeps");
+    numbers_put(nb, "bm_rate", p->rate[0], "1");
+    numbers_put(nb, "bm_K", (double)p->K, "images");
+    numbers_put(nb, "bm_batch", (double)p->batch, "patterns");
+    numbers_put(nb, "bm_chains", (double)p->chains, "chains");
+    numbers_put(nb, "bm_data_entropy", entropy(run->d.pdata, run->m.N), "nats");
+    for (size_t i = 0; i < NOBS; i++)
+        if (train_obs[i].key) numbers_put(nb, train_obs[i].key, OBS(o, i), "nats");
+    numbers_put(nb, "bm_linfo_bound", log((double)p->models), "nats");
+    numbers_put(nb, "bm_S_theta_h", o->S_theta_h, "nats");
+    numbers_put(nb, "bm_eq44_residual", o->eq44_worst, "nats");
+    numbers_put(nb, "bm_first_law_residual", o->first_worst, "nats");
+    numbers_put(nb, "bm_clausius_gap", -o->Q - o->linfo, "nats"); /* -Q_X vs the L-info it should equal (Eq 50) */
+    numbers_close(nb);
 }
 
 static int cmd_train(int argc, char **argv) {
     if (argc != 6) die("usage: bm train PARAMS MNIST_DIR TRAIN.tsv NUMBERS.tsv");
-    conf_t *conf;
-    fvbm_t m;
-    patterns_t d;
-    double *theta0;
-    bmparams_t p = setup(argv, 0, &conf, &m, &d, &theta0);
-    int M = p.models;
-    size_t N = m.N;
-    model_t *md = xmalloc((size_t)M * sizeof *md);
-    for (int k = 0; k < M; k++) {
-        model_alloc(&md[k], &m, p.chains, p.batch);
-        md[k].tau_inf = p.tau[0] == 0;
-        md[k].tau = (int)p.tau[0];
-        md[k].rate = p.rate[0];
-        model_start(&md[k], theta0, p.seed, (uint64_t)k);
-    }
-    double *marg = xmalloc(N * sizeof(double)), *marga = xmalloc(N * sizeof(double));
-    double *ths = xmalloc((size_t)M * m.npar * sizeof(double));
-    double *I0 = xcalloc((size_t)M, sizeof(double)), *Ia0 = xcalloc((size_t)M, sizeof(double));
-    double *SX0 = xcalloc((size_t)M, sizeof(double)), *SXa0 = xcalloc((size_t)M, sizeof(double));
-    double *S0 = xcalloc((size_t)M, sizeof(double));
-    double *U0a = xcalloc((size_t)M, sizeof(double)); /* <phi_0>_{q_0} of the actual sampler */
-
-    out_t *o = out_open(argv[4]);
-    FILE *f = out_file(o);
-    prov_write(f, "Boltzmann machine along training: ensemble means of cumulative thermodynamic quantities", conf, p.seed);
-    fprintf(f, "# n = %d units, %d parameters, %zu states; M = %d models; tau = %ld (0 stands for inf)\n", m.n, m.npar, N, M, p.tau[0]);
-    const column_t cols[] = {
-        {"update", "1", "SGD update t"},
-        {"W", "nats", "work W_X (Eq 51), ideal sampler p_theta"},
-        {"Q", "nats", "heat Q_X (Eq 52), ideal"},
-        {"dU", "nats", "Delta <phi>_p = W + Q, ideal"},
-        {"sigma_cond", "nats", "conditional EP Sigma_{X|Theta} = sum D(p_{t-1}||p_t), ideal"},
-        {"sigma_marg", "nats", "marginal EP Sigma_X = Delta S_X - Q_X, ideal"},
-        {"sigma_ign", "nats", "ignorance EP Sigma_X - Sigma_{X|Theta} (Eq 45), ideal"},
-        {"linfo", "nats", "conditional L-info D(p(.|theta)||p_t) (Eq 25), ensemble mean, ideal"},
-        {"Wa", "nats", "work, actual sampler q_t"},
-        {"Qa", "nats", "heat, actual sampler"},
-        {"sigma_cond_a", "nats", "conditional EP of the actual sampler, sum of D(q||p) drops"},
-        {"linfo_a", "nats", "L-info of the actual sampler, D(q_k||mean q)"},
-        {"kl_data", "nats", "D(p_data||p_theta), ensemble mean"},
-        {"S_theta_h", "nats", "Gaussian estimate of S[Theta_t], the n fields h only"},
-        {"eq44_residual", "nats", "max over models of |Delta I - (-Q + Delta S_X - Sigma_{X|Theta})|, ideal and actual"}};
-    columns_write(f, cols, 15);
-    double worst44 = 0, worst_first = 0, last[15] = {0};
+    run_t run;
+    run_setup(&run, argv[2], argv[3], 0);
+    const bmparams_t *p = &run.p;
+    bm_ensemble_t ens;
+    bm_ensemble_init(&ens, &run.m, (int)p->models, (int)p->chains, (int)p->batch, run.theta0, p->rate[0], p->tau[0],
+                     (uint64_t)p->seed);
+    int col_update, cols[NOBS];
+    table_t *t = train_table(&run, argv[4], &col_update, cols);
+    bm_obs_t o;
     progress_t prog;
-    progress_start(&prog, "updates", p.updates);
-    for (int t = 0; t <= p.updates; t++) {
-        if (t > 0)
-            for (int k = 0; k < M; k++) model_step(&md[k], &d, t);
-        if (t % p.every && t != p.updates) {
-            progress_step(&prog, 1, NULL);
-            continue;
+    progress_start(&prog, "updates", p->updates);
+    for (long u = 0; u <= p->updates; u++) {
+        if (u > 0) bm_ensemble_step(&ens, &run.d, u);
+        if (u % p->every == 0 || u == p->updates) {
+            bm_ensemble_observe(&ens, &run.d, &o);
+            table_set(t, col_update, (double)u);
+            for (size_t i = 0; i < NOBS; i++) table_set(t, cols[i], OBS(&o, i));
+            table_row(t);
         }
-        /* ensemble marginals p_t = mean_k p(.|theta_k), and of the actual samplers */
-        memset(marg, 0, N * sizeof(double));
-        memset(marga, 0, N * sizeof(double));
-        for (int k = 0; k < M; k++)
-            for (size_t x = 0; x < N; x++) marg[x] += md[k].p[x] / M, marga[x] += md[k].q[x] / M;
-        double row[15] = {t};
-        for (int k = 0; k < M; k++) {
-            model_t *a = &md[k];
-            double SX = cross_entropy(a->p, marg, N), S = entropy(a->p, N), I = SX - S;
-            double SXa = cross_entropy(a->q, marga, N), Sa = entropy(a->q, N), Ia = SXa - Sa;
-            if (t == 0) {
-                I0[k] = I, Ia0[k] = Ia, SX0[k] = SX, SXa0[k] = SXa, S0[k] = S;
-                U0a[k] = fvbm_mean_phi(&m, a->q, a->E, a->lnZ);
-            }
-            /* Eq 44: Delta I = -Q + Delta S_X - Sigma_{X|Theta}, for both samplers */
-            worst44 = fmax(worst44, fabs((I - I0[k]) - (-a->Q + (SX - SX0[k]) - a->Sig)));
-            worst44 = fmax(worst44, fabs((Ia - Ia0[k]) - (-a->Qa + (SXa - SXa0[k]) - a->Siga)));
-            /* first law, Eqs 51-52: W + Q = Delta <phi>, = Delta S for the ideal sampler */
-            worst_first = fmax(worst_first, fabs(a->W + a->Q - (S - S0[k])));
-            worst_first = fmax(worst_first, fabs(a->Wa + a->Qa - (fvbm_mean_phi(&m, a->q, a->E, a->lnZ) - U0a[k])));
-            double v[] = {a->W, a->Q, a->W + a->Q, a->Sig, (SX - SX0[k]) - a->Q, (SX - SX0[k]) - a->Q - a->Sig, I,
-                          a->Wa, a->Qa, a->Siga, Ia, kl(d.pdata, a->p, N)};
-            for (int i = 0; i < 12; i++) row[i + 1] += v[i] / M;
-            memcpy(ths + (size_t)k * m.npar, a->theta, (size_t)m.npar * sizeof(double));
-        }
-        row[13] = t == 0 ? -INFINITY : gaussian_entropy(ths, M, m.npar, m.n);
-        row[14] = worst44;
-        fprintf(f, "%d", t);
-        for (int i = 1; i < 15; i++) fprintf(f, "\t%.10g", row[i]);
-        fputc('\n', f);
-        memcpy(last, row, sizeof last);
         progress_step(&prog, 1, NULL);
     }
-    out_close(o);
+    table_close(t);
     progress_end(&prog, NULL);
-
-    numbers_t *nb = numbers_open(argv[5], "Boltzmann machine along training", conf, p.seed);
-    numbers_put(nb, "bm_n", m.n, "units");
-    numbers_put(nb, "bm_npar", m.npar, "parameters");
-    numbers_put(nb, "bm_models", M, "models");
-    numbers_put(nb, "bm_updates", p.updates, "updates");
-    numbers_put(nb, "bm_tau", p.tau[0], "sweeps");
-    numbers_put(nb, "bm_rate", p.rate[0], "1");
-    numbers_put(nb, "bm_K", p.K, "images");
-    numbers_put(nb, "bm_batch", p.batch, "patterns");
-    numbers_put(nb, "bm_chains", p.chains, "chains");
-    numbers_put(nb, "bm_data_entropy", entropy(d.pdata, N), "nats");
-    const char *keys[] = {NULL, "bm_W", "bm_Q", "bm_dU", "bm_sigma_cond", "bm_sigma_marg", "bm_sigma_ign", "bm_linfo",
-                          "bm_Wa", "bm_Qa", "bm_sigma_cond_a", "bm_linfo_a", "bm_kl_data"};
-    for (int i = 1; i <= 12; i++) numbers_put(nb, keys[i], last[i], "nats");
-    numbers_put(nb, "bm_linfo_bound", log((double)M), "nats");
-    numbers_put(nb, "bm_S_theta_h", last[13], "nats");
-    numbers_put(nb, "bm_eq44_residual", worst44, "nats");
-    numbers_put(nb, "bm_first_law_residual", worst_first, "nats");
-    numbers_put(nb, "bm_clausius_gap", -last[2] - last[7], "nats"); /* -Q_X vs the L-info it should equal (Eq 50) */
-    numbers_close(nb);
+    train_numbers(&run, argv[5], &o);
+    bm_ensemble_free(&ens);
     return 0;
+}
+
+/* ---------------------------------------------------------------------- */
+/* grid: the Sec. 6.4 trade-off                                           */
+
+enum { G_TAU, G_RATE, G_SIGMA_COND, G_SIGMA_COND_A, G_LAG, G_KL_DATA, G_SWEEPS, G_NCOLS };
+
+static table_t *grid_table(const run_t *run, const char *path) {
+    table_t *t = table_open(path, "Boltzmann machine: the Sec. 6.4 trade-off on a grid of tau and learning rate",
+                            run->conf, (uint64_t)run->p.seed, "%.10g");
+    table_note(t, "n = %d units; %ld models per cell, %ld updates each; tau = 0 stands for infinity (exact expectations)",
+               run->m.n, run->p.models, run->p.updates);
+    static const column_t cols[G_NCOLS] = {
+        [G_TAU] = {"tau", "sweeps", "sampler sweeps per update (0 = infinity)"},
+        [G_RATE] = {"rate", "1", "learning rate r"},
+        [G_SIGMA_COND] = {"sigma_cond", "nats", "conditional EP of the ideal sampler, sum D(p_{t-1}||p_t), mean over models"},
+        [G_SIGMA_COND_A] = {"sigma_cond_a", "nats", "conditional EP of the actual sampler, mean over models"},
+        [G_LAG] = {"lag_kl", "nats", "D(q_n||p_n): how far the chains trail the model at the end"},
+        [G_KL_DATA] = {"kl_data", "nats", "final D(p_data||p_theta), mean over models"},
+        [G_SWEEPS] = {"sweeps", "sweeps", "compute: updates x tau x chains site-sweeps (0 for tau = infinity)"}};
+    for (int i = 0; i < G_NCOLS; i++)
+        if (table_col(t, cols[i].unit, cols[i].desc, "%s", cols[i].name) != i) die("grid table: column order");
+    return t;
+}
+
+/* Means over the models of one grid cell, and the largest lag. */
+typedef struct {
+    double sc, sca, lag, kd, lagmax;
+} cell_t;
+
+static cell_t grid_cell(const run_t *run, bm_model_t *md, int it, int ir) {
+    const bmparams_t *p = &run->p;
+    cell_t c = {0};
+    for (long k = 0; k < p->models; k++) {
+        uint64_t stream = ((uint64_t)it << GRID_STREAM_TAU_SHIFT) | ((uint64_t)ir << GRID_STREAM_RATE_SHIFT) | (uint64_t)k;
+        bm_model_start(md, run->theta0, p->rate[ir], p->tau[it], (uint64_t)p->seed, stream);
+        for (long t = 1; t <= p->updates; t++) bm_model_step(md, &run->d, t);
+        c.sc += md->acc.Sig / p->models, c.sca += md->acc.Siga / p->models;
+        c.lag += bm_model_lag(md) / p->models, c.kd += kl(run->d.pdata, md->p, run->m.N) / p->models;
+        c.lagmax = fmax(c.lagmax, bm_model_lag(md));
+    }
+    return c;
+}
+
+static void grid_cell_write(table_t *t, numbers_t *nb, const run_t *run, int it, int ir, const cell_t *c) {
+    const bmparams_t *p = &run->p;
+    long tau = p->tau[it];
+    table_set(t, G_TAU, (double)tau);
+    table_set(t, G_RATE, p->rate[ir]);
+    table_set(t, G_SIGMA_COND, c->sc);
+    table_set(t, G_SIGMA_COND_A, c->sca);
+    table_set(t, G_LAG, c->lag);
+    table_set(t, G_KL_DATA, c->kd);
+    table_set(t, G_SWEEPS, tau == BM_TAU_INF ? 0 : (double)p->updates * tau * p->chains);
+    table_row(t);
+    char ts[24];
+    if (tau == BM_TAU_INF) snprintf(ts, sizeof ts, "inf");
+    else snprintf(ts, sizeof ts, "%ld", tau);
+    numbers_putf(nb, c->sca, "nats", "bmgrid_sigma_cond_a_tau%s_r%d", ts, ir);
+    numbers_putf(nb, c->kd, "nats", "bmgrid_kl_data_tau%s_r%d", ts, ir);
+    numbers_putf(nb, c->sc, "nats", "bmgrid_sigma_cond_tau%s_r%d", ts, ir);
 }
 
 static int cmd_grid(int argc, char **argv) {
     if (argc != 6) die("usage: bm grid PARAMS MNIST_DIR GRID.tsv NUMBERS.tsv");
-    conf_t *conf;
-    fvbm_t m;
-    patterns_t d;
-    double *theta0;
-    bmparams_t p = setup(argv, 1, &conf, &m, &d, &theta0);
-    out_t *o = out_open(argv[4]);
-    FILE *f = out_file(o);
-    prov_write(f, "Boltzmann machine: the Sec. 6.4 trade-off on a grid of tau and learning rate", conf, p.seed);
-    fprintf(f, "# n = %d units; %d models per cell, %d updates each; tau = 0 stands for infinity (exact expectations)\n",
-            m.n, p.models, p.updates);
-    const column_t cols[] = {{"tau", "sweeps", "sampler sweeps per update (0 = infinity)"},
-                             {"rate", "1", "learning rate r"},
-                             {"sigma_cond", "nats", "conditional EP of the ideal sampler, sum D(p_{t-1}||p_t), mean over models"},
-                             {"sigma_cond_a", "nats", "conditional EP of the actual sampler, mean over models"},
-                             {"lag_kl", "nats", "D(q_n||p_n): how far the chains trail the model at the end"},
-                             {"kl_data", "nats", "final D(p_data||p_theta), mean over models"},
-                             {"sweeps", "sweeps", "compute: updates x tau x chains site-sweeps (0 for tau = infinity)"}};
-    columns_write(f, cols, 7);
-    numbers_t *nb = numbers_open(argv[5], "Boltzmann machine tau x r grid", conf, p.seed);
-    model_t md;
-    model_alloc(&md, &m, p.chains, p.batch);
+    run_t run;
+    run_setup(&run, argv[2], argv[3], 1);
+    const bmparams_t *p = &run.p;
+    table_t *t = grid_table(&run, argv[4]);
+    numbers_t *nb = numbers_open(argv[5], "Boltzmann machine tau x r grid", run.conf, (uint64_t)p->seed);
+    bm_model_t md;
+    bm_model_alloc(&md, &run.m, (int)p->chains, (int)p->batch);
     double lagmax = 0; /* the chains' largest lag behind the model, D(q_n||p_n), over cells */
     progress_t prog;
-    progress_start(&prog, "grid cells", p.ntau * p.nrate);
-    for (int it = 0; it < p.ntau; it++)
-        for (int ir = 0; ir < p.nrate; ir++) {
-            double sc = 0, sca = 0, lag = 0, kd = 0;
-            for (int k = 0; k < p.models; k++) {
-                md.tau_inf = p.tau[it] == 0;
-                md.tau = (int)p.tau[it];
-                md.rate = p.rate[ir];
-                model_start(&md, theta0, p.seed, ((uint64_t)it << 40) | ((uint64_t)ir << 32) | (uint64_t)k);
-                for (int t = 1; t <= p.updates; t++) model_step(&md, &d, t);
-                sc += md.Sig / p.models, sca += md.Siga / p.models;
-                lag += kl(md.q, md.p, m.N) / p.models, kd += kl(d.pdata, md.p, m.N) / p.models;
-                lagmax = fmax(lagmax, kl(md.q, md.p, m.N));
-            }
-            double sweeps = md.tau_inf ? 0 : (double)p.updates * p.tau[it] * p.chains;
-            fprintf(f, "%ld\t%.6g\t%.10g\t%.10g\t%.10g\t%.10g\t%.10g\n", p.tau[it], p.rate[ir], sc, sca, lag, kd, sweeps);
-            char key[96];
-            char ts[16];
-            if (md.tau_inf) snprintf(ts, sizeof ts, "inf");
-            else snprintf(ts, sizeof ts, "%ld", p.tau[it]);
-            snprintf(key, sizeof key, "bmgrid_sigma_cond_a_tau%s_r%d", ts, ir);
-            numbers_put(nb, key, sca, "nats");
-            snprintf(key, sizeof key, "bmgrid_kl_data_tau%s_r%d", ts, ir);
-            numbers_put(nb, key, kd, "nats");
-            snprintf(key, sizeof key, "bmgrid_sigma_cond_tau%s_r%d", ts, ir);
-            numbers_put(nb, key, sc, "nats");
+    progress_start(&prog, "grid cells", p->ntau * p->nrate);
+    for (int it = 0; it < p->ntau; it++)
+        for (int ir = 0; ir < p->nrate; ir++) {
+            cell_t c = grid_cell(&run, &md, it, ir);
+            lagmax = fmax(lagmax, c.lagmax);
+            grid_cell_write(t, nb, &run, it, ir, &c);
             progress_step(&prog, 1, NULL);
         }
-    out_close(o);
+    table_close(t);
     numbers_put(nb, "bmgrid_lag_kl_max", lagmax, "nats");
-    for (int ir = 0; ir < p.nrate; ir++) {
-        char key[64];
-        snprintf(key, sizeof key, "bmgrid_rate_r%d", ir);
-        numbers_put(nb, key, p.rate[ir], "1");
-    }
-    numbers_put(nb, "bmgrid_n", m.n, "units");
-    numbers_put(nb, "bmgrid_models", p.models, "models");
-    numbers_put(nb, "bmgrid_updates", p.updates, "updates");
+    for (int ir = 0; ir < p->nrate; ir++) numbers_putf(nb, p->rate[ir], "1", "bmgrid_rate_r%d", ir);
+    numbers_put(nb, "bmgrid_n", run.m.n, "units");
+    numbers_put(nb, "bmgrid_models", (double)p->models, "models");
+    numbers_put(nb, "bmgrid_updates", (double)p->updates, "updates");
     numbers_close(nb);
     progress_end(&prog, NULL);
+    bm_model_free(&md);
+    return 0;
+}
+
+/* ---------------------------------------------------------------------- */
+/* ldb: Eq 39 for the tau-step kernel of a fixed machine                  */
+
+enum { L_TAU, L_SEQ, L_SYM, L_CTRL, L_TV, L_NCOLS };
+
+static table_t *ldb_table(const char *path, const conf_t *conf, const ldbparams_t *p) {
+    table_t *t = table_open(path, "Boltzmann machine: local detailed balance (Eq 39) of the tau-step sampler kernel",
+                            conf, 0, "%.10g");
+    table_note(t, "n = %ld units, every J_ij = %g, every h_i = %g; residual = max_{x,y} |ln K(x,y)/K(y,x) + phi(y) - phi(x)|",
+               p->n, p->coupling, p->field);
+    static const column_t cols[L_NCOLS] = {
+        [L_TAU] = {"tau", "steps", "kernel steps tau (sequential: sweeps; symmetric: forward + reverse sweep pairs)"},
+        [L_SEQ] = {"ldb_seq", "nats", "LDB residual of tau sequential sweeps (not reversible)"},
+        [L_SYM] = {"ldb_sym", "nats", "LDB residual of tau symmetric-scan steps (reversible)"},
+        [L_CTRL] = {"ldb_ctrl", "nats", "negative control: symmetric scan with conditionals at a wrong inverse temperature"},
+        [L_TV] = {"tv_seq", "1", "max_x total variation between K^tau(x,.) of the sequential sweep and p_theta"}};
+    for (int i = 0; i < L_NCOLS; i++)
+        if (table_col(t, cols[i].unit, cols[i].desc, "%s", cols[i].name) != i) die("ldb table: column order");
+    return t;
+}
+
+static int cmd_ldb(int argc, char **argv) {
+    if (argc != 5) die("usage: bm ldb PARAMS LDB.tsv NUMBERS.tsv");
+    ldbparams_t p = {0};
+    conf_t *conf = conf_load(argv[2]);
+    conf_read_spec(conf, ldb_keys, (int)(sizeof ldb_keys / sizeof ldb_keys[0]), &p);
+    fvbm_t m;
+    fvbm_init(&m, (int)p.n);
+    size_t N = m.N;
+    double *th = xmalloc((size_t)m.npar * sizeof *th), *E = xmalloc(N * sizeof *E), *Ec = xmalloc(N * sizeof *Ec);
+    double *pr = xmalloc(N * sizeof *pr), *cond = xmalloc((size_t)m.n * N / 2 * sizeof *cond);
+    double *condc = xmalloc((size_t)m.n * N / 2 * sizeof *condc), *K = xmalloc(N * N * sizeof *K);
+    for (int k = 0; k < m.npar; k++) th[k] = k < m.n ? p.field : p.coupling; /* fields first, then couplings */
+    fvbm_energies(&m, th, E);
+    fvbm_probs(&m, E, pr);
+    fvbm_conditionals(&m, E, cond);
+    for (size_t x = 0; x < N; x++) Ec[x] = p.control_beta * E[x];
+    fvbm_conditionals(&m, Ec, condc);
+    table_t *t = ldb_table(argv[3], conf, &p);
+    numbers_t *nb = numbers_open(argv[4], "Boltzmann machine: local detailed balance of the sampler kernel", conf, 0);
+    double sym_max = 0, ctrl_min = INFINITY; /* the reversible kernel's worst, the control's best */
+    for (int i = 0; i < p.ntau; i++) {
+        long tau = p.taus[i];
+        fvbm_kernel(&m, cond, FVBM_SCAN_SEQUENTIAL, tau, K);
+        double seq = fvbm_ldb_residual(&m, K, E), tv = fvbm_kernel_tv(&m, K, pr);
+        fvbm_kernel(&m, cond, FVBM_SCAN_SYMMETRIC, tau, K);
+        double sym = fvbm_ldb_residual(&m, K, E);
+        fvbm_kernel(&m, condc, FVBM_SCAN_SYMMETRIC, tau, K);
+        double ctrl = fvbm_ldb_residual(&m, K, E);
+        sym_max = fmax(sym_max, sym), ctrl_min = fmin(ctrl_min, ctrl);
+        double row[L_NCOLS] = {[L_TAU] = (double)tau, [L_SEQ] = seq, [L_SYM] = sym, [L_CTRL] = ctrl, [L_TV] = tv};
+        for (int c = 0; c < L_NCOLS; c++) table_set(t, c, row[c]);
+        table_row(t);
+        numbers_putf(nb, seq, "nats", "bm_ldb_seq_tau%ld", tau);
+        numbers_putf(nb, tv, "1", "bm_ldb_tv_tau%ld", tau);
+    }
+    table_close(t);
+    numbers_put(nb, "bm_ldb_sym_max", sym_max, "nats");
+    numbers_put(nb, "bm_ldb_ctrl_min", ctrl_min, "nats");
+    numbers_put(nb, "bm_ldb_units", (double)p.n, "units");
+    numbers_put(nb, "bm_ldb_coupling", p.coupling, "1");
+    numbers_put(nb, "bm_ldb_field", p.field, "1");
+    numbers_put(nb, "bm_ldb_control_beta", p.control_beta, "1");
+    numbers_close(nb);
+    void *v[] = {th, E, Ec, pr, cond, condc, K};
+    for (size_t i = 0; i < sizeof v / sizeof v[0]; i++) free(v[i]);
     return 0;
 }
 
@@ -425,5 +446,6 @@ int main(int argc, char **argv) {
     prog_name = "bm";
     if (argc >= 2 && strcmp(argv[1], "train") == 0) return cmd_train(argc, argv);
     if (argc >= 2 && strcmp(argv[1], "grid") == 0) return cmd_grid(argc, argv);
-    die("usage: bm train|grid PARAMS MNIST_DIR OUT.tsv NUMBERS.tsv");
+    if (argc >= 2 && strcmp(argv[1], "ldb") == 0) return cmd_ldb(argc, argv);
+    die("usage: bm train|grid PARAMS MNIST_DIR OUT.tsv NUMBERS.tsv, or bm ldb PARAMS LDB.tsv NUMBERS.tsv");
 }

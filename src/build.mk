@@ -2,6 +2,9 @@
 # No -ffast-math and no FMA contraction: results must be bit-reproducible.
 CC := gcc
 CFLAGS := -std=gnu11 -O3 -g -Wall -Wextra -Wshadow -ffp-contract=off -fno-fast-math
+# CI (which sets CI=true) turns warnings into errors; CFLAGS_EXTRA adds flags to
+# compile and link, e.g. the sanitizer build of tests/tests.mk.
+CFLAGS += $(if $(filter true,$(CI)),-Werror) $(CFLAGS_EXTRA)
 # Recursive (=) so pkg-config runs after the set-up stamp has installed OpenBLAS.
 BLAS_CFLAGS = $(shell pkg-config --cflags openblas)
 BLAS_LIBS = $(shell pkg-config --libs openblas)
@@ -10,21 +13,31 @@ OBJ := $(BUILD)/obj
 
 # Library modules, and for each program the modules it links: a program is
 # relinked (and its experiment re-run) only when code it uses changes.
-LIB_MODULES := util idx mlp thermo gauss fvbm stats sgdnoise fig51_shard
+LIB_MODULES := util idx mlp thermo gauss gauss_ppm fvbm stats sgdnoise fig51_shard
+LIB_MODULES += bm_model ident
 PROGRAMS := mnist_stats numcheck fig51 bench identities ppm_gauss bm
 DEPS_mnist_stats := util idx
 DEPS_numcheck := util
 DEPS_fig51 := util idx mlp stats sgdnoise fig51_shard
 DEPS_bench := util idx mlp fvbm thermo
-DEPS_identities := util thermo
-DEPS_ppm_gauss := util thermo gauss
-DEPS_bm := util idx thermo fvbm
+DEPS_identities := util thermo ident
+DEPS_ppm_gauss := util thermo gauss gauss_ppm stats
+DEPS_bm := util idx thermo fvbm bm_model
+# conf_get: make reads parameter files through the C parser (data/data.mk)
+PROGRAMS += conf_get
+DEPS_conf_get := util
 modules = $(patsubst %,$(OBJ)/%.o,$(1))
 
-$(OBJ)/%.o: src/%.c | $(SETUP_STAMP)
+# One compile recipe for the library, the programs and the tests (tests/tests.mk):
+# dependency file beside the object, written to a temporary name then renamed.
+define compile
 	mkdir -p $(@D)
-	$(CC) $(BLAS_CFLAGS) $(CFLAGS) -MMD -MP -MF $(OBJ)/$*.d -MT $@ -c $< -o $@.tmp
+	$(CC) $(BLAS_CFLAGS) $(CFLAGS) $(1) -MMD -MP -MF $(@:.o=.d) -MT $@ -c $< -o $@.tmp
 	mv $@.tmp $@
+endef
+
+$(OBJ)/%.o: src/%.c | $(SETUP_STAMP)
+	$(call compile)
 
 .SECONDEXPANSION:
 $(BIN)/%: $(OBJ)/%.o $$(call modules,$$(DEPS_$$*))
@@ -32,6 +45,7 @@ $(BIN)/%: $(OBJ)/%.o $$(call modules,$$(DEPS_$$*))
 	$(CC) $(CFLAGS) $^ $(BLAS_LIBS) -lm -o $@.tmp
 	mv $@.tmp $@
 
+## programs: compile every C program into $(BUILD)/bin
 programs: $(addprefix $(BIN)/,$(PROGRAMS))
 .PHONY: programs
 # Keep the objects make would otherwise treat as intermediate (and delete);
@@ -42,7 +56,9 @@ programs: $(addprefix $(BIN)/,$(PROGRAMS))
 # Performance of the hot paths, each against the same-run sgemm peak; when the
 # Debian package python3-torch is present (the project does not install it),
 # the same SGD step in PyTorch is timed in the same run and the ratios printed.
-bench: $(BIN)/bench $(MNIST_STAMP) src/bench_torch.py
+## bench: hot paths against the same-run sgemm peak (and PyTorch when present)
+# $$(MNIST_STAMP): data/data.mk, included later, defines it (secondary expansion).
+bench: $(BIN)/bench $$(MNIST_STAMP) src/bench_torch.py
 	$(BIN)/bench $(MNIST) $$(nproc) | tee $(BUILD)/bench.tsv
 	if /usr/bin/python3 -c 'import torch' 2>/dev/null; then
 	  /usr/bin/python3 src/bench_torch.py | tail -n +2 | tee -a $(BUILD)/bench.tsv

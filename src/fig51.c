@@ -168,7 +168,7 @@ typedef struct {
     mlp_t m;
     mlp_work_t *w;
     size_t pidx;                              /* the parameter of panel (a) */
-    float *theta0, *theta, *G, *eta, *xb, *xm;
+    float *theta0, *theta, *G, *Gprev, *eta, *xb, *xm;
     uint8_t *yb, *ym;
     uint32_t *idx;
     sampler_t smp;
@@ -194,6 +194,7 @@ static void shard_setup(shard_t *s, const char *mnist_dir) {
     s->theta0 = xmalloc(P * sizeof(float));
     s->theta = xmalloc(P * sizeof(float));
     s->G = xmalloc(P * sizeof(float));
+    s->Gprev = xmalloc(P * sizeof(float));
     s->eta = xmalloc(P * sizeof(float));
     s->xb = xmalloc((size_t)s->bs * MNIST_PIXELS * sizeof(float));
     s->xm = xmalloc((size_t)p->acf_batch * MNIST_PIXELS * sizeof(float));
@@ -239,6 +240,22 @@ static void record_accuracy(shard_t *s, long k, long t) {
     shard_write(s->f, &(shard_rec_t){.kind = SHARD_ACC, .trial = k, .step = t, .value = (double)ok / (double)s->p.test_subset});
 }
 
+/* Eq 21 (lazy dynamics) says the force -grad U_B does not depend on theta_t:
+ * record how much it changed since the previous noise measurement of the trial. */
+static void record_force_change(shard_t *s, long k, long t) {
+    size_t P = s->m.nparam;
+    if (t > 0) {
+        double d2 = 0, n2 = 0;
+        for (size_t i = 0; i < P; i++) {
+            double d = (double)s->G[i] - s->Gprev[i];
+            d2 += d * d;
+            n2 += (double)s->Gprev[i] * s->Gprev[i];
+        }
+        shard_write(s->f, &(shard_rec_t){.kind = SHARD_FORCE, .trial = k, .step = t, .value = sqrt(d2 / n2)});
+    }
+    memcpy(s->Gprev, s->G, P * sizeof(float));
+}
+
 /* eta^ of the window estimator: an independent batch of M estimates grad U_B. */
 static void acf_observe(shard_t *s, sgdnoise_acf_t *acf, rng_t *r) {
     int M = (int)s->p.acf_batch;
@@ -273,6 +290,7 @@ static void run_trial(shard_t *s, long k, progress_t *prog) {
             r.noise = sgdnoise_measure(&s->m, s->theta, s->tr.x, s->tr.label, p->train_subset, s->xb, s->yb,
                                        (int)s->bs, s->w, s->G, s->eta);
             shard_write(s->f, &r);
+            record_force_change(s, k, t);
         }
         if (with_acf && t >= p->acf_start && sgdnoise_acf_remaining(&acf) > 0) acf_observe(s, &acf, &racf);
         double loss = mlp_sgd_step(&s->m, s->theta, s->xb, s->yb, (int)s->bs, (float)p->rate, s->w);
@@ -330,6 +348,7 @@ typedef struct {
     double *param;                /* (param_trials, steps + 1) */
     double *nvar, *nexp, *ndrift; /* (noise_trials, nno) */
     double *gmax;                 /* (noise_trials, nno) max |grad U_B| */
+    double *force;                /* (noise_trials, nno - 1) relative change of grad U_B */
     double *acf;                  /* (acf_trials, acf_lags + 1) window dot sums */
     double *tvar, *texp, *tdrift, *tgmax; /* per noise trial: mean over times (gmax: max) */
     double inflation;             /* of the acf normaliser, sgdnoise.h */
@@ -351,6 +370,12 @@ static double *nan_array(size_t n) {
     return a;
 }
 
+/* col[k] = a[k * stride + i] for k < n: one time point across trials. */
+static double *column(const double *a, long n, long stride, long i, double *col) {
+    for (long k = 0; k < n; k++) col[k] = a[k * stride + i];
+    return col;
+}
+
 static void merge_alloc(merge_t *g) {
     const params_t *p = &g->p;
     g->nev = (int)((p->steps + p->eval_every - 1) / p->eval_every) + 1;
@@ -365,6 +390,7 @@ static void merge_alloc(merge_t *g) {
         e->nexp = nan_array(nn);
         e->ndrift = nan_array(nn);
         e->gmax = nan_array(nn);
+        e->force = nan_array((size_t)(p->noise_trials * (g->nno - 1)));
         e->acf = nan_array((size_t)(p->acf_trials * (g->lags + 1)));
         e->inflation = 1 + sgdnoise_factor(p->train_subset, p->acf_batch) / sgdnoise_factor(p->train_subset, p->batch[b]);
     }
@@ -388,6 +414,9 @@ static double *record_slot(merge_t *g, ens_t *e, const shard_rec_t *r, const cha
     case SHARD_ACF:
         if (k < 0 || k >= p->acf_trials || t < 0 || t > g->lags) return NULL;
         return &e->acf[k * (g->lags + 1) + t];
+    case SHARD_FORCE:
+        if (k < 0 || k >= p->noise_trials || t < p->noise_every || t >= p->steps || t % p->noise_every) return NULL;
+        return &e->force[k * (g->nno - 1) + t / p->noise_every - 1];
     default: *why = "unexpected record"; return NULL;
     }
 }
@@ -456,6 +485,7 @@ static void merge_finish(merge_t *g) {
         check_complete(e->param, p->param_trials, p->steps + 1, bs, "param", "step");
         check_complete(e->nvar, p->noise_trials, g->nno, bs, "noise", "row");
         check_complete(e->acf, p->acf_trials, g->lags + 1, bs, "acf", "lag");
+        check_complete(e->force, p->noise_trials, g->nno - 1, bs, "force", "row");
         double **out[] = {&e->tvar, &e->texp, &e->tdrift, &e->tgmax};
         const double *in[] = {e->nvar, e->nexp, e->ndrift, e->gmax};
         for (int q = 0; q < 4; q++) {
@@ -495,8 +525,27 @@ static double st_acc_sd(const unsigned char *keep, size_t n, void *c) {
 }
 static double st_var(const unsigned char *keep, size_t n, void *c) { return stats_mean(((stat_ctx_t *)c)->e->tvar, keep, n); }
 static double st_exp(const unsigned char *keep, size_t n, void *c) { return stats_mean(((stat_ctx_t *)c)->e->texp, keep, n); }
+/* Mean relative change of the force per noise interval: per trial over the run
+ * (successive changes are correlated), then over trials. */
+static double st_force(const unsigned char *keep, size_t n, void *c) {
+    const stat_ctx_t *s = c;
+    long m = s->g->nno - 1;
+    double sum = 0, kept = 0;
+    for (size_t k = 0; k < n; k++)
+        if (keep[k]) sum += stats_mean(s->e->force + (long)k * m, NULL, (size_t)m), kept++;
+    return sum / kept;
+}
 static double st_gmax(const unsigned char *keep, size_t n, void *c) { return stats_mean(((stat_ctx_t *)c)->e->tgmax, keep, n); }
-static double st_meas_over_exp(const unsigned char *keep, size_t n, void *c) { return st_var(keep, n, c) / st_exp(keep, n, c); }
+/* Mean over every (trial, recorded step) of measured over expected power. Each
+ * ratio has conditional mean exactly 1 given the past (the batch at t is a fresh
+ * draw), so the measurements, not only the trials, are the samples of its error. */
+static double st_meas_over_exp(const unsigned char *keep, size_t n, void *c) {
+    const ens_t *e = ((stat_ctx_t *)c)->e;
+    double sum = 0, m = 0;
+    for (size_t j = 0; j < n; j++)
+        if (keep[j]) sum += e->nvar[j] / e->nexp[j], m++;
+    return sum / m;
+}
 static double st_rms_over_gmax(const unsigned char *keep, size_t n, void *c) { return sqrt(st_var(keep, n, c)) / st_gmax(keep, n, c); }
 static double st_drift_over_noise(const unsigned char *keep, size_t n, void *c) {
     return stats_mean(((stat_ctx_t *)c)->e->tdrift, keep, n) / st_var(keep, n, c);
@@ -506,8 +555,7 @@ static double st_exp_max_over_min(const unsigned char *keep, size_t n, void *c) 
     const stat_ctx_t *s = c;
     double lo = INFINITY, hi = -INFINITY, *col = xmalloc(n * sizeof *col);
     for (int i = 0; i < s->g->nno; i++) {
-        for (size_t k = 0; k < n; k++) col[k] = s->e->nexp[k * s->g->nno + i];
-        double m = stats_mean(col, keep, n);
+        double m = stats_mean(column(s->e->nexp, (long)n, s->g->nno, i, col), keep, n);
         lo = fmin(lo, m);
         hi = fmax(hi, m);
     }
@@ -543,7 +591,8 @@ static void put_stat(numbers_t *nb, stats_fn fn, stat_ctx_t *c, size_t n, const 
     char key[96];
     snprintf(key, sizeof key, key_fmt, bs);
     numbers_put(nb, key, stat_all(fn, n, c), "1");
-    if (n >= 2) numbers_putf(nb, stats_jackknife_se(fn, n, c), "1", "%s_se", key);
+    double se = n >= 2 ? stats_jackknife_se(fn, n, c) : NAN; /* NAN: too few trials (a sd of 2) */
+    if (isfinite(se)) numbers_putf(nb, se, "1", "%s_se", key);
 }
 
 /* ---- tables -------------------------------------------------------------- */
@@ -583,7 +632,7 @@ static void write_acc_table(const merge_t *g, const char *dir) {
     for (int i = 0; i < g->nev; i++) {
         table_set(t, step, (double)eval_step(g, i));
         for (int b = 0; b < p->nbatch; b++) {
-            for (long k = 0; k < p->trials; k++) col[k] = g->E[b].acc[k * g->nev + i];
+            column(g->E[b].acc, p->trials, g->nev, i, col);
             table_set(t, mean[b], stats_mean(col, NULL, (size_t)p->trials));
             table_set(t, sd[b], p->trials > 1 ? stats_sd(col, NULL, (size_t)p->trials) : 0);
         }
@@ -610,10 +659,9 @@ static void write_noise_table(const merge_t *g, const char *dir) {
         table_set(t, step, (double)i * p->noise_every);
         for (int b = 0; b < p->nbatch; b++) {
             const double *src[] = {g->E[b].nvar, g->E[b].nexp, g->E[b].ndrift, g->E[b].gmax};
-            for (int q = 0; q < 4; q++) {
-                for (long k = 0; k < p->noise_trials; k++) col[k] = src[q][k * g->nno + i];
-                table_set(t, c[b][q], stats_mean(col, NULL, (size_t)p->noise_trials));
-            }
+            for (int q = 0; q < 4; q++)
+                table_set(t, c[b][q], stats_mean(column(src[q], p->noise_trials, g->nno, i, col), NULL,
+                                                 (size_t)p->noise_trials));
         }
         table_row(t);
     }
@@ -656,12 +704,18 @@ static void put_counts(numbers_t *nb, const merge_t *g) {
     numbers_put(nb, "fig51_test", (double)p->test_subset, "images");
     numbers_put(nb, "fig51_rate", (float)p->rate, "1");
     numbers_put(nb, "fig51_noise_trials", (double)p->noise_trials, "trials");
+    numbers_put(nb, "fig51_noise_every", (double)p->noise_every, "steps");
     numbers_put(nb, "fig51_acf_trials", (double)p->acf_trials, "trials");
     numbers_put(nb, "fig51_acf_start", (double)p->acf_start, "steps");
     numbers_put(nb, "fig51_acf_window", (double)p->acf_window, "steps");
     numbers_put(nb, "fig51_acf_lags", (double)p->acf_lags, "steps");
     numbers_put(nb, "fig51_acf_batch", (double)p->acf_batch, "images");
     numbers_put(nb, "fig51_dim_theta", (double)m.nparam, "parameters");
+    numbers_put(nb, "fig51_depth", (double)p->depth, "weight layers");
+    params_t deeper = *p; /* the other reading of "four layers": four hidden layers */
+    deeper.depth = p->depth + 1;
+    model_shape(&deeper, &m);
+    numbers_put(nb, "fig51_dim_theta_one_more_layer", (double)m.nparam, "parameters");
     numbers_put(nb, "fig51_shards_s", g->shard_s, "s");
     numbers_put(nb, "fig51_maxrss_mb", g->maxrss_kb / 1024.0, "MB");
 }
@@ -677,11 +731,12 @@ static void put_batch(numbers_t *nb, const merge_t *g, int b) {
     if (nn > 0) {
         put_stat(nb, st_var, &c, nn, "fig51_noise_var_b%ld", bs);
         put_stat(nb, st_exp, &c, nn, "fig51_noise_exp_b%ld", bs);
-        put_stat(nb, st_meas_over_exp, &c, nn, "fig51_noise_meas_over_exp_b%ld", bs);
+        put_stat(nb, st_meas_over_exp, &c, nn * (size_t)g->nno, "fig51_noise_meas_over_exp_b%ld", bs);
         put_stat(nb, st_gmax, &c, nn, "fig51_gmax_b%ld", bs);
         put_stat(nb, st_rms_over_gmax, &c, nn, "fig51_noise_rms_over_gmax_b%ld", bs);
         put_stat(nb, st_exp_max_over_min, &c, nn, "fig51_noise_exp_max_over_min_b%ld", bs);
         put_stat(nb, st_drift_over_noise, &c, nn, "fig51_drift_over_noise_b%ld", bs);
+        if (g->nno > 1) put_stat(nb, st_force, &c, nn, "fig51_force_change_b%ld", bs);
     }
     if (na > 0) {
         put_stat(nb, st_acf, &c, na, "fig51_acf_lag1_b%ld", bs);

@@ -2,6 +2,7 @@
 #include "fig51_shard.h"
 
 #include <errno.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -10,13 +11,14 @@ static const struct {
     int nfields; /* after the kind */
 } kinds[SHARD_KINDS] = {
     [SHARD_ACC] = {"acc", 3}, [SHARD_PARAM] = {"param", 3}, [SHARD_NOISE] = {"noise", 7},
-    [SHARD_ACF] = {"acf", 3}, [SHARD_TIME] = {"time", 2},
+    [SHARD_ACF] = {"acf", 3}, [SHARD_FORCE] = {"force", 3}, [SHARD_TIME] = {"time", 2},
 };
 
 void shard_write_legend(FILE *f) {
     fprintf(f, "# records: acc trial step accuracy | param trial step value |\n"
                "#   noise trial step var_measured var_expected drift_msq max_abs_gradU loss_full |\n"
-               "#   acf trial lag window_sum_of_dots | time seconds maxrss_kb\n");
+               "#   acf trial lag window_sum_of_dots | force trial step relative_change_of_grad_U_B |\n"
+               "#   time seconds maxrss_kb\n");
 }
 
 void shard_write(FILE *f, const shard_rec_t *r) {
@@ -24,7 +26,8 @@ void shard_write(FILE *f, const shard_rec_t *r) {
     switch (r->kind) {
     case SHARD_ACC:
     case SHARD_PARAM:
-    case SHARD_ACF: fprintf(f, "%s\t%ld\t%ld\t%.17g\n", k, r->trial, r->step, r->value); break;
+    case SHARD_ACF:
+    case SHARD_FORCE: fprintf(f, "%s\t%ld\t%ld\t%.17g\n", k, r->trial, r->step, r->value); break;
     case SHARD_NOISE:
         fprintf(f, "%s\t%ld\t%ld\t%.17g\t%.17g\t%.17g\t%.17g\t%.17g\n", k, r->trial, r->step,
                 r->noise.var_measured, r->noise.var_expected, r->noise.drift_msq, r->noise.grad_max,
@@ -54,11 +57,12 @@ static int parse_long(const char *s, long *out) {
     return !errno && end != s && *end == 0;
 }
 
+/* A finite number: a shard never records nan or inf (the run stops first). */
 static int parse_double(const char *s, double *out) {
     char *end;
     errno = 0;
     *out = strtod(s, &end);
-    return !errno && end != s && *end == 0;
+    return !errno && end != s && *end == 0 && isfinite(*out);
 }
 
 int shard_parse(const char *line, shard_rec_t *r, char *err, size_t errlen) {
@@ -78,13 +82,13 @@ int shard_parse(const char *line, shard_rec_t *r, char *err, size_t errlen) {
         return snprintf(err, errlen, "%s record with %d fields (expected %d)", f[0], n - 1, kinds[r->kind].nfields), -1;
     if (r->kind == SHARD_TIME) {
         if (!parse_double(f[1], &r->seconds) || !parse_long(f[2], &r->maxrss_kb))
-            return snprintf(err, errlen, "time record: bad number"), -1;
+            return snprintf(err, errlen, "time record: a field is not a finite number"), -1;
         return 1;
     }
     double v[7];
     int ok = parse_long(f[1], &r->trial) && parse_long(f[2], &r->step);
     for (int i = 3; ok && i < n; i++) ok = parse_double(f[i], &v[i - 3]);
-    if (!ok) return snprintf(err, errlen, "%s record: bad number", f[0]), -1;
+    if (!ok) return snprintf(err, errlen, "%s record: a field is not a finite number", f[0]), -1;
     if (r->kind == SHARD_NOISE)
         r->noise = (sgdnoise_t){.var_measured = v[0], .var_expected = v[1], .drift_msq = v[2], .grad_max = v[3],
                                 .loss_full = v[4]};

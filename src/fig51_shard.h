@@ -6,6 +6,7 @@
  *   param  trial step value                       the recorded parameter (a)
  *   noise  trial step var exp drift gmax loss     one sgdnoise_measure (c)
  *   acf    trial lag dot                          window sum of eta^.eta^ (d)
+ *   force  trial step change                      ||grad U_B(t) - grad U_B(t - noise_every)|| / ||grad U_B(t - noise_every)||
  *   time   seconds maxrss_kb                      what the shard cost
  *
  * Every field is named here once; the writer and the parser share the table
@@ -18,12 +19,12 @@
 
 #include "sgdnoise.h"
 
-typedef enum { SHARD_ACC, SHARD_PARAM, SHARD_NOISE, SHARD_ACF, SHARD_TIME, SHARD_KINDS } shard_kind_t;
+typedef enum { SHARD_ACC, SHARD_PARAM, SHARD_NOISE, SHARD_ACF, SHARD_FORCE, SHARD_TIME, SHARD_KINDS } shard_kind_t;
 
 typedef struct {
     shard_kind_t kind;
     long trial, step;  /* step: SGD step, or the lag for acf records */
-    double value;      /* accuracy, parameter value, or the acf dot sum */
+    double value;      /* accuracy, parameter value, acf dot sum, or relative force change */
     sgdnoise_t noise;  /* noise records */
     double seconds;    /* time records: CPU-independent wall seconds of the shard */
     long maxrss_kb;

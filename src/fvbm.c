@@ -80,18 +80,57 @@ void fvbm_conditionals(const fvbm_t *m, const double *E, double *cond) {
     }
 }
 
+/* Heat-bath update of site i applied to the distribution q. */
+static void site_update_dist(const fvbm_t *m, const double *cond, int i, double *q) {
+    size_t half = m->N / 2, bit = (size_t)1 << i;
+    const double *c = cond + (size_t)i * half;
+    for (size_t x = 0; x < m->N; x++)
+        if (!(x & bit)) {
+            double mass = q[x] + q[x | bit], p1 = c[squeeze(x, i)];
+            q[x | bit] = mass * p1;
+            q[x] = mass - q[x | bit];
+        }
+}
+
 void fvbm_sweep_dist(const fvbm_t *m, const double *cond, double *q) {
-    size_t half = m->N / 2;
-    for (int i = 0; i < m->n; i++) {
-        size_t bit = (size_t)1 << i;
-        const double *c = cond + (size_t)i * half;
-        for (size_t x = 0; x < m->N; x++)
-            if (!(x & bit)) {
-                double mass = q[x] + q[x | bit], p1 = c[squeeze(x, i)];
-                q[x | bit] = mass * p1;
-                q[x] = mass - q[x | bit];
-            }
+    for (int i = 0; i < m->n; i++) site_update_dist(m, cond, i, q);
+}
+
+void fvbm_sweep_dist_reverse(const fvbm_t *m, const double *cond, double *q) {
+    for (int i = m->n - 1; i >= 0; i--) site_update_dist(m, cond, i, q);
+}
+
+void fvbm_kernel(const fvbm_t *m, const double *cond, fvbm_scan_t scan, long tau, double *K) {
+    size_t N = m->N;
+    for (size_t x = 0; x < N; x++) {
+        double *row = K + x * N;
+        memset(row, 0, N * sizeof *row);
+        row[x] = 1;
+        for (long s = 0; s < tau; s++) {
+            fvbm_sweep_dist(m, cond, row);
+            if (scan == FVBM_SCAN_SYMMETRIC) fvbm_sweep_dist_reverse(m, cond, row);
+        }
     }
+}
+
+double fvbm_ldb_residual(const fvbm_t *m, const double *K, const double *E) {
+    size_t N = m->N;
+    double worst = 0;
+    for (size_t x = 0; x < N; x++)
+        for (size_t y = x + 1; y < N; y++)
+            worst = fmax(worst, fabs(log(K[x * N + y]) - log(K[y * N + x]) + E[y] - E[x]));
+    return worst;
+}
+
+double fvbm_kernel_tv(const fvbm_t *m, const double *K, const double *p) {
+    size_t N = m->N;
+    double worst = 0;
+    for (size_t x = 0; x < N; x++) {
+        double tv = 0;
+        for (size_t y = 0; y < N; y++) tv += fabs(K[x * N + y] - p[y]) / 2;
+        worst = fmax(worst, tv);
+    }
+    return worst;
 }
 
 void fvbm_sweep_chains(const fvbm_t *m, const double *cond, uint32_t *x, int count, rng_t *r) {

@@ -39,6 +39,25 @@ void fvbm_conditionals(const fvbm_t *m, const double *E, double *cond);
 /* One sweep (sites 0..n-1) of heat-bath updates applied to a distribution q
  * over states, exactly (O(N) per site). */
 void fvbm_sweep_dist(const fvbm_t *m, const double *cond, double *q);
+/* The same sweep with the sites in reverse order (n-1..0). A forward sweep
+ * followed by a reverse one (symmetric scan) is reversible with respect to
+ * p_theta; a forward sweep alone is not (its time reverse is the reverse sweep). */
+void fvbm_sweep_dist_reverse(const fvbm_t *m, const double *cond, double *q);
+typedef enum { FVBM_SCAN_SEQUENTIAL, FVBM_SCAN_SYMMETRIC } fvbm_scan_t;
+/* The tau-step transition matrix of the chain, K[x*N + y] = P(x -> y after tau
+ * applications of the sweep), by propagating each point mass exactly:
+ * O(N^2 n tau); N x N doubles. Sequential: one forward sweep per step;
+ * symmetric: a forward then a reverse sweep per step. */
+void fvbm_kernel(const fvbm_t *m, const double *cond, fvbm_scan_t scan, long tau, double *K);
+/* Residual of local detailed balance (Eq 39) with the same kernel forward and
+ * backward: max over x, y of |ln K(x,y) - ln K(y,x) + E(y) - E(x)|. It is 0
+ * for a kernel reversible w.r.t. exp(-E) (every tau), and tends to 0 as
+ * tau -> inf for any ergodic kernel with stationary law exp(-E)/Z, since then
+ * K(x,y) -> p(y). Infinite if some K(x,y) = 0 < K(y,x). */
+double fvbm_ldb_residual(const fvbm_t *m, const double *K, const double *E);
+/* max_x of the total-variation distance between row x of K and p: how far the
+ * tau-step kernel is from drawing fresh samples (Eq 37). */
+double fvbm_kernel_tv(const fvbm_t *m, const double *K, const double *p);
 /* One sweep applied to sampled chains. */
 void fvbm_sweep_chains(const fvbm_t *m, const double *cond, uint32_t *x, int count, rng_t *r);
 /* <phi>_q = sum_x q(x) (E(x) + lnZ) */

@@ -46,14 +46,50 @@ double gauss_ln_kernel(const gauss_t *g, double to, double from) {
     return -0.5 * (LN_2PI + log(s2)) - 0.5 * (to - m) * (to - m) / s2;
 }
 
-void gauss_sampler(const gauss_t *g, double eps, int tau, double mu, double x, double *mean, double *var) {
+void gauss_sampler(const gauss_t *g, double eps, int tau, double mu, double x, double *mean, double *sd) {
     double C = exp(-eps * g->h * tau); /* c^tau */
     *mean = mu + (x - mu) * C;
-    *var = g->sigma * g->sigma * (1.0 - C * C);
+    *sd = g->sigma * sqrt(1.0 - C * C);
 }
 
 double gauss_ln_sampler(const gauss_t *g, double eps, int tau, double mu, double x, double y) {
-    double m, v;
-    gauss_sampler(g, eps, tau, mu, x, &m, &v);
-    return -0.5 * (LN_2PI + log(v)) - 0.5 * (y - m) * (y - m) / v;
+    double m, sd;
+    gauss_sampler(g, eps, tau, mu, x, &m, &sd);
+    return -0.5 * (LN_2PI + log(sd * sd)) - 0.5 * (y - m) * (y - m) / (sd * sd);
+}
+
+double gauss_surprisal_t(const gauss_t *g, double m0, double v0, int t, double theta) {
+    double m = gauss_mean_t(g, m0, t), v = gauss_var_t(g, v0, t);
+    return 0.5 * (LN_2PI + log(v)) + 0.5 * (theta - m) * (theta - m) / v;
+}
+
+double gauss_param_heat(const gauss_t *g, const double *path, int n) {
+    double lnratio = 0; /* ln P[theta_n|theta_0] / P[~theta_n|theta_n] */
+    for (int t = 1; t <= n; t++) lnratio += gauss_ln_kernel(g, path[t], path[t - 1]) - gauss_ln_kernel(g, path[t - 1], path[t]);
+    return -lnratio;
+}
+
+double gauss_param_ep(const gauss_t *g, double m0, double v0, const double *path, int n) {
+    return -gauss_param_heat(g, path, n) + gauss_surprisal_t(g, m0, v0, n, path[n]) - gauss_surprisal_t(g, m0, v0, 0, path[0]);
+}
+
+/* Non-central second moments of u = mu - xbar and e = qm - mu (the sampler
+ * law's lag behind the parameter) evolve linearly: with d = e - dmu
+ * = e + r h u - r eta, u' = a u + r eta, e' = C d, and r eta independent of
+ * (u, e) with variance V = r^2 Var(eta). Per update W += h (E d^2 - E e^2)/2
+ * and -Q += h (1 - C^2) E d^2 / 2; the law's variance stays sigma^2. */
+gauss_heat_t gauss_heat_exact(const gauss_t *g, double m0, double v0, double C, int n) {
+    double a = 1.0 - g->r * g->h, rh = g->r * g->h, V = g->r * g->r * gauss_noise_var(g);
+    double Suu = v0 + (m0 - g->xbar) * (m0 - g->xbar), Sue = 0, See = 0;
+    gauss_heat_t out = {0};
+    for (int t = 1; t <= n; t++) {
+        double Ed2 = See + 2 * rh * Sue + rh * rh * Suu + V;
+        out.W += 0.5 * g->h * (Ed2 - See);
+        out.minusQ += 0.5 * g->h * (1 - C * C) * Ed2;
+        double Sud = a * Sue + a * rh * Suu - V; /* E[u' d] */
+        Suu = a * a * Suu + V, Sue = C * Sud, See = C * C * Ed2;
+    }
+    out.lag2 = See;
+    out.ep = out.minusQ + 0.5 * g->h * See;
+    return out;
 }

@@ -3,209 +3,212 @@
  * (Eqs 5-15, 27-29) on seeded random discrete distributions, written as a
  * numbers file. tests/test_thermo.c asserts what is true about each; this
  * program records by how much the paper's literal statements miss.
+ * The random objects come from src/ident.c, the functionals from src/thermo.c.
  * usage: identities PARAMS NUMBERS.tsv
+ *
+ * One function per group of equations; they share one random stream and
+ * run in a fixed order, so every key depends only on the parameter file.
  */
 #include <math.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "ident.h"
 #include "rng.h"
 #include "thermo.h"
 #include "util.h"
 
-/* A random distribution with Dirichlet(1)-like weights (exponential draws). */
-static void random_dist(rng_t *r, double *p, size_t n) {
-    double s = 0;
-    for (size_t i = 0; i < n; i++) s += p[i] = -log(1.0 - rng_uniform(r));
-    for (size_t i = 0; i < n; i++) p[i] /= s;
-}
+#define SEED_MAX 9.2e18 /* below 2^63, so the bound converts to a long */
+#define STATES_MAX 4096
+#define CHAIN_NB 6 /* alphabet sizes of the chain B -> Theta -> X */
+#define CHAIN_NT 5
+#define CHAIN_NX 7
+#define PERM_NX 8 /* joint (X, Theta) states for Eqs 27-29 */
+#define PERM_NT 8
+#define H_SPAN 3.0   /* Eq 5's energies are uniform on [H_LOW, H_LOW + H_SPAN) */
+#define H_LOW (-1.0)
 
-/* Index drawn from p. */
-static size_t draw(rng_t *r, const double *p, size_t n) {
-    double u = rng_uniform(r), c = 0;
-    for (size_t i = 0; i < n; i++)
-        if (u < (c += p[i])) return i;
-    return n - 1;
-}
+/* ---------------------------------------------------------------------- */
+/* parameters                                                             */
 
-/* Chain B -> Theta -> X: joint tables p(b,theta) and p(b,x), p(theta,x) from
- * p(b), p(theta|b) and p(x|theta). Sizes nb, nt, nx <= 16. */
 typedef struct {
-    size_t nb, nt, nx;
-    double pb[16], pt_b[16][16], px_t[16][16];
-    double bt[256], bx[256], tx[256];
-    double btx[4096]; /* (b*nt + t)*nx + x */
-} chain_t;
+    long seed, states, batch, gd_steps, perms;
+    double beta, gd_rate;
+} idparams_t;
 
-static void chain_tables(chain_t *c) {
-    memset(c->bt, 0, sizeof c->bt);
-    memset(c->bx, 0, sizeof c->bx);
-    memset(c->tx, 0, sizeof c->tx);
-    for (size_t b = 0; b < c->nb; b++)
-        for (size_t t = 0; t < c->nt; t++)
-            for (size_t x = 0; x < c->nx; x++) {
-                double p = c->pb[b] * c->pt_b[b][t] * c->px_t[t][x];
-                c->btx[(b * c->nt + t) * c->nx + x] = p;
-                c->bt[b * c->nt + t] += p;
-                c->bx[b * c->nx + x] += p;
-                c->tx[t * c->nx + x] += p;
-            }
+#define P(f) offsetof(idparams_t, f)
+static const conf_spec_t id_keys[] = {
+    {"seed", CONF_INT, P(seed), 0, SEED_MAX, NULL, 0, 0, "one Philox stream for the whole run"},
+    {"states", CONF_INT, P(states), 2, STATES_MAX, NULL, 0, 0, "size of the discrete state space"},
+    {"beta", CONF_DOUBLE, P(beta), 1e-6, 1e6, NULL, 0, 0, "inverse temperature for Eqs 5-6"},
+    {"batch", CONF_INT, P(batch), 1, 100000, NULL, 0, 0, "mini-batch size for Eq 7"},
+    {"gd_steps", CONF_INT, P(gd_steps), 1, 10000000, NULL, 0, 0, "gradient-descent steps on D(p*||p_theta), Eqs 9-10"},
+    {"gd_rate", CONF_DOUBLE, P(gd_rate), 1e-9, 1e3, NULL, 0, 0, "its step size"},
+    {"permutations", CONF_INT, P(perms), 1, 10000000, NULL, 0, 0, "entropy-conserving joint dynamics tried, Eqs 27-29"},
+};
+#undef P
+
+/* ---------------------------------------------------------------------- */
+/* the equations, in the order they draw from the stream                  */
+
+typedef struct {
+    rng_t r;
+    numbers_t *nb;
+    size_t n;
+    double beta;
+    double *H, *peq, *ps, *q, *Hs; /* energies, canonical state, p*, p_theta, -ln p* */
+} run_t;
+
+/* Eqs 5-6: F[p_eq] = <H> - S/beta = -ln Z/beta with Z = sum exp(-beta H);
+ * F[p] = F[p_eq] + D(p || p_eq)/beta for any p. */
+static void eqs_5_6(run_t *u) {
+    size_t n = u->n;
+    for (size_t i = 0; i < n; i++) u->H[i] = H_SPAN * rng_uniform(&u->r) + H_LOW;
+    double lnZ = canonical(u->H, u->beta, u->peq, n);
+    double F_eq = free_energy(u->peq, u->H, u->beta, n);
+    numbers_put(u->nb, "eq5_residual", fabs(F_eq + lnZ / u->beta), "nats");
+    double *a = xmalloc(n * sizeof *a);
+    for (size_t i = 0; i < n; i++) a[i] = -u->H[i];
+    numbers_put(u->nb, "eq5_paper_Z_gap", fabs(F_eq + logsumexp(a, n) / u->beta), "nats"); /* the paper's Z omits beta */
+    numbers_put(u->nb, "eq5_beta", u->beta, "1");
+    double *p = a; /* reused */
+    ident_random_dist(&u->r, p, n);
+    numbers_put(u->nb, "eq6_residual", fabs(free_energy(p, u->H, u->beta, n) - F_eq - kl(p, u->peq, n) / u->beta), "nats");
+    free(a);
 }
 
-static void random_chain(rng_t *r, chain_t *c, int deterministic) {
-    c->nb = 6, c->nt = 5, c->nx = 7;
-    random_dist(r, c->pb, c->nb);
-    for (size_t b = 0; b < c->nb; b++) {
-        if (deterministic) { /* theta = f(b) */
-            memset(c->pt_b[b], 0, sizeof c->pt_b[b]);
-            c->pt_b[b][rng_below(r, (uint32_t)c->nt)] = 1;
-        } else {
-            random_dist(r, c->pt_b[b], c->nt);
+/* Eq 7: the mini-batch loss is a cross-entropy, S(p_hat_b) + D(p_hat_b||p_theta). */
+static void eq_7(run_t *u, long batch) {
+    size_t n = u->n;
+    double *hat = xcalloc(n, sizeof *hat);
+    ident_random_dist(&u->r, u->ps, n); /* p* */
+    ident_random_dist(&u->r, u->q, n);  /* p_theta */
+    double loss = 0;
+    for (long k = 0; k < batch; k++) {
+        size_t x = ident_draw(&u->r, u->ps, n);
+        hat[x] += 1.0 / batch;
+        loss -= log(u->q[x]) / batch;
+    }
+    numbers_put(u->nb, "eq7_gap", loss - kl(hat, u->q, n), "nats");
+    numbers_put(u->nb, "eq7_batch_entropy", entropy(hat, n), "nats");
+    numbers_put(u->nb, "eq7_batch", (double)batch, "samples");
+    free(hat);
+}
+
+/* Eq 8 with two readings of the Hamiltonian. The target's, H = -ln p*:
+ * F[p_theta] - F[p*] = D(p_theta || p*), not the D(p* || p_theta) Eq 8 writes.
+ * The model's own, H_theta = -ln p_theta (Eq 6 with p_eq = p_theta):
+ * F_theta[p*] - F_theta[p_theta] = D(p* || p_theta) exactly, the loss as the
+ * excess free energy of the data in the model's landscape. */
+static void eq_8(run_t *u) {
+    size_t n = u->n;
+    for (size_t i = 0; i < n; i++) u->Hs[i] = -log(u->ps[i]);
+    double dF = free_energy(u->q, u->Hs, 1, n) - free_energy(u->ps, u->Hs, 1, n);
+    numbers_put(u->nb, "eq8_dF", dF, "nats");
+    numbers_put(u->nb, "eq8_residual_true_direction", fabs(dF - kl(u->q, u->ps, n)), "nats");
+    numbers_put(u->nb, "eq8_paper_residual", dF - kl(u->ps, u->q, n), "nats");
+    double *Hq = xmalloc(n * sizeof *Hq);
+    for (size_t i = 0; i < n; i++) Hq[i] = -log(u->q[i]);
+    double dFq = free_energy(u->ps, Hq, 1, n) - free_energy(u->q, Hq, 1, n);
+    numbers_put(u->nb, "eq8_dF_model_energy", dFq, "nats");
+    numbers_put(u->nb, "eq8_residual_model_energy", fabs(dFq - kl(u->ps, u->q, n)), "nats");
+    free(Hq);
+}
+
+/* Eqs 9-10 along learning: gradient descent on D(p*||p_theta), theta = logits;
+ * F is taken with the target's Hamiltonian -ln p* (set by eq_8). */
+static void eqs_9_10(run_t *u, long steps, double rate) {
+    size_t n = u->n;
+    double *th = xcalloc(n, sizeof *th), *pt = xmalloc(n * sizeof *pt);
+    for (size_t i = 0; i < n; i++) th[i] = rng_normal(&u->r);
+    canonical(th, -1, pt, n); /* p_theta = softmax(theta) */
+    double F0 = free_energy(pt, u->Hs, 1, n), D0 = kl(u->ps, pt, n);
+    for (long s = 0; s < steps; s++) {
+        for (size_t i = 0; i < n; i++) th[i] -= rate * (pt[i] - u->ps[i]); /* grad of D(p*||softmax) */
+        canonical(th, -1, pt, n);
+    }
+    double Fn = free_energy(pt, u->Hs, 1, n), Dn = kl(u->ps, pt, n);
+    numbers_put(u->nb, "eq9_dF_true", Fn - F0, "nats");
+    numbers_put(u->nb, "eq9_dF_paper", -(D0 - Dn), "nats");
+    numbers_put(u->nb, "eq9_residual", (Fn - F0) + (D0 - Dn), "nats");
+    numbers_put(u->nb, "eq9_D_initial", D0, "nats");
+    numbers_put(u->nb, "eq9_D_final", Dn, "nats");
+    free(th);
+    free(pt);
+}
+
+/* Eqs 13-15 on a random chain B -> Theta -> X, stochastic and deterministic
+ * (Eq 11's premise, Theta = f(B)). */
+static void eqs_13_15(run_t *u) {
+    ident_chain_t c, d;
+    ident_chain_random(&u->r, &c, CHAIN_NB, CHAIN_NT, CHAIN_NX, 0);
+    double Itb = mutual_information(c.bt, c.nb, c.nt), Ixb = mutual_information(c.bx, c.nb, c.nx);
+    double Ixt = mutual_information(c.tx, c.nt, c.nx);
+    double St[IDENT_MAX];
+    marginals(c.bt, c.nb, c.nt, NULL, St);
+    numbers_put(u->nb, "eq13_gap", Itb - Ixb, "nats");
+    numbers_put(u->nb, "eq14_gap_stochastic", entropy(St, c.nt) - Itb, "nats");
+    numbers_put(u->nb, "eq15_eps", Ixb - Ixt, "nats");
+    numbers_put(u->nb, "eq15_cmi", ident_chain_cmi(&c), "nats");
+    numbers_put(u->nb, "eq15_residual_corrected", fabs(Ixb - (Ixt - ident_chain_cmi(&c))), "nats");
+    ident_chain_random(&u->r, &d, CHAIN_NB, CHAIN_NT, CHAIN_NX, 1);
+    marginals(d.bt, d.nb, d.nt, NULL, St);
+    numbers_put(u->nb, "eq14_gap_deterministic", fabs(entropy(St, d.nt) - mutual_information(d.bt, d.nb, d.nt)), "nats");
+    numbers_put(u->nb, "eq15_eps_deterministic", ident_chain_eps(&d), "nats");
+}
+
+/* Eq 28 and Eqs 27, 29 under entropy-conserving (permutation) dynamics, from
+ * an uncorrelated and from a correlated start. */
+static void eqs_27_29(run_t *u, long nperm) {
+    enum { NJ = PERM_NX * PERM_NT };
+    double joint[NJ], corr[NJ], after[NJ], Sx[PERM_NX], Sth[PERM_NT], px0[PERM_NX], pt0[PERM_NT];
+    ident_random_dist(&u->r, px0, PERM_NX);
+    ident_random_dist(&u->r, pt0, PERM_NT);
+    for (size_t i = 0; i < PERM_NX; i++)
+        for (size_t j = 0; j < PERM_NT; j++) joint[i * PERM_NT + j] = px0[i] * pt0[j]; /* I(0) = 0 */
+    marginals(joint, PERM_NX, PERM_NT, Sx, Sth);
+    numbers_put(u->nb, "eq28_residual",
+                fabs(entropy(joint, NJ) - (entropy(Sx, PERM_NX) + entropy(Sth, PERM_NT) - mutual_information(joint, PERM_NX, PERM_NT))),
+                "nats");
+    double min_sigma[2] = {INFINITY, INFINITY}, worst27 = 0;
+    ident_random_dist(&u->r, corr, NJ); /* a correlated start */
+    const double *start[2] = {joint, corr};
+    for (long k = 0; k < nperm; k++) {
+        int perm[NJ];
+        ident_random_permutation(&u->r, perm, NJ);
+        for (int s = 0; s < 2; s++) {
+            double dI, sigma = ident_permutation_sigma(start[s], perm, PERM_NX, PERM_NT, after, &dI);
+            worst27 = fmax(worst27, fabs(sigma - dI)); /* Eq 29 given Delta S_joint = 0 */
+            min_sigma[s] = fmin(min_sigma[s], sigma);
         }
     }
-    for (size_t t = 0; t < c->nt; t++) random_dist(r, c->px_t[t], c->nx);
-    chain_tables(c);
-}
-
-/* I(X;Theta|B) = sum_b p(b) I(X;Theta | B=b) */
-static double cmi_x_theta_given_b(const chain_t *c) {
-    double s = 0;
-    for (size_t b = 0; b < c->nb; b++) {
-        double tab[256];
-        for (size_t t = 0; t < c->nt; t++)
-            for (size_t x = 0; x < c->nx; x++) tab[t * c->nx + x] = c->pt_b[b][t] * c->px_t[t][x];
-        s += c->pb[b] * mutual_information(tab, c->nt, c->nx);
-    }
-    return s;
+    numbers_put(u->nb, "eq29_residual_sigma_minus_dI", worst27, "nats");
+    numbers_put(u->nb, "eq29_min_sigma_product_start", min_sigma[0], "nats");
+    numbers_put(u->nb, "eq29_min_sigma_correlated_start", min_sigma[1], "nats");
+    numbers_put(u->nb, "eq29_permutations", (double)nperm, "1");
 }
 
 int main(int argc, char **argv) {
     prog_name = "identities";
     if (argc != 3) die("usage: identities PARAMS NUMBERS.tsv");
     conf_t *conf = conf_load(argv[1]);
-    static const char *const known[] = {"seed", "states", "beta", "batch", "gd_steps", "gd_rate", "permutations", NULL};
-    conf_known(conf, known);
-    uint64_t seed = (uint64_t)conf_int(conf, "seed", 0, 0x7fffffffffffffffL);
-    size_t n = (size_t)conf_int(conf, "states", 2, 4096);
-    double beta = conf_double(conf, "beta", 1e-6, 1e6);
-    int batch = (int)conf_int(conf, "batch", 1, 100000);
-    int gd_steps = (int)conf_int(conf, "gd_steps", 1, 10000000);
-    double gd_rate = conf_double(conf, "gd_rate", 1e-9, 1e3);
-    int nperm = (int)conf_int(conf, "permutations", 1, 10000000);
-    conf_finish(conf);
-    rng_t r;
-    rng_init(&r, seed, 0);
-    numbers_t *nb = numbers_open(argv[2], "Residuals of the paper's Eqs 5-15 and 27-29 on random discrete distributions", conf, seed);
-    double *H = xmalloc(n * sizeof *H), *peq = xmalloc(n * sizeof *peq), *p = xmalloc(n * sizeof *p);
-    double *q = xmalloc(n * sizeof *q), *ps = xmalloc(n * sizeof *ps), *hat = xcalloc(n, sizeof *hat);
-
-    /* Eq 5: F[p_eq] = <H> - S/beta = -ln Z / beta, with Z = sum exp(-beta H). */
-    for (size_t i = 0; i < n; i++) H[i] = 3 * rng_uniform(&r) - 1;
-    double lnZ = canonical(H, beta, peq, n);
-    double F_eq = free_energy(peq, H, beta, n);
-    numbers_put(nb, "eq5_residual", fabs(F_eq + lnZ / beta), "nats");
-    double a[4096];
-    for (size_t i = 0; i < n; i++) a[i] = -H[i];
-    numbers_put(nb, "eq5_paper_Z_gap", fabs(F_eq + logsumexp(a, n) / beta), "nats"); /* the paper's Z omits beta */
-    numbers_put(nb, "eq5_beta", beta, "1");
-
-    /* Eq 6: F[p] = F[p_eq] + D(p || p_eq)/beta for any p. */
-    random_dist(&r, p, n);
-    numbers_put(nb, "eq6_residual", fabs(free_energy(p, H, beta, n) - F_eq - kl(p, peq, n) / beta), "nats");
-
-    /* Eq 7: the mini-batch loss is a cross-entropy, S(p_hat_b) + D(p_hat_b||p_theta). */
-    random_dist(&r, ps, n); /* p* */
-    random_dist(&r, q, n);  /* p_theta */
-    double loss = 0;
-    for (int k = 0; k < batch; k++) {
-        size_t x = draw(&r, ps, n);
-        hat[x] += 1.0 / batch;
-        loss -= log(q[x]) / batch;
-    }
-    numbers_put(nb, "eq7_gap", loss - kl(hat, q, n), "nats");
-    numbers_put(nb, "eq7_batch_entropy", entropy(hat, n), "nats");
-    numbers_put(nb, "eq7_batch", batch, "samples");
-
-    /* Eq 8: with H = -ln p*, F[p_theta] - F[p*] = D(p_theta || p*), not D(p* || p_theta). */
-    double *Hs = xmalloc(n * sizeof *Hs);
-    for (size_t i = 0; i < n; i++) Hs[i] = -log(ps[i]);
-    double dF = free_energy(q, Hs, 1, n) - free_energy(ps, Hs, 1, n);
-    numbers_put(nb, "eq8_dF", dF, "nats");
-    numbers_put(nb, "eq8_residual_true_direction", fabs(dF - kl(q, ps, n)), "nats");
-    numbers_put(nb, "eq8_paper_residual", dF - kl(ps, q, n), "nats");
-
-    /* Eqs 9-10 along learning: gradient descent on D(p*||p_theta), theta = logits. */
-    double *th = xcalloc(n, sizeof *th), *pt = xmalloc(n * sizeof *pt);
-    for (size_t i = 0; i < n; i++) th[i] = rng_normal(&r);
-    canonical(th, -1, pt, n); /* p_theta = softmax(theta) */
-    double F0 = free_energy(pt, Hs, 1, n), D0 = kl(ps, pt, n);
-    for (int s = 0; s < gd_steps; s++) {
-        for (size_t i = 0; i < n; i++) th[i] -= gd_rate * (pt[i] - ps[i]); /* grad of D(p*||softmax) */
-        canonical(th, -1, pt, n);
-    }
-    double Fn = free_energy(pt, Hs, 1, n), Dn = kl(ps, pt, n);
-    numbers_put(nb, "eq9_dF_true", Fn - F0, "nats");
-    numbers_put(nb, "eq9_dF_paper", -(D0 - Dn), "nats");
-    numbers_put(nb, "eq9_residual", (Fn - F0) + (D0 - Dn), "nats");
-    numbers_put(nb, "eq9_D_initial", D0, "nats");
-    numbers_put(nb, "eq9_D_final", Dn, "nats");
-
-    /* Eqs 13-15 on a random chain B -> Theta -> X. */
-    chain_t c;
-    random_chain(&r, &c, 0);
-    double Itb = mutual_information(c.bt, c.nb, c.nt), Ixb = mutual_information(c.bx, c.nb, c.nx);
-    double Ixt = mutual_information(c.tx, c.nt, c.nx);
-    double St[16];
-    marginals(c.bt, c.nb, c.nt, NULL, St);
-    numbers_put(nb, "eq13_gap", Itb - Ixb, "nats");
-    numbers_put(nb, "eq14_gap_stochastic", entropy(St, c.nt) - Itb, "nats");
-    numbers_put(nb, "eq15_eps", Ixb - Ixt, "nats");
-    numbers_put(nb, "eq15_residual_corrected", fabs(Ixb - (Ixt - cmi_x_theta_given_b(&c))), "nats");
-    chain_t d;
-    random_chain(&r, &d, 1);
-    marginals(d.bt, d.nb, d.nt, NULL, St);
-    numbers_put(nb, "eq14_gap_deterministic", fabs(entropy(St, d.nt) - mutual_information(d.bt, d.nb, d.nt)), "nats");
-
-    /* Eq 28 and Eqs 27, 29 under entropy-conserving (permutation) dynamics. */
-    double joint[256], Sx[16], Sth[16];
-    const size_t nx = 8, nt = 8;
-    double px0[8], pt0[8];
-    random_dist(&r, px0, nx);
-    random_dist(&r, pt0, nt);
-    for (size_t i = 0; i < nx; i++)
-        for (size_t j = 0; j < nt; j++) joint[i * nt + j] = px0[i] * pt0[j]; /* I(0) = 0 */
-    marginals(joint, nx, nt, Sx, Sth);
-    numbers_put(nb, "eq28_residual",
-                fabs(entropy(joint, 64) - (entropy(Sx, nx) + entropy(Sth, nt) - mutual_information(joint, nx, nt))), "nats");
-    double min_from_product = INFINITY, min_from_correlated = INFINITY, worst27 = 0;
-    double corr[64];
-    random_dist(&r, corr, 64); /* a correlated start */
-    for (int k = 0; k < nperm; k++) {
-        int perm[64];
-        for (int i = 0; i < 64; i++) perm[i] = i;
-        for (int i = 63; i > 0; i--) {
-            int j = (int)rng_below(&r, (uint32_t)(i + 1)), t = perm[i];
-            perm[i] = perm[j];
-            perm[j] = t;
-        }
-        const double *start[2] = {joint, corr};
-        for (int s = 0; s < 2; s++) {
-            double after[64], a0[8], b0[8], a1[8], b1[8];
-            for (int i = 0; i < 64; i++) after[perm[i]] = start[s][i];
-            marginals(start[s], nx, nt, a0, b0);
-            marginals(after, nx, nt, a1, b1);
-            double sigma = entropy(a1, nx) - entropy(a0, nx) + entropy(b1, nt) - entropy(b0, nt); /* Eq 27 */
-            double dI = mutual_information(after, nx, nt) - mutual_information(start[s], nx, nt);
-            worst27 = fmax(worst27, fabs(sigma - dI)); /* Eq 29 given Delta S_joint = 0 */
-            if (s == 0) min_from_product = fmin(min_from_product, sigma);
-            else min_from_correlated = fmin(min_from_correlated, sigma);
-        }
-    }
-    numbers_put(nb, "eq29_residual_sigma_minus_dI", worst27, "nats");
-    numbers_put(nb, "eq29_min_sigma_product_start", min_from_product, "nats");
-    numbers_put(nb, "eq29_min_sigma_correlated_start", min_from_correlated, "nats");
-    numbers_put(nb, "eq29_permutations", nperm, "1");
-    numbers_close(nb);
+    idparams_t p;
+    conf_read_spec(conf, id_keys, (int)(sizeof id_keys / sizeof id_keys[0]), &p);
+    run_t u = {.n = (size_t)p.states, .beta = p.beta};
+    rng_init(&u.r, (uint64_t)p.seed, 0);
+    u.nb = numbers_open(argv[2], "Residuals of the paper's Eqs 5-15 and 27-29 on random discrete distributions", conf,
+                        (uint64_t)p.seed);
+    double **v[] = {&u.H, &u.peq, &u.ps, &u.q, &u.Hs};
+    for (size_t i = 0; i < sizeof v / sizeof v[0]; i++) *v[i] = xmalloc(u.n * sizeof(double));
+    eqs_5_6(&u);
+    eq_7(&u, p.batch);
+    eq_8(&u);
+    eqs_9_10(&u, p.gd_steps, p.gd_rate);
+    eqs_13_15(&u);
+    eqs_27_29(&u, p.perms);
+    numbers_close(u.nb);
+    for (size_t i = 0; i < sizeof v / sizeof v[0]; i++) free(*v[i]);
     return 0;
 }

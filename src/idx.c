@@ -13,6 +13,34 @@ static uint32_t be32(const uint8_t *b) {
     return ((uint32_t)b[0] << 24) | ((uint32_t)b[1] << 16) | ((uint32_t)b[2] << 8) | b[3];
 }
 
+/* The largest item count accepted: the loader converts every byte to a float,
+ * so count * sizeof(float) and the header length must not overflow either. */
+#define IDX_MAX_COUNT (SIZE_MAX / sizeof(float) / 2)
+
+/* Reads the D sizes after the magic; their product, checked for overflow, is
+ * the item count. 0, or -1 with err naming the file and the dimensions. */
+static int idx_dims(const char *path, const uint8_t *head, int ndim, idx_t *out, char *err, size_t errlen) {
+    out->ndim = ndim;
+    out->count = 1;
+    int overflow = 0;
+    for (int d = 0; d < ndim; d++) {
+        out->dim[d] = be32(head + 4 + 4 * d);
+        if (out->dim[d] == 0) {
+            snprintf(err, errlen, "%s: dimension %d is zero", path, d);
+            return -1;
+        }
+        overflow |= __builtin_mul_overflow(out->count, (size_t)out->dim[d], &out->count);
+    }
+    if (overflow || out->count > IDX_MAX_COUNT) {
+        int n = snprintf(err, errlen, "%s: dimensions ", path);
+        for (int d = 0; d < ndim && n >= 0 && (size_t)n < errlen; d++)
+            n += snprintf(err + n, errlen - (size_t)n, "%s%u", d ? " x " : "", out->dim[d]);
+        if (n >= 0 && (size_t)n < errlen) snprintf(err + n, errlen - (size_t)n, " overflow the item count (at most %zu)", (size_t)IDX_MAX_COUNT);
+        return -1;
+    }
+    return 0;
+}
+
 int idx_load(const char *path, int want_ndim, idx_t *out, char *err, size_t errlen) {
     memset(out, 0, sizeof *out);
     FILE *f = fopen(path, "rb");
@@ -40,16 +68,9 @@ int idx_load(const char *path, int want_ndim, idx_t *out, char *err, size_t errl
         fclose(f);
         return -1;
     }
-    out->ndim = want_ndim;
-    out->count = 1;
-    for (int d = 0; d < want_ndim; d++) {
-        out->dim[d] = be32(head + 4 + 4 * d);
-        if (out->dim[d] == 0) {
-            snprintf(err, errlen, "%s: dimension %d is zero", path, d);
-            fclose(f);
-            return -1;
-        }
-        out->count *= out->dim[d];
+    if (idx_dims(path, head, want_ndim, out, err, errlen) != 0) {
+        fclose(f);
+        return -1;
     }
     if (fseek(f, 0, SEEK_END) != 0) {
         snprintf(err, errlen, "%s: cannot seek", path);

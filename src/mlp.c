@@ -181,7 +181,8 @@ static void sparse_build(mlp_work_t *w, const float *x, int n, int in) {
 }
 
 /* ---------------------------------------------------------------------- */
-/* forward: z_l = a_{l-1} W_l^T + b_l; a_l = relu(z_l); last: softmax      */
+/* forward: z_l = a_{l-1} W_l + b_l (W_l stored (in, out), sgemm NoTrans);  */
+/* a_l = relu(z_l); last layer: softmax                                    */
 
 double mlp_forward(const mlp_t *m, const float *theta, const float *x, const uint8_t *y, int n,
                    mlp_work_t *w, long *correct) {

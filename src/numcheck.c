@@ -106,6 +106,18 @@ static int split_tabs(char *line, char **field, int max) {
 
 /* Reads a numbers (is_ref = 0) or reference (is_ref = 1) file: '#' lines are
  * comments except "# blas_kernel:", the header row starts with "key". */
+/* A new zeroed row for key at the end of t (the array grows by doubling). */
+static row_t *keytab_add(keytab_t *t, const char *key) {
+    if (t->n == t->cap) {
+        t->cap = t->cap ? 2 * t->cap : 256;
+        t->r = xrealloc(t->r, (size_t)t->cap * sizeof *t->r);
+    }
+    row_t *r = &t->r[t->n++];
+    memset(r, 0, sizeof *r);
+    r->key = xstrdup(key);
+    return r;
+}
+
 static keytab_t read_table(const char *path, int is_ref) {
     FILE *f = fopen(path, "r");
     if (!f) die("%s: cannot open: %s", path, strerror(errno));
@@ -134,13 +146,7 @@ static keytab_t read_table(const char *path, int is_ref) {
             die("%s:%ld: expected %d tab-separated fields (%s), found %d", path, lineno, want,
                 is_ref ? "key, value, tol, why" : "key, value, unit", nf);
         if (keytab_find(&t, field[0])) die("%s:%ld: key '%s' appears twice", path, lineno, field[0]);
-        if (t.n == t.cap) {
-            t.cap = t.cap ? 2 * t.cap : 256;
-            t.r = xrealloc(t.r, (size_t)t.cap * sizeof *t.r);
-        }
-        row_t *r = &t.r[t.n++];
-        memset(r, 0, sizeof *r);
-        r->key = xstrdup(field[0]);
+        row_t *r = keytab_add(&t, field[0]);
         r->text = xstrdup(field[1]);
         r->value = parse_num(path, lineno, "value", field[1]);
         if (is_ref) {
@@ -171,13 +177,7 @@ static keytab_t read_rules(const char *path) {
         if (line[0] == '#' || line[0] == 0 || strncmp(line, "pattern\t", 8) == 0) continue;
         char *field[4];
         if (split_tabs(line, field, 4) != 3) die("%s:%ld: expected pattern, tol, why", path, lineno);
-        if (t.n == t.cap) {
-            t.cap = t.cap ? 2 * t.cap : 64;
-            t.r = xrealloc(t.r, (size_t)t.cap * sizeof *t.r);
-        }
-        row_t *r = &t.r[t.n++];
-        memset(r, 0, sizeof *r);
-        r->key = xstrdup(field[0]);
+        row_t *r = keytab_add(&t, field[0]);
         r->tol = parse_tol(path, lineno, field[1]);
         r->why = xstrdup(field[2]);
     }

@@ -28,8 +28,17 @@ static void forget_tmp(const char *tmp) {
         }
 }
 
+void (*die_hook)(const char *msg);
+
 void die(const char *fmt, ...) {
     va_list ap;
+    if (die_hook) { /* fuzz targets only: the hook longjmps back, never returns */
+        static char msg[4096];
+        va_start(ap, fmt);
+        vsnprintf(msg, sizeof msg, fmt, ap);
+        va_end(ap);
+        die_hook(msg);
+    }
     fflush(stdout);
     fprintf(stderr, "%s: error: ", prog_name);
     va_start(ap, fmt);
@@ -96,32 +105,41 @@ static char *trim(char *s) {
     return s;
 }
 
+/* One line of a parameter file (any length: read with getline): a comment or
+ * blank line, or "key = value" added to c; dies naming file and line. */
+static void conf_line(conf_t *c, char *line, size_t len, long lineno) {
+    if (strlen(line) != len) die("%s:%ld: line contains a NUL byte", c->path, lineno);
+    char *hash = strchr(line, '#');
+    if (hash) *hash = 0;
+    char *s = trim(line);
+    if (!*s) return;
+    char *eq = strchr(s, '=');
+    if (!eq) die("%s:%ld: expected 'key = value', got '%.200s'", c->path, lineno, s);
+    *eq = 0;
+    char *k = trim(s), *v = trim(eq + 1);
+    if (!*k || !*v) die("%s:%ld: empty key or value", c->path, lineno);
+    for (int i = 0; i < c->n; i++)
+        if (strcmp(c->key[i], k) == 0) die("%s:%ld: key '%s' given twice", c->path, lineno, k);
+    if (c->n == MAX_KEYS) die("%s: more than %d keys", c->path, MAX_KEYS);
+    c->key[c->n] = xstrdup(k);
+    c->val[c->n] = xstrdup(v);
+    c->n++;
+}
+
 conf_t *conf_load(const char *path) {
     FILE *f = fopen(path, "r");
     if (!f) die("%s: cannot open parameter file: %s", path, strerror(errno));
     conf_t *c = xcalloc(1, sizeof *c);
-    c->path = strdup(path);
-    char line[1024];
-    int lineno = 0;
-    while (fgets(line, sizeof line, f)) {
-        lineno++;
-        char *hash = strchr(line, '#');
-        if (hash) *hash = 0;
-        char *s = trim(line);
-        if (!*s) continue;
-        char *eq = strchr(s, '=');
-        if (!eq) die("%s:%d: expected 'key = value', got '%s'", path, lineno, s);
-        *eq = 0;
-        char *k = trim(s), *v = trim(eq + 1);
-        if (!*k || !*v) die("%s:%d: empty key or value", path, lineno);
-        for (int i = 0; i < c->n; i++)
-            if (strcmp(c->key[i], k) == 0) die("%s:%d: key '%s' given twice", path, lineno, k);
-        if (c->n == MAX_KEYS) die("%s: more than %d keys", path, MAX_KEYS);
-        c->key[c->n] = strdup(k);
-        c->val[c->n] = strdup(v);
-        c->n++;
-    }
+    c->path = xstrdup(path);
+    char *line = NULL;
+    size_t cap = 0;
+    ssize_t len;
+    long lineno = 0;
+    while ((len = getline(&line, &cap, f)) != -1) conf_line(c, line, (size_t)len, ++lineno);
+    int read_error = ferror(f);
+    free(line);
     fclose(f);
+    if (read_error) die("%s: read error", path);
     return c;
 }
 
@@ -157,13 +175,13 @@ long conf_int_or(conf_t *c, const char *key, long def, long min, long max) {
 const char *conf_str(conf_t *c, const char *key) { return conf_raw(c, key, 1); }
 
 int conf_int_list(conf_t *c, const char *key, long *out, int max, long min, long maxval) {
-    char buf[1024];
-    snprintf(buf, sizeof buf, "%s", conf_raw(c, key, 1));
+    char *buf = xstrdup(conf_raw(c, key, 1)); /* any length, never cut */
     int n = 0;
     for (char *save = NULL, *tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
         if (n == max) die("%s: key '%s' has more than %d values", c->path, key, max);
         out[n++] = parse_int(c, key, trim(tok), min, maxval);
     }
+    free(buf);
     if (n == 0) die("%s: key '%s' is an empty list", c->path, key);
     return n;
 }
@@ -252,16 +270,18 @@ struct out {
 
 out_t *out_open(const char *path) {
     out_t *o = xcalloc(1, sizeof *o);
-    o->path = strdup(path);
-    o->tmp = xmalloc(strlen(path) + 5);
-    sprintf(o->tmp, "%s.tmp", path);
+    o->path = xstrdup(path);
+    /* per process: two runs writing the same output never share a temporary */
+    size_t len = strlen(path) + 32;
+    o->tmp = xmalloc(len);
+    snprintf(o->tmp, len, "%s.tmp.%ld", path, (long)getpid());
     int slot = -1;
     for (int i = 0; i < MAX_OPEN && slot < 0; i++)
         if (!open_tmp[i]) slot = i;
     if (slot < 0) die("too many open outputs");
     o->f = fopen(o->tmp, "w");
     if (!o->f) die("%s: cannot create: %s", o->tmp, strerror(errno));
-    open_tmp[slot] = strdup(o->tmp);
+    open_tmp[slot] = xstrdup(o->tmp);
     return o;
 }
 

@@ -4,8 +4,9 @@
  *   key = value parameter files that reject unknown keys,
  *   TSV data files with a '#' provenance block, and numbers files
  *   (key<TAB>value<TAB>unit) that the paper quotes.
- * Outputs are written to "<path>.tmp" and renamed on out_close(), so an
- * interrupted run never leaves a file that make would take as finished.
+ * Outputs are written to "<path>.tmp.<pid>" and renamed on out_close(), so an
+ * interrupted run never leaves a file that make would take as finished, and
+ * two runs writing the same output never share a temporary file.
  */
 #ifndef UTIL_H
 #define UTIL_H
@@ -18,6 +19,9 @@ extern const char *prog_name;
 
 /* Print "prog: error: ..." to stderr, delete every unfinished output, exit 1. */
 void die(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
+/* Set only by the fuzz targets (tests/fuzz/): die() passes the message to the
+ * hook instead of exiting; the hook must not return (it longjmps back). */
+extern void (*die_hook)(const char *msg);
 void *xmalloc(size_t n);
 void *xcalloc(size_t count, size_t size);
 void *xrealloc(void *p, size_t n);
@@ -68,10 +72,10 @@ void conf_free(conf_t *c);
 
 /* ---- outputs ----------------------------------------------------------- */
 typedef struct out out_t;
-/* Opens "<path>.tmp"; registered so die() removes it. */
+/* Opens "<path>.tmp.<pid>"; registered so die() removes it. */
 out_t *out_open(const char *path);
 FILE *out_file(out_t *o);
-/* Flushes, checks for write errors, renames "<path>.tmp" to path. */
+/* Flushes, checks for write errors, renames the temporary file to path. */
 void out_close(out_t *o);
 
 /* Provenance block: title, git describe, scale, params file + hash, seed,

@@ -3,10 +3,14 @@
 # LEDGER rows: id, kind, tests (comma separated suite::name, "pending", or "-" when
 #              only an experiment measures it),
 #              status (the paper's statement: holds / holds up to ... / does not hold),
-#              residual (numbers key or "-"), note.
+#              residual (numbers key or "-"), note,
+#              verdict (holds | conditional | does not hold: the status in one word,
+#              which the paper prints under the equation and counts in the abstract).
 # RESULTS rows: suite::name <TAB> PASSED|FAILED|...  (from Criterion's JSON report).
-# check: exit 1 naming every row whose test is missing or did not pass.
-# markdown: the appendix table, residuals as [key]{.num} for the numbers filter.
+# check: exit 1 naming every row whose test is missing or did not pass, or whose
+#        kind or verdict is not one of the allowed words.
+# markdown: the appendix table, residuals as [key]{.num} for the numbers filter;
+#        each row's id is the anchor ledger-ID, linked to the displayed equation eq:ID.
 set -euo pipefail
 mode=$1 ledger=$2 results=$3
 awk -F'\t' -v mode="$mode" '
@@ -15,7 +19,11 @@ awk -F'\t' -v mode="$mode" '
   FNR == NR { status[$1] = $2; next }
   /^#/ || $1 == "id" || NF == 0 { next }
   {
-    id = $1; kind = $2; tests = $3; claim = $4; res = $5; note = $6
+    id = $1; kind = $2; tests = $3; claim = $4; res = $5; note = $6; vd = $7
+    if (kind !~ /^(definition|identity|claim)$/ || vd !~ /^(holds|conditional|does not hold)$/) {
+      printf "ledger: %s: kind \"%s\" or verdict \"%s\" is not one of definition|identity|claim and holds|conditional|does not hold\n", id, kind, vd > "/dev/stderr"
+      bad++
+    }
     # A status may end in {claim=ID}: it is then guarded by the predicate of that
     # claim in paper/claims.tsv (paper/filters/claims.lua), the same guard as the
     # text that makes the claim, so the ledger and the text cannot disagree.
@@ -39,22 +47,23 @@ awk -F'\t' -v mode="$mode" '
       shown = shown (i > 1 ? ", " : "") "`" t[i] "`"
     }
     rows++
+    nv[vd]++
     if (verdict == "passed") passed++
     if (verdict == "pending") pending++
     if (verdict == "measured") measured++
     if (mode == "markdown") {
-      if (rows == 1) { print "| eq. | kind | tests | the paper says: what we measured | residual |"; print "|---|---|---|------------|---|" }
+      if (rows == 1) { print "| eq. | kind | verdict | tests | the paper says: what we measured | residual |"; print "|---|---|---|---|------------|---|" }
       r = (res == "-" || res == "") ? "" : "[" res "]{.num}"
-      printf "| %s | %s | %s | %s%s | %s |\n", id, kind, verdict, (note == "" ? "" : "*" note "*: "), claim, r
+      printf "| [[%s](#eq:%s)]{#ledger-%s} | %s | %s | %s | %s%s | %s |\n", id, id, id, kind, vd, verdict, (note == "" ? "" : "*" note "*: "), claim, r
       # test names go in a list below: long identifiers do not fit a table cell
       if (shown != "") tlist = tlist sprintf("* Eq. %s: %s\n", id, shown)
     }
   }
   END {
     if (mode == "markdown") {
-      printf "\n: Equation ledger: %d rows, %d checked by passing tests, %d measured by experiments only, %d pending.\n", rows, passed, measured, pending
+      printf "\n: Equation ledger: %d rows (%d hold, %d hold under stated conditions, %d do not hold), %d checked by passing tests, %d measured by experiments only, %d pending.\n", rows, nv["holds"], nv["conditional"], nv["does not hold"], passed, measured, pending
       printf "\nThe tests behind each row (suite::name in `tests/test_*.c`):\n\n%s", tlist
     }
-    if (mode == "check") printf "ledger: %d rows, %d passed, %d measured only, %d pending, %d failing\n", rows, passed, measured, pending, bad + 0
+    if (mode == "check") printf "ledger: %d rows, %d passed, %d measured only, %d pending, %d failing; verdicts: %d hold, %d conditional, %d do not hold\n", rows, passed, measured, pending, bad + 0, nv["holds"], nv["conditional"], nv["does not hold"]
     exit bad > 0
   }' "$results" "$ledger"

@@ -247,16 +247,20 @@ Test(eq19, sgd_update_equals_drift_plus_noise) {
     mlp_full_grad(&t.m, t.th, t.x, t.y, t.K, t.w, G, NULL);
     sgdnoise_eta(&t.m, t.th, G, xb, yb, b, t.w, eta); /* the noise code of src/fig51.c */
     mlp_sgd_step(&t.m, t.th, xb, yb, b, r, t.w);
-    double worst = 0, scale = 0;
+    double scale = 0;
+    size_t rejected_flip = 0;
     for (size_t p = 0; p < P; p++) {
         double step = (double)t.th[p] - before[p], langevin = -r * (double)G[p] + r * (double)eta[p];
-        worst = fmax(worst, fabs(step - langevin));
-        scale = fmax(scale, fabs(step));
         /* round-off: theta's own ulp, plus float rounding of G and eta */
-        cr_expect(lt(dbl, fabs(step - langevin), 4 * nextafterf(fabsf(before[p]), INFINITY) - 4 * fabsf(before[p]) + 1e-6 * r * fabs(G[p]) + 1e-9),
-                  "component %zu: step %.9g, drift+noise %.9g", p, step, langevin);
+        double tol = 4 * nextafterf(fabsf(before[p]), INFINITY) - 4 * fabsf(before[p]) + 1e-6 * r * fabs(G[p]) + 1e-9;
+        scale = fmax(scale, fabs(step));
+        cr_expect(lt(dbl, fabs(step - langevin), tol), "component %zu: step %.9g, drift+noise %.9g", p, step, langevin);
+        /* negative control: the noise with the wrong sign, -r grad U_B - r eta */
+        rejected_flip += fabs(step - (-r * (double)G[p] - r * (double)eta[p])) >= tol;
     }
     cr_expect(gt(dbl, scale, 1e-4), "the step must move theta for the test to mean anything");
+    cr_expect(gt(sz, rejected_flip, P / 2), "the same check must reject eta with the wrong sign (%zu of %zu)",
+              rejected_flip, P);
 }
 
 /* Eq 20's power: sgdnoise_measure's exact E||eta||^2 against the plain average

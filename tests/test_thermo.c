@@ -6,16 +6,13 @@
 #include <math.h>
 #include <string.h>
 
+#include "ident.h"
 #include "rng.h"
 #include "thermo.h"
 
 #define N 16
 
-static void rand_dist(rng_t *r, double *p, int n) {
-    double s = 0;
-    for (int i = 0; i < n; i++) s += p[i] = -log(1.0 - rng_uniform(r));
-    for (int i = 0; i < n; i++) p[i] /= s;
-}
+static void rand_dist(rng_t *r, double *p, int n) { ident_random_dist(r, p, (size_t)n); }
 
 /* Eq 5: F[p_eq] = <H> - S/beta = -ln Z/beta, Z = sum_x exp(-beta H(x)). */
 Test(eq5, equilibrium_free_energy_is_minus_log_partition_over_beta) {
@@ -89,6 +86,29 @@ Test(eq8, free_energy_gap_is_the_reverse_kl_not_the_forward_one) {
     cr_expect(lt(dbl, gap[0] / gap[1], 10.0), "got %g", gap[0] / gap[1]);
 }
 
+/* Eq 8 read with the model's own energy as the Hamiltonian (Eq 6 with
+ * p_eq = p_theta): F_theta[p*] - F_theta[p_theta] = D(p*||p_theta) exactly,
+ * for energies E_theta = -theta (any additive constant cancels). The KL is
+ * summed here term by term. Negative control: the same check with the
+ * target's Hamiltonian -ln p* rejects it. */
+Test(eq8, loss_is_the_excess_free_energy_of_the_data_in_the_models_own_energy) {
+    rng_t r;
+    rng_init(&r, 88, 0);
+    double ps[N], th[N], E[N], q[N], Hs[N];
+    for (int k = 0; k < 10; k++) {
+        rand_dist(&r, ps, N);
+        for (int i = 0; i < N; i++) th[i] = 1.5 * rng_normal(&r), E[i] = -th[i] + 7.25, Hs[i] = -log(ps[i]);
+        double Z = 0, D = 0;
+        for (int i = 0; i < N; i++) Z += exp(th[i]);
+        for (int i = 0; i < N; i++) q[i] = exp(th[i]) / Z;
+        for (int i = 0; i < N; i++) D += ps[i] * log(ps[i] / q[i]);
+        double own = free_energy(ps, E, 1, N) - free_energy(q, E, 1, N);
+        double target = free_energy(ps, Hs, 1, N) - free_energy(q, Hs, 1, N);
+        cr_expect(epsilon_eq(dbl, own, D, 1e-12), "draw %d", k);
+        cr_expect(gt(dbl, fabs(target - D), 1e-3), "negative control, draw %d: target Hamiltonian misses by %g", k, fabs(target - D));
+    }
+}
+
 /* Eqs 9-10: learning (gradient descent on D(p*||p_theta)) LOWERS the
  * non-equilibrium free energy towards F[p*]; it does not maximise it. */
 Test(eq9, learning_decreases_the_nonequilibrium_free_energy) {
@@ -111,26 +131,25 @@ Test(eq9, learning_decreases_the_nonequilibrium_free_energy) {
     cr_expect(lt(dbl, F - F0, -0.1), "Delta F = %g should be clearly negative", F - F0);
 }
 
-/* A chain B -> Theta -> X with random kernels. */
-typedef struct {
-    double pb[4], tb[4][5], xt[5][6];
-    double bt[20], bx[24], tx[30];
-} chain_t;
+/* Chains B -> Theta -> X from the production generator (src/ident.c). */
+#define NB 4
+#define NT 5
+#define NX 6
 
-static void chain(rng_t *r, chain_t *c, int det) {
-    memset(c, 0, sizeof *c);
-    rand_dist(r, c->pb, 4);
-    for (int b = 0; b < 4; b++) {
-        if (det) c->tb[b][b] = 1; /* theta = b: a deterministic statistic */
-        else rand_dist(r, c->tb[b], 5);
-    }
-    for (int t = 0; t < 5; t++) rand_dist(r, c->xt[t], 6);
-    for (int b = 0; b < 4; b++)
-        for (int t = 0; t < 5; t++)
-            for (int x = 0; x < 6; x++) {
-                double p = c->pb[b] * c->tb[b][t] * c->xt[t][x];
-                c->bt[b * 5 + t] += p, c->bx[b * 6 + x] += p, c->tx[t * 6 + x] += p;
+/* I(X;Theta|B) = S(B,Theta) + S(B,X) - S(B,Theta,X) - S(B) from the three-way
+ * table built here from the chain's kernels; pxtb, when not NULL, replaces
+ * p(x|theta) by p(x|theta,b) (a chain that is not Markov). */
+static double cmi_by_entropies(const ident_chain_t *c, const double (*pxtb)[NT][NX], double *ixb, double *ixt) {
+    double btx[NB * NT * NX], bt[NB * NT] = {0}, bx[NB * NX] = {0}, tx[NT * NX] = {0};
+    for (int b = 0; b < NB; b++)
+        for (int t = 0; t < NT; t++)
+            for (int x = 0; x < NX; x++) {
+                double p = c->pb[b] * c->pt_b[b][t] * (pxtb ? pxtb[b][t][x] : c->px_t[t][x]);
+                btx[(b * NT + t) * NX + x] = p;
+                bt[b * NT + t] += p, bx[b * NX + x] += p, tx[t * NX + x] += p;
             }
+    *ixb = mutual_information(bx, NB, NX), *ixt = mutual_information(tx, NT, NX);
+    return entropy(bt, NB * NT) + entropy(bx, NB * NX) - entropy(btx, NB * NT * NX) - entropy(c->pb, NB);
 }
 
 /* Eq 13 (DPI): I(Theta;B) >= I(X;B) for every chain. */
@@ -138,9 +157,9 @@ Test(eq13, data_processing_inequality_holds_on_random_chains) {
     rng_t r;
     rng_init(&r, 13, 0);
     for (int k = 0; k < 200; k++) {
-        chain_t c;
-        chain(&r, &c, 0);
-        cr_assert(ge(dbl, mutual_information(c.bt, 4, 5), mutual_information(c.bx, 4, 6) - 1e-14));
+        ident_chain_t c;
+        ident_chain_random(&r, &c, NB, NT, NX, 0);
+        cr_assert(ge(dbl, mutual_information(c.bt, NB, NT), mutual_information(c.bx, NB, NX) - 1e-14));
     }
 }
 
@@ -149,37 +168,46 @@ Test(eq13, data_processing_inequality_holds_on_random_chains) {
 Test(eq14, m_info_equals_parameter_entropy_only_for_deterministic_maps) {
     rng_t r;
     rng_init(&r, 14, 0);
-    chain_t c;
-    double pt[5];
-    chain(&r, &c, 1);
-    marginals(c.bt, 4, 5, NULL, pt);
-    cr_expect(epsilon_eq(dbl, mutual_information(c.bt, 4, 5), entropy(pt, 5), 1e-12));
-    chain(&r, &c, 0);
-    marginals(c.bt, 4, 5, NULL, pt);
+    ident_chain_t c;
+    double pt[NT];
+    ident_chain_random(&r, &c, NB, NT, NX, 1);
+    marginals(c.bt, NB, NT, NULL, pt);
+    cr_expect(epsilon_eq(dbl, mutual_information(c.bt, NB, NT), entropy(pt, NT), 1e-12));
+    ident_chain_random(&r, &c, NB, NT, NX, 0);
+    marginals(c.bt, NB, NT, NULL, pt);
     double cond = 0;
-    for (int b = 0; b < 4; b++) cond += c.pb[b] * entropy(c.tb[b], 5);
-    cr_expect(epsilon_eq(dbl, mutual_information(c.bt, 4, 5), entropy(pt, 5) - cond, 1e-12));
+    for (int b = 0; b < NB; b++) cond += c.pb[b] * entropy(c.pt_b[b], NT);
+    cr_expect(epsilon_eq(dbl, mutual_information(c.bt, NB, NT), entropy(pt, NT) - cond, 1e-12));
     cr_expect(gt(dbl, cond, 0.1));
 }
 
-/* Eq 15: for B -> Theta -> X, I(X;B) = I(X;Theta) - I(X;Theta|B): the paper's
- * epsilon = I(X;B) - I(X;Theta) is <= 0, not >= 0. */
+/* Eq 15: for B -> Theta -> X, I(X;B) = I(X;Theta) - I(X;Theta|B), so the
+ * paper's epsilon = I(X;B) - I(X;Theta) is < 0 for a stochastic map and 0
+ * under Eq 11's premise (Theta = f(B)). The production epsilon and conditional
+ * information against joint entropies of a three-way table built here.
+ * Negative control: when X also depends on B directly (no Markov chain), the
+ * same identity check rejects it. */
 Test(eq15, epsilon_is_minus_the_conditional_information_so_never_positive) {
     rng_t r;
     rng_init(&r, 15, 0);
     for (int k = 0; k < 50; k++) {
-        chain_t c;
-        chain(&r, &c, 0);
-        double cmi = 0;
-        for (int b = 0; b < 4; b++) {
-            double tab[30];
-            for (int t = 0; t < 5; t++)
-                for (int x = 0; x < 6; x++) tab[t * 6 + x] = c.tb[b][t] * c.xt[t][x];
-            cmi += c.pb[b] * mutual_information(tab, 5, 6);
+        for (int det = 0; det < 2; det++) {
+            ident_chain_t c;
+            ident_chain_random(&r, &c, NB, NT, NX, det);
+            double ixb, ixt, cmi = cmi_by_entropies(&c, NULL, &ixb, &ixt);
+            cr_expect(epsilon_eq(dbl, ident_chain_cmi(&c), cmi, 1e-12));
+            cr_expect(epsilon_eq(dbl, ident_chain_eps(&c), ixb - ixt, 1e-12));
+            cr_expect(epsilon_eq(dbl, ident_chain_eps(&c), -cmi, 1e-12), "draw %d det %d", k, det);
+            if (det) cr_expect(lt(dbl, fabs(ident_chain_eps(&c)), 1e-14), "Theta = f(B): epsilon = 0");
+            else cr_expect(lt(dbl, ident_chain_eps(&c), -1e-3), "stochastic map: epsilon < 0");
         }
-        double eps = mutual_information(c.bx, 4, 6) - mutual_information(c.tx, 5, 6);
-        cr_expect(epsilon_eq(dbl, eps, -cmi, 1e-12));
-        cr_expect(lt(dbl, eps, 0.0));
+        ident_chain_t c;
+        ident_chain_random(&r, &c, NB, NT, NX, 0);
+        double direct[NB][NT][NX], ixb, ixt;
+        for (int b = 0; b < NB; b++)
+            for (int t = 0; t < NT; t++) rand_dist(&r, direct[b][t], NX);
+        double cmi = cmi_by_entropies(&c, (const double (*)[NT][NX])direct, &ixb, &ixt);
+        cr_expect(gt(dbl, fabs((ixb - ixt) + cmi), 1e-3), "negative control, draw %d: not a Markov chain", k);
     }
 }
 
@@ -197,22 +225,22 @@ Test(eq28, joint_entropy_bookkeeping_and_eq29_under_permutations) {
     for (int i = 0; i < 64; i++) prod[i] = px[i / 8] * pt[i % 8];
     int negative = 0;
     for (int k = 0; k < 500; k++) {
-        int perm[64];
-        for (int i = 0; i < 64; i++) perm[i] = i;
-        for (int i = 63; i > 0; i--) {
-            int j = (int)rng_below(&r, (uint32_t)(i + 1)), t = perm[i];
-            perm[i] = perm[j], perm[j] = t;
-        }
+        int perm[64], seen[64] = {0};
+        ident_random_permutation(&r, perm, 64);
+        for (int i = 0; i < 64; i++) seen[perm[i]]++;
+        for (int i = 0; i < 64; i++) cr_assert(eq(int, seen[i], 1), "a permutation");
         const double *start[2] = {prod, corr};
         for (int s = 0; s < 2; s++) {
-            double after[64], a0[8], b0[8], a1[8], b1[8];
-            for (int i = 0; i < 64; i++) after[perm[i]] = start[s][i];
-            marginals(start[s], 8, 8, a0, b0);
-            marginals(after, 8, 8, a1, b1);
+            double after[64], dI, a0[8] = {0}, b0[8] = {0}, a1[8] = {0}, b1[8] = {0};
+            double sigma = ident_permutation_sigma(start[s], perm, 8, 8, after, &dI);
+            for (int i = 0; i < 64; i++) { /* marginals by direct sums */
+                cr_assert(eq(dbl, after[perm[i]], start[s][i]));
+                a0[i / 8] += start[s][i], b0[i % 8] += start[s][i], a1[i / 8] += after[i], b1[i % 8] += after[i];
+            }
             cr_assert(epsilon_eq(dbl, entropy(after, 64), entropy(start[s], 64), 1e-12));
             cr_assert(epsilon_eq(dbl, entropy(after, 64), entropy(a1, 8) + entropy(b1, 8) - mutual_information(after, 8, 8), 1e-12));
-            double sigma = entropy(a1, 8) - entropy(a0, 8) + entropy(b1, 8) - entropy(b0, 8);
-            cr_assert(epsilon_eq(dbl, sigma, mutual_information(after, 8, 8) - mutual_information(start[s], 8, 8), 1e-12));
+            cr_assert(epsilon_eq(dbl, sigma, entropy(a1, 8) - entropy(a0, 8) + entropy(b1, 8) - entropy(b0, 8), 1e-12));
+            cr_assert(epsilon_eq(dbl, sigma, dI, 1e-12), "Eq 29 with Delta S_joint = 0");
             if (s == 0) cr_assert(ge(dbl, sigma, -1e-12));
             else negative |= sigma < 0;
         }

@@ -1,9 +1,24 @@
--- equations.lua: number display equations and resolve references to them.
---   $$ ... $$ {#eq:name}   gets the next number, shown as (n)
---   @eq:name               becomes "(n)", a link to the equation
+-- equations.lua: tag display equations and resolve references to them.
+--   $$ ... $$ {#eq:37}     an equation of the original keeps its number: (37)
+--   $$ ... $$ {#eq:Alg1}   the original's Algorithm 1: (Alg. 1)
+--   $$ ... $$ {#eq:name}   an equation of our own gets the next P-number: (P3)
+--   @eq:name               becomes the tag, a link to the equation
 -- pandoc-crossref is not packaged in Debian 12, so this filter does the job.
--- A reference to an undefined label stops the build naming it.
-local numbers, count = {}, 0
+-- Every reference of [@eq:a; @eq:b] is resolved (xref.lua); an undefined
+-- one stops the build naming it.
+package.path = PANDOC_SCRIPT_FILE:match("^(.*[/\\])") .. "?.lua;" .. package.path
+local xref = require("xref")
+local numbers, own = {}, 0
+
+-- the tag of a label: the original's number, or the next of our own
+local function tag_of(label)
+  local n = label:match("^eq:(%d+)$")
+  if n then return n end
+  local alg = label:match("^eq:Alg(%d+)$")
+  if alg then return "Alg. " .. alg end
+  own = own + 1
+  return "P" .. own
+end
 
 local function label_of(el)
   if el and el.t == "Str" then return el.text:match("^{#(eq:[%w_%-%.]+)}$") end
@@ -20,14 +35,15 @@ local function number_para(para)
       local label = label_of(inl[j])
       if label then
         if numbers[label] then error("equations.lua: label " .. label .. " defined twice") end
-        count = count + 1
-        numbers[label] = count
+        local tag = tag_of(label)
+        numbers[label] = tag
         changed = true
         if FORMAT:match("latex") then
-          out[#out + 1] = pandoc.RawInline("latex", "\\begin{equation}\\label{" .. label .. "}\\tag{" ..
-            count .. "}" .. el.text .. "\\end{equation}")
+          -- equation* with \tag: no counter, so hyperref gets its anchor from \phantomsection
+          out[#out + 1] = pandoc.RawInline("latex", "\\phantomsection\\hypertarget{" .. label .. "}{}\\begin{equation*}\\label{" .. label ..
+            "}\\tag{" .. tag .. "}" .. el.text .. "\\end{equation*}")
         else
-          out[#out + 1] = pandoc.Span({el, pandoc.Space(), pandoc.Str("(" .. count .. ")")},
+          out[#out + 1] = pandoc.Span({el, pandoc.Space(), pandoc.Str("(" .. tag .. ")")},
             {id = label, class = "equation"})
         end
         i = j + 1
@@ -41,14 +57,15 @@ local function number_para(para)
   if changed then return pandoc.Para(out) end
 end
 
-local function resolve(cite)
-  local id = cite.citations[1].id
-  if not id:match("^eq:") then return nil end
-  local n = numbers[id] or error("equations.lua: reference to undefined equation " .. id)
+local function render(id, n)
   if FORMAT:match("latex") then
     return pandoc.RawInline("latex", "\\hyperref[" .. id .. "]{(" .. n .. ")}")
   end
   return pandoc.Link("(" .. n .. ")", "#" .. id)
+end
+
+local function resolve(cite)
+  return xref.resolve(cite, "equations.lua", "eq:", "equation", numbers, render)
 end
 
 return {{Para = number_para}, {Cite = resolve}}

@@ -2,7 +2,11 @@
 --   ![Caption](name){#fig:name}  uses $FIGURE_DIR/name.pdf for LaTeX and
 --   name.svg otherwise, and ends the caption with a provenance line read
 --   from name.prov (script, data files with short SHA-256, commit, target).
---   @fig:name becomes "Figure n".
+--   @fig:name becomes "Figure n"; every reference of [@fig:a; @fig:b] is resolved
+--   (xref.lua). A figure id defined twice, an undefined reference or an
+--   incomplete .prov file stops the build naming it.
+package.path = PANDOC_SCRIPT_FILE:match("^(.*[/\\])") .. "?.lua;" .. package.path
+local xref = require("xref")
 local dir = os.getenv("FIGURE_DIR") or error("figures.lua: FIGURE_DIR is not set")
 local numbers, count = {}, 0
 
@@ -18,6 +22,11 @@ local function provenance(name)
     elseif kind == "target" then target = a end
   end
   f:close()
+  -- an empty or cut-short file would give an empty provenance line
+  for kind, v in pairs({script = script, commit = commit, target = target}) do
+    if v == "" then error("figures.lua: provenance file " .. path .. " has no " .. kind .. " line (empty or truncated)") end
+  end
+  if #data == 0 then error("figures.lua: provenance file " .. path .. " has no data line (empty or truncated)") end
   return {pandoc.Space(), pandoc.Emph({pandoc.Str("Provenance:"), pandoc.Space(),
     pandoc.Code(script), pandoc.Str(";"), pandoc.Space(), pandoc.Str("data"), pandoc.Space(),
     pandoc.Str(table.concat(data, ", ") .. ";"), pandoc.Space(), pandoc.Str("commit"), pandoc.Space(),
@@ -29,7 +38,10 @@ local function figure(img)
   local name = img.src
   if name:match("[/%.]") then return nil end -- an ordinary image path
   count = count + 1
-  if img.identifier ~= "" then numbers[img.identifier] = count end
+  if img.identifier ~= "" then
+    if numbers[img.identifier] then error("figures.lua: figure id " .. img.identifier .. " defined twice") end
+    numbers[img.identifier] = count
+  end
   img.src = dir .. "/" .. name .. (FORMAT:match("latex") and ".pdf" or ".svg")
   for _, el in ipairs(provenance(name)) do img.caption:insert(el) end
   if not FORMAT:match("latex") then
@@ -39,14 +51,15 @@ local function figure(img)
   return img
 end
 
-local function resolve(cite)
-  local id = cite.citations[1].id
-  if not id:match("^fig:") then return nil end
-  local n = numbers[id] or error("figures.lua: reference to undefined figure " .. id)
+local function render(id, n)
   if FORMAT:match("latex") then
     return pandoc.RawInline("latex", "Figure~\\ref{" .. id .. "}")
   end
   return pandoc.Link("Figure " .. n, "#" .. id)
+end
+
+local function resolve(cite)
+  return xref.resolve(cite, "figures.lua", "fig:", "figure", numbers, render)
 end
 
 return {{Image = figure}, {Cite = resolve}}

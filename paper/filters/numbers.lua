@@ -2,7 +2,8 @@
 -- The merged numbers file (key<TAB>value<TAB>unit) is named by $NUMBERS_FILE.
 -- Optional attribute fmt="%.3f" picks the format; the default is an integer
 -- when the value is one, else 4 significant digits (powers of ten as math).
--- An unknown key stops the build naming it; keys computed but never quoted
+-- Inside math, $x = [key]{.num}$ is substituted too. An unknown key or a bad
+-- fmt stops the build naming the key; keys computed but never quoted
 -- are listed on stderr so that dead numbers are noticed.
 local path = os.getenv("NUMBERS_FILE") or error("numbers.lua: NUMBERS_FILE is not set")
 local values, units, order, quoted = {}, {}, {}, {}
@@ -20,10 +21,22 @@ for line in f:lines() do
 end
 f:close()
 
-local function format(v, fmt)
-  if fmt then return string.format(fmt, v) end
+local function format(key, v, fmt)
+  if fmt then
+    local ok, s = pcall(string.format, fmt, v)
+    if not ok then error("numbers.lua: key '" .. key .. "': bad fmt '" .. fmt .. "': " .. tostring(s), 0) end
+    return s
+  end
   if v == math.floor(v) and math.abs(v) < 1e15 then return string.format("%d", v) end
   return string.format("%.4g", v)
+end
+
+-- The value of key, formatted, marked as quoted; an unknown key stops the build.
+local function quote(key, fmt)
+  local v = values[key]
+  if v == nil then error("numbers.lua: unknown numbers key '" .. key .. "' (not in " .. path .. ")") end
+  quoted[key] = true
+  return format(key, v, fmt)
 end
 
 local function as_inline(s)
@@ -36,11 +49,26 @@ end
 
 function Span(el)
   if not el.classes:includes("num") then return nil end
-  local key = pandoc.utils.stringify(el.content)
-  local v = values[key]
-  if v == nil then error("numbers.lua: unknown numbers key '" .. key .. "' (not in " .. path .. ")") end
-  quoted[key] = true
-  return as_inline(format(v, el.attributes.fmt))
+  return as_inline(quote(pandoc.utils.stringify(el.content), el.attributes.fmt))
+end
+
+-- Inside math ($n = [key]{.num}$ is raw TeX to pandoc) the same syntax is
+-- substituted in the TeX text; attributes other than fmt are an error.
+function Math(el)
+  local text = el.text:gsub("%[([^%[%]]*)%]{%.num([^}]*)}", function(key, attrs)
+    local rest, fmt = attrs:gsub('^%s*fmt="([^"]*)"%s*$', "%1")
+    if attrs:match("%S") and rest == attrs then
+      error("numbers.lua: key '" .. key .. "' in math: only fmt=\"...\" is allowed, got '" .. attrs .. "'", 0)
+    end
+    local s = quote(key, fmt > 0 and rest or nil)
+    local mant, ex = s:match("^(%-?[%d%.]+)e([%+%-]%d+)$")
+    return mant and (mant .. "\\times 10^{" .. tonumber(ex) .. "}") or s
+  end)
+  if text:match("{%.num") then error("numbers.lua: a .num in math that is not [key]{.num}: " .. el.text, 0) end
+  if text ~= el.text then
+    el.text = text
+    return el
+  end
 end
 
 function Pandoc(doc)
