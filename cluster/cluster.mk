@@ -52,6 +52,12 @@ shard_of = $(basename $(notdir $@))
 $(B)/fig51/%.tsv: RES_NAME = fig51-$(subst _,-,$(shard_of))
 $(B)/fig51/%.tsv: RES_MEM = $(call fig51_res,$(shard_of),3)
 $(B)/fig51/%.tsv: RES_TIME = $(call fig51_res,$(shard_of),4)
+# the four-hidden-layer reading (data/data.mk's fig51deep), by the same model
+fig51deep_res_all = $(eval fig51deep_res_all := $(shell $(COST) resources $(COST_MODEL) $(fig51deep_CONF)))$(fig51deep_res_all)
+fig51deep_res = $(word $(2),$(subst :, ,$(filter $(1):%,$(fig51deep_res_all))))
+$(B)/fig51deep/%.tsv: RES_NAME = fig51deep-$(subst _,-,$(shard_of))
+$(B)/fig51deep/%.tsv: RES_MEM = $(call fig51deep_res,$(shard_of),3)
+$(B)/fig51deep/%.tsv: RES_TIME = $(call fig51deep_res,$(shard_of),4)
 
 # What each heavy target declares, and what the cost model expects of the
 # Fig. 5.1 shards on NODES nodes of CORES cores (default: this machine).
