@@ -30,13 +30,15 @@ RES_identities := 100 2 100 5
 RES_gauss := 100 2 100 10
 RES_bm-train := 400 2 400 10
 RES_bm-grid := 400 2 400 10
+RES_bm-ldb := 100 2 100 5
 res_of = $(word $(if $(filter paper,$(SCALE)),$(3),$(2)),$(RES_$(1)))
-RES_PROGRAMS := mnist-stats identities gauss bm-train bm-grid
+RES_PROGRAMS := mnist-stats identities gauss bm-train bm-grid bm-ldb
 $(MNIST_DATA) $(B)/numbers/mnist.tsv: RES_NAME = mnist-stats
 $(B)/numbers/identities.tsv: RES_NAME = identities
 $(GAUSS_DATA) $(B)/numbers/gauss.tsv: RES_NAME = gauss
 $(BM_TRAIN) $(B)/numbers/bm_train.tsv: RES_NAME = bm-train
 $(BM_GRID) $(B)/numbers/bm_grid.tsv: RES_NAME = bm-grid
+$(BM_LDB) $(B)/numbers/bm_ldb.tsv: RES_NAME = bm-ldb
 # a heavy target without a row stops the launch instead of guessing
 res_need = $(or $(call res_of,$(RES_NAME),$(1),$(2)),$(error $@: no resources declared for job '$(RES_NAME)': add RES_NAME and a RES_<name> row in cluster/cluster.mk))
 RES_NAME = $(basename $(notdir $@))
@@ -66,7 +68,7 @@ CORES ?= $(shell nproc)
 resources:
 	@printf '%s\t%s\t%s\t%s\n' job cpus mem minutes
 	@$(foreach r,$(RES_PROGRAMS),printf '%s\t1\t%sM\t%s\n' $(r) $(call res_of,$(r),1,3) $(call res_of,$(r),2,4);)
-	@$(COST) resources $(COST_MODEL) $(FIG51_CONF) | awk -F: '{ gsub("_", "-", $$1); printf "fig51-%s\t%s\t%s\t%s\n", $$1, $$2, $$3, $$4 }'
+	@$(foreach c,$(FIG51_CONF) $(fig51deep_CONF),$(COST) resources $(COST_MODEL) $(c) | awk -F: -v n=$(basename $(notdir $(c))) '{ gsub("_", "-", $$1); printf "%s-%s\t%s\t%s\t%s\n", n, $$1, $$2, $$3, $$4 }';)
 	@$(COST) plan $(COST_MODEL) $(NODES) $(CORES) $(B)/fig51 $(FIG51_CONF)
 # Refit the cost model on this machine (about 10 CPU seconds).
 cluster-calibrate: $(BIN)/fig51 $(MNIST_STAMP)
