@@ -4,6 +4,7 @@
 #   data/data.mk MNIST + experiments      figures/figures.mk  gnuplot
 #   tests/tests.mk Criterion, verify      paper/paper.mk  Pandoc
 # Usage: make paper | make test | make verify | make bench  [SCALE=quick|paper]; make help
+#        make SCALE=sweep sweep; make test-slurm (cluster/cluster.mk)
 SHELL := /bin/bash
 # pipefail: a failing command before `| tee` fails its recipe.
 .SHELLFLAGS := -o pipefail -ec
@@ -19,13 +20,14 @@ MAKEFLAGS += -j$(shell nproc)
 endif
 
 SCALE ?= paper
-ifeq ($(filter $(SCALE),quick paper),)
-$(error SCALE must be 'quick' or 'paper', not '$(SCALE)')
+ifeq ($(filter $(SCALE),quick paper sweep),)
+$(error SCALE must be 'quick', 'paper' or 'sweep' (make SCALE=sweep sweep), not '$(SCALE)')
 endif
 BUILD ?= build
 B := $(BUILD)/$(SCALE)
 PARAMS ?= data/params/$(SCALE)
-# Prefix for heavy recipes, e.g. LAUNCH='srun -c2' to send them to a cluster.
+# Prefix for heavy recipes: LAUNCH='$(SRUN)' sends each to Slurm with its own
+# resources (cluster/cluster.mk).
 LAUNCH ?=
 # Experiments parallelise across processes (make -j); BLAS stays single-threaded
 # inside each so results never depend on the thread count.
@@ -37,6 +39,7 @@ include data/data.mk
 include figures/figures.mk
 include tests/tests.mk
 include paper/paper.mk
+include cluster/cluster.mk
 
 clean:
 	rm -rf $(BUILD)

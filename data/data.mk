@@ -86,7 +86,8 @@ $$($(1)_DATA) $$(B)/numbers/$(1).tsv &: $$(BIN)/fig51 $$(call params_id,$(1)) $$
 NUMBERS += $$(B)/numbers/$(1).tsv
 endef
 $(eval $(call fig51_experiment,fig51,data))
-$(eval $(call fig51_experiment,fig51deep,fig51deep/data))
+# (only where the scale has it: data/params/sweep has no fig51deep.conf)
+$(if $(wildcard $(PARAMS)/fig51deep.conf),$(eval $(call fig51_experiment,fig51deep,fig51deep/data)))
 # the names figures/figures.mk and cluster/ use
 FIG51_CONF := $(fig51_CONF)
 FIG51_BS := $(fig51_BS)

@@ -6,6 +6,8 @@
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 list="$here/debian-packages.txt"
+# --slurm: the optional packages of `make test-slurm` instead (debian-packages-slurm.txt)
+if [ "${1:-}" = --slurm ]; then list="$here/debian-packages-slurm.txt"; fi
 missing=""
 for pkg in $(sed -e 's/#.*//' "$list"); do
     # npm may come with the machine's own Node.js rather than Debian's package.

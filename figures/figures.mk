@@ -32,6 +32,12 @@ FIG_DATA_bm_ldb = $(BM_LDB)
 FIG_SIZE_bm_ldb := 4.5in,3in
 FIG_VARS_bm_ldb = cbeta=$(call conf_value,$(PARAMS)/bm_ldb.conf,control_beta)
 
+# The sweep's figure (make SCALE=sweep sweep; cluster/sweep.mk), not in FIGURES:
+# only the sweep scale has its data.
+FIG_DATA_sweep = $(SWEEP_TABLE)
+FIG_SIZE_sweep := 6.5in,2.8in
+FIG_VARS_sweep = batches='$(shell echo $(FIG51_BS) | tr ' ' '\n' | sort -n | tr '\n' ' ')'; rates='$(SWEEP_RATES)'
+
 FIGURES += data_mnist
 FIG_DATA_data_mnist := $(MNIST_DATA)
 FIG_SIZE_data_mnist := 6in,4.6in
