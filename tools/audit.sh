@@ -51,7 +51,7 @@ git -C "$here" archive "$full" | tar -x -C "$tmp/src"
 mnist_abs=$(cd "$mnist" 2> /dev/null && pwd) || mnist_abs=
 rb="$tmp/build/$scale"
 start=$(date +%s)
-if ! ( cd "$tmp/src" && env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL nice -n 10 make -j2 --no-print-directory \
+if ! ( cd "$tmp/src" && env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL -u BUILD -u PARAMS -u B -u LAUNCH -u TIME_WRAP -u MNIST_DIR -u FIG -u PROV nice -n 10 make -j2 --no-print-directory \
         SCALE="$scale" BUILD="$tmp/build" PROV_GIT="$commit" ${mnist_abs:+MNIST_DIR="$mnist_abs"} \
         "$rb/figures/$fig.pdf" "$rb/figures/$fig.prov" ) > "$tmp/make.log" 2>&1; then
     tail -n 20 "$tmp/make.log" >&2

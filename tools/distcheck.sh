@@ -29,7 +29,7 @@ echo "distcheck: unpacked $(wc -l < MANIFEST.sha256) files, MANIFEST.sha256 chec
 offline=(unshare -n)
 "${offline[@]}" true 2> /dev/null || offline=(unshare -rn)
 "${offline[@]}" true 2> /dev/null || { echo "distcheck: warning: cannot unshare the network; running with it" >&2; offline=(); }
-mk() { "${offline[@]}" env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL nice -n 10 make -j2 --no-print-directory SCALE="$scale" "$@"; }
+mk() { "${offline[@]}" env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL -u BUILD -u PARAMS -u B -u LAUNCH -u TIME_WRAP -u MNIST_DIR -u FIG -u PROV nice -n 10 make -j2 --no-print-directory SCALE="$scale" "$@"; }
 old=()
 if [ -z "${DISTCHECK_RERUN:-}" ]; then
     for f in $(mk -s dist-oldfiles); do old+=(-o "$f"); done

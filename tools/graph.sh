@@ -1,5 +1,5 @@
 #!/bin/bash
-# graph.sh BUILD_DIR SCALE OUT.svg [OUT.dot] - the DAG of `make paper` at SCALE as an SVG.
+# graph.sh BUILD_DIR SCALE OUT.svg [OUT.dot [PARAMS]] - the DAG of `make paper` at SCALE as an SVG.
 # make -Bnd (every target considered out of date, nothing run) into a scratch build
 # directory, makefile2graph turns make's debug trace into a graph, and this script
 # makes it readable: objects are contracted (src/*.c -> program), makefiles and the
@@ -12,7 +12,7 @@
 #   doubleoctagon  the paper (PDF, HTML)      note           committed source
 #   ellipse        everything else (merged numbers, verification, tests)
 set -euo pipefail
-build=$1 scale=$2 out=$3 dotout=${4:-}
+build=$1 scale=$2 out=$3 dotout=${4:-} params=${5:-data/params/$2}
 here=$(cd "$(dirname "$0")/.." && pwd)
 command -v make2graph > /dev/null || { echo "graph.sh: make2graph not found (Debian package makefile2graph)" >&2; exit 1; }
 command -v dot > /dev/null || { echo "graph.sh: dot not found (Debian package graphviz)" >&2; exit 1; }
@@ -20,15 +20,15 @@ scratch=$(mktemp -d "${TMPDIR:-/tmp}/stl-graph.XXXXXX")
 trap '[ -n "${GRAPH_KEEP:-}" ] || rm -rf "$scratch"' EXIT
 # A scratch BUILD: nothing built there, so the trace is the whole DAG and no
 # header dependency files (.d) clutter it. -j1: a sequential, complete trace.
-( cd "$here" && env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make -Bnd -j1 --no-print-directory \
-    SCALE="$scale" BUILD="$scratch/b" paper ) > "$scratch/trace" 2> "$scratch/err" \
+( cd "$here" && env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL -u BUILD -u PARAMS -u B -u LAUNCH -u TIME_WRAP -u MNIST_DIR -u FIG -u PROV make -Bnd -j1 --no-print-directory \
+    SCALE="$scale" PARAMS="$params" BUILD="$scratch/b" paper ) > "$scratch/trace" 2> "$scratch/err" \
     || { tail -n 5 "$scratch/err" >&2; echo "graph.sh: make -Bnd failed" >&2; exit 1; }
 make2graph < "$scratch/trace" > "$scratch/raw.dot"
 # Grouped targets (a &: rule writes data and numbers files at once) are one node in
 # make's trace; make's database lists the members ("Also makes:"), so each data file
 # gets its edge from the experiment that writes it.
-( cd "$here" && env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make -pnB -j1 --no-print-directory \
-    SCALE="$scale" BUILD="$scratch/b" paper ) 2> /dev/null | sed -n 's/^#  Also makes: //p' | sort -u > "$scratch/groups"
+( cd "$here" && env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL -u BUILD -u PARAMS -u B -u LAUNCH -u TIME_WRAP -u MNIST_DIR -u FIG -u PROV make -pnB -j1 --no-print-directory \
+    SCALE="$scale" PARAMS="$params" BUILD="$scratch/b" paper ) 2> /dev/null | sed -n 's/^#  Also makes: //p' | sort -u > "$scratch/groups"
 awk -v B="$scratch/b/" '
 function kind(l) {
     if (l ~ /^build\/bin\//) return "component"

@@ -71,7 +71,7 @@ $(TOOLS_HEAVY) $(NUMBERS): | $(B)/.params
 TOOLS_MAKEFILES := $(filter-out %.d,$(MAKEFILE_LIST))
 $(B)/graph.svg: $(TOOLS_MAKEFILES) tools/graph.sh $(wildcard $(PARAMS)/*.conf) | $(SETUP_STAMP)
 	mkdir -p $(@D)
-	tools/graph.sh $(BUILD) $(SCALE) $@.tmp $(B)/graph.dot
+	tools/graph.sh $(BUILD) $(SCALE) $@.tmp $(B)/graph.dot $(PARAMS)
 	mv $@.tmp $@
 ## graph: the build's DAG as an SVG (build/<scale>/graph.svg), node shapes by kind
 graph: $(B)/graph.svg
