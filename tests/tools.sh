@@ -83,7 +83,7 @@ check "dist: a working tree with uncommitted changes is refused" dist_refuses_di
 if clean_tree; then
     dist_ok() {
         make_q "${quick[@]}" distcheck || return 1
-        local a; a=$(ls "$tmp/build/dist"/stl-repro-*-quick.tar.gz)
+        local a="$tmp/build/dist/stl-repro-$(git rev-parse HEAD | cut -c1-12)-quick.tar.gz"
         local t; t=$(git log -1 --format=%ct)
         tar -tzf "$a" | grep -q '/CITATION.cff$' && tar -tzf "$a" | grep -q '/MANIFEST.sha256$' \
             && tar -tzf "$a" | grep -q '/build/quick/paper.pdf$' && tar -tzf "$a" | grep -q '/build/quick/data/fig51_acc.tsv$' || return 1
