@@ -85,8 +85,9 @@ if clean_tree; then
         make_q "${quick[@]}" distcheck || return 1
         local a="$tmp/build/dist/stl-repro-$(git rev-parse HEAD | cut -c1-12)-quick.tar.gz"
         local t; t=$(git log -1 --format=%ct)
-        tar -tzf "$a" | grep -q '/CITATION.cff$' && tar -tzf "$a" | grep -q '/MANIFEST.sha256$' \
-            && tar -tzf "$a" | grep -q '/build/quick/paper.pdf$' && tar -tzf "$a" | grep -q '/build/quick/data/fig51_acc.tsv$' || return 1
+        local list; list=$(tar -tzf "$a") || return 1   # (grep -q on a pipe would SIGPIPE tar)
+        grep -q '/CITATION.cff$' <<< "$list" && grep -q '/MANIFEST.sha256$' <<< "$list" \
+            && grep -q '/build/quick/paper.pdf$' <<< "$list" && grep -q '/build/quick/data/fig51_acc.tsv$' <<< "$list" || return 1
         # every entry: owner 0/0 and the commit's time (GNU tar's verbose listing)
         tar --full-time --numeric-owner -tvzf "$a" | awk -v d="$(date -d "@$t" '+%Y-%m-%d %H:%M:%S')" '
             $2 != "0/0" || ($4 " " $5) != d { print "entry: " $0; bad = 1 } END { exit bad }'
