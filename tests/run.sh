@@ -187,5 +187,7 @@ check "paper: an unknown numbers key stops the build naming it" filter_fails 'Th
 check "paper: a reference to an undefined equation stops the build" filter_fails 'As @eq:missing shows.' "reference to undefined equation eq:missing"
 check "paper: a reference to an undefined figure stops the build" filter_fails 'As @fig:missing shows.' "reference to undefined figure fig:missing"
 
+. tests/tools.sh  # reviewer tools: timings, graph, audit, dist, stamps, compare (tools/tools.mk)
+
 echo "tests: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
