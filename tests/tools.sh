@@ -101,6 +101,7 @@ fi
 stamps() { # a flag change recompiles, a kernel change re-runs experiments, nothing otherwise
     cp -a "$tmp/build" "$tmp/stampbuild"
     local sq=(SCALE=quick BUILD="$tmp/stampbuild" MNIST_DIR="$(cd "$mnist" && pwd)")
+    make_q "${sq[@]}" paper > /dev/null 2>&1 || return 1   # earlier checks may have left it stale
     make_q -q "${sq[@]}" paper || { echo "a copied build should be up to date"; return 1; }
     local before; before=$(stat -c %Y "$tmp/stampbuild/stamps/cc")
     make_q -q "${sq[@]}" paper && [ "$(stat -c %Y "$tmp/stampbuild/stamps/cc")" = "$before" ] || { echo "stamp rewritten without a change"; return 1; }
