@@ -24,10 +24,11 @@ case $caption in
     commit=$(sed -n 's/^commit\t//p' "$caption")
     awk -F'\t' '$1 == "data" { n = split($2, p, "/"); print p[n] "\t" $3 }' "$caption" > "${TMPDIR:-/tmp}/audit-want.$$" ;;
 *)  # the paper's HTML: the caption line that names figures/FIG.gp
-    line=$(grep -F "<code>figures/$fig.gp</code>" "$caption" | head -n 1) || true
+    # (the caption may be wrapped: join its lines up to "rebuild:")
+    line=$(awk -v c="<code>figures/$fig.gp</code>" 'index($0, c) { on = 1 } on { s = s " " $0 } on && /rebuild:/ { print s; exit }' "$caption")
     [ -n "$line" ] || die "$caption has no caption naming figures/$fig.gp"
     commit=$(sed -n 's/.*commit <code>\([^<]*\)<\/code>.*/\1/p' <<< "$line")
-    grep -o '[A-Za-z0-9_.-]*\.tsv (sha256 [0-9a-f]*)' <<< "$line" \
+    { grep -o '[A-Za-z0-9_.-]*\.tsv (sha256 [0-9a-f]*)' <<< "$line" || true; } \
         | sed 's/ (sha256 \([0-9a-f]*\))/\t\1/' > "${TMPDIR:-/tmp}/audit-want.$$" ;;
 esac
 want=$(cat "${TMPDIR:-/tmp}/audit-want.$$"); rm -f "${TMPDIR:-/tmp}/audit-want.$$"
