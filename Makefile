@@ -3,6 +3,7 @@
 #   env/env.mk  set-up stamp, versions    src/build.mk    C programs
 #   data/data.mk MNIST + experiments      figures/figures.mk  gnuplot
 #   tests/tests.mk Criterion, verify      paper/paper.mk  Pandoc
+#   tools/tools.mk reviewer tools: audit, dist, graph, timings, compare
 # Usage: make paper | make test | make verify | make bench  [SCALE=quick|paper]; make help
 #        make SCALE=sweep sweep; make test-slurm (cluster/cluster.mk)
 SHELL := /bin/bash
@@ -26,6 +27,13 @@ endif
 BUILD ?= build
 B := $(BUILD)/$(SCALE)
 PARAMS ?= data/params/$(SCALE)
+# Another parameter set builds into its own directory, keyed by the set's path, unless
+# BUILD is given on the command line (tools/tools.mk guards against sharing a directory).
+ifneq ($(abspath $(PARAMS)),$(abspath data/params/$(SCALE)))
+ifneq ($(origin BUILD),command line)
+B := $(BUILD)/$(SCALE)-params-$(notdir $(abspath $(PARAMS)))-$(shell printf %s '$(patsubst $(CURDIR)/%,%,$(abspath $(PARAMS)))' | sha256sum | cut -c1-8)
+endif
+endif
 # Prefix for heavy recipes: LAUNCH='$(SRUN)' sends each to Slurm with its own
 # resources (cluster/cluster.mk).
 LAUNCH ?=
@@ -40,6 +48,7 @@ include figures/figures.mk
 include tests/tests.mk
 include paper/paper.mk
 include cluster/cluster.mk
+include tools/tools.mk
 
 clean:
 	rm -rf $(BUILD)

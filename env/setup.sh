@@ -15,7 +15,10 @@ for pkg in $(sed -e 's/#.*//' "$list"); do
     status=$(dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null || true)
     [ "$status" = "install ok installed" ] || missing="$missing $pkg"
 done
+# installed versions against env/versions.lock: differences said, locked ones installed where apt can
+check_versions() { "$here/../tools/versions.sh" "$here/versions.lock"; }
 if [ -z "$missing" ]; then
+    check_versions
     exit 0
 fi
 cmd="apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends$missing"
@@ -27,3 +30,4 @@ fi
 echo "env/setup.sh: installing$missing" >&2
 apt-get update
 DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $missing
+check_versions

@@ -36,3 +36,33 @@ echo
 echo "| package | locked | installed | |"
 echo "|---|---|---|---|"
 "$here/env/report.sh" "$here/env/versions.lock" | tail -n +2 | awk -F'\t' '{printf "| %s | %s | %s | %s |\n", $1, $2, $3, $4}'
+
+# Reviewer tools (tools/tools.mk): per-target timings and the DAG of the build.
+if [ -s "$dir/timings.tsv" ]; then
+    echo
+    echo "Time and memory of each experiment target in this build (\`tools/timed\` around"
+    echo "\`/usr/bin/time\`, through \`LAUNCH\`; \`make report\` prints the same table):"
+    echo
+    echo "| target | wall (s) | CPU (s) | peak memory (MB) |"
+    echo "|---|--:|--:|--:|"
+    awk -F'\t' 'NR > 1 { printf "| `%s` | %.1f | %.1f | %.0f |\n", $1, $2, $3, $4; n++; w += $2; c += $3; if ($4 > m) m = $4 }
+        END { printf "| **total** (%d targets) | %.1f | %.1f | %.0f (max) |\n", n, w, c, m }' "$dir/timings.tsv"
+fi
+if [ -s "$dir/graph.svg" ]; then
+    echo
+    echo "The build's dependency graph (\`make graph\`: \`make -Bnd\` drawn by makefile2graph and"
+    echo "graphviz). Parameter files are parallelograms, programs components, experiment outputs"
+    echo "(numbers files, Fig. 5.1 shards) boxes, data files cylinders, figures tabs, the paper"
+    echo "double octagons, committed sources notes."
+    echo
+    echo '```{=latex}'
+    echo "The graph is drawn in the HTML version and in the build directory's \\texttt{graph.svg}."
+    echo '```'
+    echo
+    echo '```{=html}'
+    echo '<figure class="dag" style="overflow-x:auto">'
+    sed -e '/^<?xml/d' -e '/^<!DOCTYPE/,/>$/d' \
+        -e 's/^<svg width="[0-9.]*pt" height="[0-9.]*pt"/<svg style="width:100%;height:auto"/' "$dir/graph.svg"
+    echo '<figcaption>Dependency graph of the build</figcaption></figure>'
+    echo '```'
+fi

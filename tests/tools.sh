@@ -1,0 +1,144 @@
+# tests/tools.sh - checks of the reviewer tools (tools/tools.mk), sourced by tests/run.sh
+# after its quick build in "$tmp/build"; uses run.sh's check, make_q, quick, tmp, mnist.
+qb="$tmp/build/quick"
+clean_tree() { [ -z "$(git status --porcelain --untracked-files=no)" ] && ! grep -q '^commit.*-dirty' "$qb/figures/fig5_1.prov"; }
+
+# ---- timings ----------------------------------------------------------------------
+timer_measures() { # the wrapper against known loads: a sleep, a busy loop, 100 MB, a failure
+    local d="$tmp/timer" row
+    tools/timed "$d" sleep -- sleep 1 || return 1
+    row=$(awk -F'\t' '$1 == "sleep"' "$d"/*.tsv)
+    awk -F'\t' '{ exit !($2 >= 0.95 && $2 < 3 && $3 < 0.5 && $5 == 0) }' <<< "$row" || { echo "sleep 1: $row"; return 1; }
+    tools/timed "$d" mem -- bash -c 'x=$(head -c 100000000 /dev/zero | tr "\0" a); for ((i = 0; i < 200000; i++)); do :; done; [ ${#x} -eq 100000000 ]' || return 1
+    row=$(awk -F'\t' '$1 == "mem"' "$d"/*.tsv)
+    awk -F'\t' '{ exit !($4 >= 95 && $4 < 1000 && $3 > 0.3 * $2) }' <<< "$row" || { echo "100 MB busy: $row"; return 1; }
+    tools/timed "$d" fails -- sh -c 'exit 3' 2> /dev/null; [ $? -eq 3 ] || { echo "exit status not passed on"; return 1; }
+    awk -F'\t' '$1 == "fails" { found = 1; bad = $5 != 3 } END { exit !(found && !bad) }' "$d"/*.tsv
+}
+check "timings: tools/timed measures a 1 s sleep, a 100 MB busy loop and passes on an exit status" timer_measures
+timings_cover() { # one row per heavy recipe: counted from make -n with a marker in TIME_WRAP
+    local heavy rows
+    heavy=$(make_q -Bn "${quick[@]}" TIME_WRAP=TIMEDMARK paper 2> /dev/null | grep -c 'TIMEDMARK')
+    rows=$(awk 'NR > 1' "$qb/timings.tsv" | wc -l)
+    echo "heavy recipes: $heavy, timings rows: $rows"
+    [ "$heavy" -gt 5 ] && [ "$rows" -eq "$heavy" ] || return 1
+    awk -F'\t' 'NR > 1 && !($2 > 0 && $3 >= 0 && $4 > 0) { print "bad row: " $0; bad = 1 } END { exit bad }' "$qb/timings.tsv" || return 1
+    make_q "${quick[@]}" report | grep -q "^total: $rows targets" && grep -q '| \*\*total\*\* ('"$rows"' targets)' "$qb/appendix.md"
+}
+check "timings: timings.tsv has a row for every experiment target; make report and the appendix give the total" timings_cover
+
+# ---- graph ------------------------------------------------------------------------
+graph_shows() {
+    make_q "${quick[@]}" graph > /dev/null || return 1
+    local dot="$qb/graph.dot" f
+    grep -q '<svg' "$qb/graph.svg" && grep -q 'Dependency graph of the build' "$qb/paper.html" || return 1
+    for f in "$qb"/data/*.tsv; do # every data file is a cylinder with an edge from a numbers file (box3d)
+        f=build/quick/data/$(basename "$f")
+        grep -qF "\"$f\" [label=\"$f\", shape=cylinder]" "$dot" || { echo "no cylinder for $f"; return 1; }
+        grep -qE "\"build/quick/numbers/[a-z0-9_]+\.tsv\" -> \"$f\"" "$dot" || { echo "no experiment edge into $f"; return 1; }
+    done
+    grep -q 'shape=doubleoctagon' "$dot" && grep -q 'shape=tab' "$dot" && grep -q 'shape=box3d' "$dot" && grep -q 'shape=parallelogram' "$dot"
+}
+check "graph: make graph writes the DAG as SVG, data/experiments/figures/paper shaped by kind, shown in the HTML" graph_shows
+
+# ---- audit ------------------------------------------------------------------------
+audit_dirty() { # a caption from uncommitted sources is refused, saying so
+    sed 's/^commit\t\(.*\)$/commit\t\1-dirty/; s/-dirty-dirty$/-dirty/' "$qb/figures/gauss_ep.prov" > "$tmp/dirty.prov"
+    local out status=0; out=$(make_q "${quick[@]}" audit FIG=gauss_ep PROV="$tmp/dirty.prov" 2>&1) || status=$?
+    [ "$status" -ne 0 ] && grep -q 'uncommitted changes' <<< "$out" && ! grep -q 'rebuilding' <<< "$out"
+}
+check "audit: a caption whose commit is -dirty is refused with a clear message" audit_dirty
+if clean_tree; then
+    audit_same() {
+        local out; out=$(make_q "${quick[@]}" audit FIG=fig5_1 2>&1) || { echo "$out"; return 1; }
+        echo "$out" | tail -n 3
+        grep -q '^audit: same data' <<< "$out"
+    }
+    check "audit: make audit FIG=fig5_1 SCALE=quick rebuilds from the commit and prints same data" audit_same
+    audit_html() { # the caption as printed in the paper's HTML (wrapped over lines)
+        local out; out=$(make_q "${quick[@]}" audit FIG=gauss_ep PROV="$qb/paper.html" 2>&1) || { echo "$out"; return 1; }
+        grep -q "^  data gauss_ep.tsv: $(sha256sum "$qb/data/gauss_ep.tsv" | cut -c1-12) same" <<< "$out" && grep -q '^audit: same data' <<< "$out"
+    }
+    check "audit: PROV=paper.html audits the caption printed in the HTML" audit_html
+    audit_changed() { # a caption built with another sigma: the audit names the keys that differ
+        mkdir -p "$tmp/p2"; cp data/params/quick/*.conf "$tmp/p2/"
+        sed -i 's/^sigma = .*/sigma = 1.7/' "$tmp/p2/gauss.conf"
+        local pq=("${quick[@]}" BUILD="$tmp/pbuild" PARAMS="$tmp/p2")
+        make_q "${pq[@]}" "$tmp/pbuild/quick/figures/gauss_ep.prov" > /dev/null 2>&1 || return 1
+        local key; key=$(awk -F'\t' 'FNR == NR { v[$1] = $2; next } /^#/ || $1 == "key" { next } ($1 in v) && v[$1] != $2 { print $1; exit }' \
+            "$qb/numbers/gauss.tsv" "$tmp/pbuild/quick/numbers/gauss.tsv")
+        [ -n "$key" ] || { echo "sigma changed no number"; return 1; }
+        local out status=0; out=$(make_q "${pq[@]}" audit FIG=gauss_ep 2>&1) || status=$?
+        echo "$out" | tail -n 2 | cut -c1-300
+        [ "$status" -eq 2 ] && grep -q "^audit: different: .*\b$key\b" <<< "$out"
+    }
+    check "audit: a caption built with a changed parameter gives 'different' with the keys" audit_changed
+else
+    echo "skip audit: same data / changed parameter (uncommitted changes: the quick build's captions are -dirty)"
+fi
+
+# ---- dist, distcheck ---------------------------------------------------------------
+dist_refuses_dirty() { # in a clone with a modified tracked file
+    git clone -q "$PWD" "$tmp/clone" || return 1
+    echo '# local edit' >> "$tmp/clone/README.md"
+    local out; out=$("$tmp/clone/tools/dist.sh" quick "$qb" "$tmp/clone-dist" 2>&1) && return 1
+    grep -q 'uncommitted changes' <<< "$out" && [ ! -e "$tmp/clone-dist" ]
+}
+check "dist: a working tree with uncommitted changes is refused" dist_refuses_dirty
+if clean_tree; then
+    dist_ok() {
+        make_q "${quick[@]}" distcheck || return 1
+        local a="$tmp/build/dist/stl-repro-$(git rev-parse HEAD | cut -c1-12)-quick.tar.gz"
+        local t; t=$(git log -1 --format=%ct)
+        local list; list=$(tar -tzf "$a") || return 1   # (grep -q on a pipe would SIGPIPE tar)
+        grep -q '/CITATION.cff$' <<< "$list" && grep -q '/MANIFEST.sha256$' <<< "$list" \
+            && grep -q '/build/quick/paper.pdf$' <<< "$list" && grep -q '/build/quick/data/fig51_acc.tsv$' <<< "$list" || return 1
+        # every entry: owner 0/0 and the commit's time (GNU tar's verbose listing)
+        tar --full-time --numeric-owner -tvzf "$a" | awk -v d="$(date -d "@$t" '+%Y-%m-%d %H:%M:%S')" '
+            $2 != "0/0" || ($4 " " $5) != d { print "entry: " $0; bad = 1 } END { exit bad }'
+    }
+    check "dist: two archives are identical, distcheck passes offline; entries 0/0 at the commit time" dist_ok
+else
+    echo "skip dist/distcheck (uncommitted changes: make dist refuses them)"
+fi
+
+# ---- rebuild stamps, parameter directories, compare, versions ------------------------
+stamps() { # a flag change recompiles, a kernel change re-runs experiments, nothing otherwise
+    cp -a "$tmp/build" "$tmp/stampbuild"
+    local sq=(SCALE=quick BUILD="$tmp/stampbuild" MNIST_DIR="$(cd "$mnist" && pwd)")
+    make_q "${sq[@]}" paper > /dev/null 2>&1 || return 1   # earlier checks may have left it stale
+    make_q -q "${sq[@]}" paper || { echo "a copied build should be up to date"; return 1; }
+    local before; before=$(stat -c %Y "$tmp/stampbuild/stamps/cc")
+    make_q -q "${sq[@]}" paper && [ "$(stat -c %Y "$tmp/stampbuild/stamps/cc")" = "$before" ] || { echo "stamp rewritten without a change"; return 1; }
+    local plan
+    echo 'another kernel' > "$tmp/stampbuild/stamps/kernel"
+    plan=$(make_q -n "${sq[@]}" "$tmp/stampbuild/quick/numbers/gauss.tsv" 2> /dev/null)
+    grep -q 'bin/ppm_gauss' <<< "$plan" && ! grep -q 'gcc ' <<< "$plan" || { echo "a kernel change did not re-run (only) the experiment: $plan"; return 1; }
+    local flags; flags=$(make_q -s "${sq[@]}" --eval 'print-cflags: ; @echo $(CFLAGS)' print-cflags)
+    plan=$(make_q -n "${sq[@]}" CFLAGS="$flags -DSTAMP_TEST" "$tmp/stampbuild/bin/numcheck" 2> /dev/null)
+    grep -q 'gcc .*-DSTAMP_TEST .*-c src/numcheck.c' <<< "$plan" && grep -q -- '-DSTAMP_TEST' "$tmp/stampbuild/stamps/cc" || { echo "a flag change did not recompile"; return 1; }
+}
+check "stamps: a compiler flag change recompiles, a BLAS kernel change re-runs the experiments, else nothing" stamps
+params_dirs() {
+    local plan; plan=$(BUILD="$tmp/kb" make --no-print-directory -n SCALE=quick PARAMS="$tmp/p2" paper 2> /dev/null)
+    grep -q "$tmp/kb/quick-params-p2-[0-9a-f]\{8\}/numbers/gauss.tsv" <<< "$plan" || { echo "PARAMS did not key the directory"; return 1; }
+    local out; out=$(make_q -q "${quick[@]}" BUILD="$tmp/pbuild" paper 2>&1) && return 1
+    grep -q "holds the outputs of the parameter set '$tmp/p2'" <<< "$out"
+}
+[ -d "$tmp/p2" ] || { mkdir -p "$tmp/p2"; cp data/params/quick/*.conf "$tmp/p2/"; mkdir -p "$tmp/pbuild/quick"; echo "$tmp/p2" > "$tmp/pbuild/quick/.params"; }
+check "params: PARAMS=dir builds into its own directory; a directory of another set is refused" params_dirs
+compare_builds() {
+    make_q "${quick[@]}" compare A="$qb" B="$qb" > "$tmp/cmp-same.log" || return 1
+    grep -q ', 0 failing' "$tmp/cmp-same.log" && [ "$(grep -c 'DIFFERENT\|within tolerance$' "$tmp/cmp-same.log")" -eq 0 ] || return 1
+    mkdir -p "$tmp/cmpb/numbers"; cp "$qb"/numbers/*.tsv "$tmp/cmpb/numbers/"
+    awk -F'\t' 'BEGIN { OFS = "\t" } $1 == "gauss_var_final_sim" { $2 = $2 * 1.01 } { print }' "$qb/numbers/gauss.tsv" > "$tmp/cmpb/numbers/gauss.tsv"
+    local out status=0; out=$(make_q "${quick[@]}" compare A="$qb" B="$tmp/cmpb" 2>&1) || status=$?
+    [ "$status" -ne 0 ] && grep -q '^gauss_var_final_sim .* DIFFERENT$' <<< "$out" && [ "$(grep -c ' DIFFERENT$' <<< "$out")" -eq 1 ]
+}
+check "compare: identical builds show no key; a 1% change of one key is the one DIFFERENT row" compare_builds
+versions_differ() {
+    sed 's/^\(jq\t\).*/\10.0-not-a-version/' env/versions.lock > "$tmp/lock"
+    local out; out=$(tools/versions.sh "$tmp/lock" 2>&1) || return 1
+    grep -q 'WARNING jq: installed .*, locked 0.0-not-a-version' <<< "$out" && ! grep -q 'WARNING gcc' <<< "$out"
+}
+check "versions: a package whose installed version differs from the lock is named" versions_differ

@@ -1,0 +1,50 @@
+#!/bin/bash
+# compare.sh DIR_A DIR_B NUMCHECK   (make compare A=... B=...)
+# The numbers that differ between two builds (build/<scale> directories, or any
+# directory with numbers/*.tsv), one line each: key, A, B, relative difference, the
+# key's tolerance rule from data/reference (A's scale) and whether B is within it of A.
+# Exit 0 when every key is within tolerance, 1 otherwise.
+set -euo pipefail
+a=$1 b=$2 numcheck=$3
+here=$(cd "$(dirname "$0")/.." && pwd)
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/stl-compare.XXXXXX")
+trap 'rm -rf "$tmp"' EXIT
+numbers() { # numbers DIR > merged numbers file
+    ls "$1"/numbers/*.tsv > /dev/null 2>&1 || { echo "compare: $1 has no numbers/*.tsv (a build/<scale> directory?)" >&2; exit 2; }
+    awk -F'\t' '/^# blas_kernel: / { if (!k++) kern = $0; next } /^#/ || $1 == "key" || NF == 0 { next }
+        { rows[++n] = $0 } END { print (kern ? kern : "# blas_kernel: unknown"); print "key\tvalue\tunit"
+        for (i = 1; i <= n; i++) print rows[i] }' "$1"/numbers/*.tsv
+}
+numbers "$a" > "$tmp/a.tsv"
+numbers "$b" > "$tmp/b.tsv"
+scale=$(sed -n 's/^# scale: //p' "$a"/numbers/*.tsv | head -n 1)
+rules="$here/data/reference/${scale:-quick}/numbers.tsv"
+[ -f "$rules" ] || rules=/dev/null
+# A as the reference, with each key's rule from data/reference (exact without one)
+awk -F'\t' 'BEGIN { OFS = "\t" } FNR == NR { if ($0 !~ /^#/ && $1 != "key") { tol[$1] = $3; why[$1] = $4 }; next }
+    /^# blas_kernel: / { print; next } /^#/ { next } $1 == "key" { print "key", "value", "tol", "why"; next }
+    { print $1, $2, ($1 in tol ? tol[$1] : "exact"), ($1 in tol ? why[$1] : "no rule in the references") }' \
+    "$rules" "$tmp/a.tsv" > "$tmp/a-ref.tsv"
+status=0
+"$numcheck" "$tmp/b.tsv" "$tmp/a-ref.tsv" > "$tmp/check.log" || status=$?
+[ "$status" -le 1 ] || { cat "$tmp/check.log" >&2; exit 2; }
+sed -n 's/^FAIL \([^ ]*\) .*/\1/p' "$tmp/check.log" > "$tmp/failing"
+echo "compare: A = $a, B = $b (tolerances: $rules)"
+awk -F'\t' 'FILENAME ~ /failing$/ { bad[$1] = 1; next }
+    FILENAME ~ /a-ref/ { if ($0 !~ /^#/ && $1 != "key") { va[$1] = $2; tol[$1] = $3 }; next }
+    /^#/ || $1 == "key" { next }
+    { vb[$1] = $2 }
+    END {
+        printf "%-44s %-22s %-22s %-10s %-14s %s\n", "key", "A", "B", "rel.diff", "tolerance", "verdict"
+        for (k in va) keys[k] = 1
+        for (k in vb) keys[k] = 1
+        for (k in keys) {
+            if ((k in va) && (k in vb) && va[k] == vb[k]) continue
+            d = ((k in va) && (k in vb) && va[k] != 0) ? sprintf("%.3g", (vb[k] - va[k]) / va[k]) : "-"
+            printf "%-44s %-22s %-22s %-10s %-14s %s\n", k, (k in va) ? va[k] : "(none)", (k in vb) ? vb[k] : "(none)", d,
+                (k in tol) ? tol[k] : "-", (k in bad) ? "DIFFERENT" : (tol[k] == "skip" ? "recorded only" : "within tolerance") | "sort"
+        }
+        close("sort")
+    }' "$tmp/failing" "$tmp/a-ref.tsv" "$tmp/b.tsv"
+grep '^numcheck: [0-9]* keys' "$tmp/check.log" | sed 's/^numcheck:/compare:/'
+exit "$status"
