@@ -478,17 +478,20 @@ void progress_start(progress_t *p, const char *what, long total) {
     p->tty = isatty(STDERR_FILENO);
 }
 
+/* On a terminal the line is rewritten in place 4 times a second; otherwise (a
+ * scheduler's log, make's output) a plain line is written every PROGRESS_LOG_S. */
+#define PROGRESS_LOG_S 10.0
 void progress_step(progress_t *p, long inc, const char *detail) {
     p->done += inc;
-    if (!p->tty) return;
     double t = now_seconds();
-    if (t - p->last < 0.25 && p->done < p->total) return;
+    if (t - p->last < (p->tty ? 0.25 : PROGRESS_LOG_S) || p->done >= p->total) return;
     p->last = t;
     double rate = p->done / (t - p->t0 + 1e-12);
     double eta = rate > 0 ? (p->total - p->done) / rate : 0;
-    fprintf(stderr, "\r%s: %s %ld/%ld  %.1f/s  ETA %.0fs   ", prog_name, p->what, p->done, p->total,
-            rate, eta);
-    if (detail) fputs(detail, stderr);
+    fprintf(stderr, "%s%s: %s %ld/%ld  %.1f/s  %.0fs elapsed, ETA %.0fs%s", p->tty ? "\r" : "", prog_name, p->what,
+            p->done, p->total, rate, t - p->t0, eta, p->tty ? "   " : "");
+    if (detail) fprintf(stderr, " %s", detail);
+    if (!p->tty) fputc('\n', stderr);
     fflush(stderr);
 }
 
