@@ -87,7 +87,7 @@ NUMBERS += $$(B)/numbers/$(1).tsv
 endef
 $(eval $(call fig51_experiment,fig51,data))
 # (only where the scale has it: data/params/sweep has no fig51deep.conf)
-$(if $(wildcard $(PARAMS)/fig51deep.conf),$(eval $(call fig51_experiment,fig51deep,fig51deep/data)))
+$(if $(wildcard $(PARAMS)/fig51deep.conf),$(eval $(call fig51_experiment,fig51deep,data/fig51deep)))
 # the names figures/figures.mk and cluster/ use
 FIG51_CONF := $(fig51_CONF)
 FIG51_BS := $(fig51_BS)
