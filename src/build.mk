@@ -20,6 +20,11 @@ DEPS_bench := util idx mlp fvbm thermo
 DEPS_identities := util thermo ident
 DEPS_ppm_gauss := util thermo gauss gauss_ppm stats
 DEPS_bm := util idx thermo fvbm bm_model
+# Langevin energy-based model on MNIST (src/ebm_run.c)
+LIB_MODULES += ebm ebm_train ebm_eval
+PROGRAMS += ebm_run
+DEPS_ebm_run := util idx mlp stats ebm ebm_train ebm_eval
+DEPS_bench += ebm
 modules = $(patsubst %,$(OBJ)/%.o,$(1))
 
 $(OBJ)/%.o: src/%.c | $(SETUP_STAMP)
