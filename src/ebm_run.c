@@ -152,7 +152,9 @@ static int cmd_classifier(int argc, char **argv) {
     mlp_t m;
     energy_shape(&k, &m);
     setup_numbers(nb, &k, &m);
-    numbers_put(nb, "ebm_clf_accuracy", (double)ok / te.n, "1");
+    double acc = (double)ok / te.n;
+    numbers_put(nb, "ebm_clf_accuracy", acc, "1");
+    numbers_put(nb, "ebm_clf_accuracy_se", sqrt(acc * (1 - acc) / te.n), "1");
     numbers_put(nb, "ebm_clf_epochs", (double)k.clf_epochs, "epochs");
     numbers_put(nb, "ebm_clf_seconds", now_seconds() - t0, "s");
     numbers_put(nb, "ebm_test_conf", q.conf, "1");
@@ -173,7 +175,7 @@ static int cmd_classifier(int argc, char **argv) {
 typedef struct {
     keys_t k;
     conf_t *conf;
-    int tau;
+    int tau, run; /* tau and its index in 'taus': numbers keys ebm_r<run>_* */
     mlp_t m, clf;
     float *clf_theta;
     mnist_t tr;
@@ -186,9 +188,10 @@ typedef struct {
 static void run_setup(run_t *R, char **argv) {
     R->k = read_params(argv[2], &R->conf);
     long tau = parse_long_arg(argv[5], "TAU");
-    int found = 0;
-    for (int i = 0; i < R->k.ntaus; i++) found |= R->k.taus[i] == tau;
-    if (!found) die("%s: TAU = %ld is not in the key 'taus'", argv[2], tau);
+    R->run = -1;
+    for (int i = R->k.ntaus - 1; i >= 0; i--)
+        if (R->k.taus[i] == tau) R->run = i;
+    if (R->run < 0) die("%s: TAU = %ld is not in the key 'taus'", argv[2], tau);
     R->tau = (int)tau;
     R->tr = mnist_load(argv[3], "train");
     R->clf_theta = ebm_eval_load(argv[4], &R->clf);
@@ -279,8 +282,8 @@ static void snapshot(run_t *R, numbers_t *nb) {
     table_row(R->quality);
     const char *names[6] = {"conf", "conf_se", "label_H", "label_H_se", "nn", "nn_se"};
     const char *units[6] = {"1", "1", "nats", "nats", "1", "1"};
-    for (int i = 0; i < 6; i++) numbers_putf(nb, v[i + 1], units[i], "ebm_tau%d_%s_s%d", R->tau, names[i], R->snap);
-    numbers_putf(nb, (double)s->t, "updates", "ebm_tau%d_update_s%d", R->tau, R->snap);
+    for (int i = 0; i < 6; i++) numbers_putf(nb, v[i + 1], units[i], "ebm_r%d_s%d_%s", R->run, R->snap, names[i]);
+    numbers_putf(nb, (double)s->t, "updates", "ebm_r%d_s%d_update", R->run, R->snap);
     R->snap++;
 }
 
@@ -292,18 +295,15 @@ static void final_numbers(run_t *R, numbers_t *nb, double wall) {
     const double *rep[4] = {s->bW, s->bQ, s->bR, s->bU};
     for (int i = 0; i < 4; i++) {
         ebm_interval_t in = ebm_train_interval(rep[i], B);
-        numbers_putf(nb, val[i], "nats", "ebm_tau%d_%s", R->tau, name[i]);
-        numbers_putf(nb, in.se, "nats", "ebm_tau%d_%s_se", R->tau, name[i]);
-        numbers_putf(nb, in.lo, "nats", "ebm_tau%d_%s_lo", R->tau, name[i]);
-        numbers_putf(nb, in.hi, "nats", "ebm_tau%d_%s_hi", R->tau, name[i]);
+        numbers_putf(nb, val[i], "nats", "ebm_r%d_%s", R->run, name[i]);
+        numbers_putf(nb, in.se, "nats", "ebm_r%d_%s_se", R->run, name[i]);
+        numbers_putf(nb, (in.hi - in.lo) / 2, "nats", "ebm_r%d_%s_hw", R->run, name[i]); /* 95% half-width */
     }
-    numbers_putf(nb, s->cum.first_worst, "nats", "ebm_tau%d_firstlaw_residual", R->tau);
-    numbers_putf(nb, s->cum.d_sd_max, "nats", "ebm_tau%d_d_sd_max", R->tau);
-    numbers_putf(nb, (double)s->steps, "steps", "ebm_tau%d_langevin_steps", R->tau);
-    numbers_putf(nb, (double)s->steps * s->c.n, "steps", "ebm_tau%d_chain_steps", R->tau);
-    numbers_putf(nb, s->loss.e_data, "T", "ebm_tau%d_E_data", R->tau);
-    numbers_putf(nb, s->loss.e_neg, "T", "ebm_tau%d_E_samples", R->tau);
-    numbers_putf(nb, wall, "s", "ebm_tau%d_wall_s", R->tau);
+    numbers_putf(nb, s->cum.first_worst, "1", "ebm_r%d_firstlaw_rel", R->run);
+    numbers_putf(nb, s->cum.d_sd_max, "nats", "ebm_r%d_d_sd_max", R->run);
+    numbers_putf(nb, (double)s->steps, "steps", "ebm_r%d_langevin_steps", R->run);
+    numbers_putf(nb, (double)s->steps * s->c.n, "steps", "ebm_r%d_chain_steps", R->run);
+    numbers_putf(nb, wall, "s", "ebm_r%d_wall_s", R->run);
 }
 
 /* Progress on stderr: util's live line on a terminal, and one line every few

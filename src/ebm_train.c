@@ -110,7 +110,8 @@ static void account(ebm_train_t *s) {
     s->last = th;
     ebm_cum_t *u = &s->cum;
     u->W += th.W, u->Q += th.Q, u->R += th.R, u->dU += th.dU, u->lnZ += th.dlnZ;
-    u->first_worst = fmax(u->first_worst, fabs(th.W + th.Q + th.R - th.dU));
+    double scale = fabs(th.W) + fabs(th.Q) + fabs(th.R);
+    if (scale > 0) u->first_worst = fmax(u->first_worst, fabs(th.W + th.Q + th.R - th.dU) / scale);
     u->d_sd_max = fmax(u->d_sd_max, th.d_sd);
     for (int b = 0; b < s->c.boot; b++) {
         memset(s->cnt, 0, (size_t)n * sizeof(int));

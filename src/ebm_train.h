@@ -41,7 +41,7 @@ typedef struct {
 /* Cumulative quantities since t = 0 (nats). */
 typedef struct {
     double W, Q, R, dU, lnZ; /* dU = <phi_t>_c - <phi_0>_{c_0} computed directly */
-    double first_worst;      /* max_t |W_t + Q_t + R_t - dU_t| */
+    double first_worst;      /* max_t |W_t + Q_t + R_t - dU_t| / (|W_t| + |Q_t| + |R_t|) */
     double d_sd_max;         /* largest per-update sd of (E_t - E_{t-1})/T over a */
 } ebm_cum_t;
 
