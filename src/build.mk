@@ -52,7 +52,7 @@ bench: $(BIN)/bench $(MNIST_STAMP) src/bench_torch.py
 	$(BIN)/bench $(MNIST) $$(nproc) | tee $(BUILD)/bench.tsv
 	if /usr/bin/python3 -c 'import torch' 2>/dev/null; then
 	  /usr/bin/python3 src/bench_torch.py | tail -n +2 | tee -a $(BUILD)/bench.tsv
-	  awk -F'\t' '$$1 ~ /^step_b[0-9]+$$/ { c[$$1] = $$2 } $$1 ~ /^torch_step_b/ { t[substr($$1, 7)] = $$2 }
+	  awk -F'\t' '$$1 ~ /^(step_b[0-9]+|langevin_step|ebm_update)$$/ { c[$$1] = $$2 } $$1 ~ /^torch_(step_b|langevin_step|ebm_update)/ { t[substr($$1, 7)] = $$2 }
 	    END { for (k in c) if (k in t) printf "# %s: %.1fx faster than PyTorch at its best thread count\n", k, t[k] / c[k] }' $(BUILD)/bench.tsv | sort
 	else
 	  echo "# PyTorch comparison skipped: the Debian package python3-torch is not installed"
