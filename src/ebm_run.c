@@ -299,6 +299,9 @@ static void final_numbers(run_t *R, numbers_t *nb, double wall) {
         numbers_putf(nb, in.se, "nats", "ebm_r%d_%s_se", R->run, name[i]);
         numbers_putf(nb, (in.hi - in.lo) / 2, "nats", "ebm_r%d_%s_hw", R->run, name[i]); /* 95% half-width */
     }
+    double bmean = 0; /* bootstrap bias estimate of W: mean over replicas - estimate */
+    for (int b = 0; b < B; b++) bmean += s->bW[b] / B;
+    numbers_putf(nb, bmean - s->cum.W, "nats", "ebm_r%d_W_bootbias", R->run);
     numbers_putf(nb, s->cum.first_worst, "1", "ebm_r%d_firstlaw_rel", R->run);
     numbers_putf(nb, s->cum.d_sd_max, "nats", "ebm_r%d_d_sd_max", R->run);
     numbers_putf(nb, (double)s->steps, "steps", "ebm_r%d_langevin_steps", R->run);
