@@ -128,3 +128,25 @@ $(BM_LDB) $(B)/numbers/bm_ldb.tsv &: $(BIN)/bm $(PARAMS)/bm_ldb.conf $(call para
 	mkdir -p $(B)/data $(B)/numbers
 	$(call params_sha,$(PARAMS)/bm_ldb.conf) $(LAUNCH) $(BIN)/bm ldb $(PARAMS)/bm_ldb.conf $(BM_LDB) $(B)/numbers/bm_ldb.tsv
 NUMBERS += $(B)/numbers/bm_ldb.tsv
+
+# ---- Langevin energy-based model on MNIST (src/ebm_run.c) ------------------
+# The digit classifier that scores the samples is trained once (a cached
+# artefact); one run per tau of the parameter file, each its own make target.
+EBM_CONF := $(PARAMS)/ebm.conf
+EBM_TAUS := $(shell sed -n 's/^taus *= *\([0-9, ]*\).*/\1/p' $(EBM_CONF) | tr -d ' ' | tr , ' ')
+EBM_CLF := $(B)/ebm/classifier.bin
+EBM_TRACES := $(foreach t,$(EBM_TAUS),$(B)/data/ebm_trace_tau$(t).tsv)
+$(EBM_CLF) $(B)/numbers/ebm_setup.tsv &: $(BIN)/ebm_run $(EBM_CONF) $(MNIST_STAMP)
+	mkdir -p $(B)/ebm $(B)/numbers
+	$(call params_sha,$(EBM_CONF)) $(LAUNCH) $(BIN)/ebm_run classifier $(EBM_CONF) $(MNIST) $(EBM_CLF) $(B)/numbers/ebm_setup.tsv
+NUMBERS += $(B)/numbers/ebm_setup.tsv
+
+# One run writes four files; explicit grouped targets per tau ($$ defers to recipe time).
+ebm_outs = $(B)/data/ebm_trace_tau$(1).tsv $(B)/data/ebm_samples_tau$(1).tsv $(B)/data/ebm_quality_tau$(1).tsv $(B)/numbers/ebm_tau$(1).tsv
+define ebm_rule
+$(call ebm_outs,$(1)) &: $(BIN)/ebm_run $(EBM_CONF) $(EBM_CLF) $(MNIST_STAMP)
+	mkdir -p $$(B)/data $$(B)/numbers
+	$$(call params_sha,$$(EBM_CONF)) $$(LAUNCH) $$(BIN)/ebm_run train $$(EBM_CONF) $$(MNIST) $$(EBM_CLF) $(1) $$(call ebm_outs,$(1))
+endef
+$(foreach t,$(EBM_TAUS),$(eval $(call ebm_rule,$(t))))
+NUMBERS += $(foreach t,$(EBM_TAUS),$(B)/numbers/ebm_tau$(t).tsv)

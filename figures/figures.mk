@@ -76,3 +76,13 @@ FIG_SVG = $(patsubst %,$(B)/figures/%.svg,$(FIGURES))
 FIG_PROV = $(patsubst %,$(B)/figures/%.prov,$(FIGURES))
 figures: $(FIG_PDF) $(FIG_SVG) $(FIG_PROV)
 .PHONY: figures
+
+# Langevin EBM on MNIST: sample grid of the largest tau, W/Q/R/Delta U of every tau.
+FIGURES += ebm_samples ebm_thermo
+EBM_GRID_TAU = $(lastword $(EBM_TAUS))
+FIG_DATA_ebm_samples = $(B)/data/ebm_samples_tau$(EBM_GRID_TAU).tsv
+FIG_SIZE_ebm_samples := 6in,3.6in
+FIG_VARS_ebm_samples = tau=$(EBM_GRID_TAU)
+FIG_DATA_ebm_thermo = $(EBM_TRACES)
+FIG_SIZE_ebm_thermo := 6.5in,2.8in
+FIG_VARS_ebm_thermo = taus='$(EBM_TAUS)'

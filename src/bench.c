@@ -7,6 +7,10 @@
  *                   energies of all 65536 states, ln Z, all 136 moments
  *   fvbm_sweep_n16  one heat-bath sweep of the chain law (a 65536-vector),
  *                   with the conditionals it needs
+ *   langevin_step   one Langevin step (Eq 26) of 100 chains of the MNIST EBM
+ *                   784-256-256-1: energy forward, grad_x backward, noise, clip
+ *   ebm_update      one contrastive Adam update of the EBM at batch 100: forward
+ *                   and backward over 100 data images and 100 samples
  * (the fvbm rows have no GFLOP/s: they are exp- and memory-bound; '-')
  * first with 1 BLAS thread (what each experiment process uses), then again
  * with THREADS threads, those rows suffixed _<THREADS>t. GFLOP/s count the
@@ -21,6 +25,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "ebm.h"
 #include "fvbm.h"
 #include "idx.h"
 #include "mlp.h"
@@ -45,6 +50,10 @@ static double pass_flops(const mlp_t *m, long n) {
     return 2.0 * macs * n;
 }
 
+/* The EBM's hot paths at 1 BLAS thread: a Langevin step of 100 chains and one
+ * update at batch 100 (FLOPs: forward + input-gradient pass, resp. forward +
+ * parameter-gradient pass over 200 examples). */
+static void bench_ebm(const mnist_t *tr, rng_t *r);
 int main(int argc, char **argv) {
     prog_name = "bench";
     if (argc != 3) die("usage: bench MNIST_DIR THREADS");
@@ -113,5 +122,31 @@ int main(int argc, char **argv) {
     });
     printf("fvbm_sweep_n16\t%.3e\t-\n", s);
     if (!isfinite(lnZ)) die("fvbm bench: ln Z not finite");
+    bench_ebm(&tr, &r);
     return 0;
+}
+
+static void bench_ebm(const mnist_t *tr, rng_t *r) {
+    enum { N = 100, D = 784, H = 256 };
+    openblas_set_num_threads(1);
+    const int sizes[] = {D, H, H, 1};
+    mlp_t m;
+    mlp_init(&m, sizes, 3);
+    float *theta = xmalloc(m.nparam * sizeof(float)), *x = xmalloc(N * D * sizeof(float));
+    float *dx = xmalloc(N * D * sizeof(float)), *noise = xmalloc(N * D * sizeof(float));
+    float *xcat = xmalloc(2 * N * D * sizeof(float));
+    mlp_init_uniform(&m, theta, r);
+    for (int k = 0; k < N * D; k++) x[k] = (float)rng_uniform(r);
+    ebm_work_t *w = ebm_work_alloc(&m, 2 * N);
+    ebm_langevin_t L = {10.0f, 1.25e-6f, 1};
+    double s, macs = (double)D * H + (double)H * H + H;
+    BEST_OF(5, 200, s, ebm_langevin_step(&m, theta, &L, x, N, w, dx, noise, r));
+    printf("langevin_step\t%.3e\t%.2f\n", s, 2.0 * macs * 2 * N / s * 1e-9);
+    ebm_opt_t o;
+    ebm_opt_init(&o, &m, EBM_OPT_ADAM, 1e-4f, 0.0f, 0.999f);
+    BEST_OF(5, 100, s, ebm_update(&m, theta, tr->x, x, N, 0.1f, &o, w, xcat));
+    printf("ebm_update\t%.3e\t%.2f\n", s, 2.0 * macs * 2 * (2 * N) / s * 1e-9);
+    ebm_opt_free(&o);
+    ebm_work_free(w);
+    free(theta), free(x), free(dx), free(noise), free(xcat);
 }

@@ -26,6 +26,11 @@ DEPS_bm := util idx thermo fvbm bm_model
 # conf_get: make reads parameter files through the C parser (data/data.mk)
 PROGRAMS += conf_get
 DEPS_conf_get := util
+# Langevin energy-based model on MNIST (src/ebm_run.c)
+LIB_MODULES += ebm ebm_train ebm_eval
+PROGRAMS += ebm_run
+DEPS_ebm_run := util idx mlp stats ebm ebm_train ebm_eval
+DEPS_bench += ebm
 modules = $(patsubst %,$(OBJ)/%.o,$(1))
 
 # One compile recipe for the library, the programs and the tests (tests/tests.mk):
@@ -62,7 +67,7 @@ bench: $(BIN)/bench $$(MNIST_STAMP) src/bench_torch.py
 	$(BIN)/bench $(MNIST) $$(nproc) | tee $(BUILD)/bench.tsv
 	if /usr/bin/python3 -c 'import torch' 2>/dev/null; then
 	  /usr/bin/python3 src/bench_torch.py | tail -n +2 | tee -a $(BUILD)/bench.tsv
-	  awk -F'\t' '$$1 ~ /^step_b[0-9]+$$/ { c[$$1] = $$2 } $$1 ~ /^torch_step_b/ { t[substr($$1, 7)] = $$2 }
+	  awk -F'\t' '$$1 ~ /^(step_b[0-9]+|langevin_step|ebm_update)$$/ { c[$$1] = $$2 } $$1 ~ /^torch_(step_b|langevin_step|ebm_update)/ { t[substr($$1, 7)] = $$2 }
 	    END { for (k in c) if (k in t) printf "# %s: %.1fx faster than PyTorch at its best thread count\n", k, t[k] / c[k] }' $(BUILD)/bench.tsv | sort
 	else
 	  echo "# PyTorch comparison skipped: the Debian package python3-torch is not installed"
