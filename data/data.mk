@@ -133,10 +133,20 @@ NUMBERS += $(B)/numbers/bm_ldb.tsv
 # The digit classifier that scores the samples is trained once (a cached
 # artefact); one run per tau of the parameter file, each its own make target.
 EBM_CONF := $(PARAMS)/ebm.conf
-EBM_TAUS := $(shell sed -n 's/^taus *= *\([0-9, ]*\).*/\1/p' $(EBM_CONF) | tr -d ' ' | tr , ' ')
+ifneq ($(wildcard $(EBM_CONF)),)
+# the taus, read by the C parser into a generated fragment (as for Fig. 5.1)
+EBM_MK := $(B)/ebm.mk
+$(EBM_MK): $(BIN)/conf_get $(EBM_CONF) $(call params_id,ebm) data/data.mk
+	mkdir -p $(@D)
+	taus=$$($(BIN)/conf_get $(EBM_CONF) taus:ints)
+	echo "EBM_TAUS := $$taus" > $@.tmp
+	mv $@.tmp $@
+ifeq ($(filter clean,$(MAKECMDGOALS)),)
+include $(EBM_MK)
+endif
 EBM_CLF := $(B)/ebm/classifier.bin
 EBM_TRACES := $(foreach t,$(EBM_TAUS),$(B)/data/ebm_trace_tau$(t).tsv)
-$(EBM_CLF) $(B)/numbers/ebm_setup.tsv &: $(BIN)/ebm_run $(EBM_CONF) $(MNIST_STAMP)
+$(EBM_CLF) $(B)/numbers/ebm_setup.tsv &: $(BIN)/ebm_run $(EBM_CONF) $(call params_id,ebm) $(MNIST_STAMP)
 	mkdir -p $(B)/ebm $(B)/numbers
 	$(call params_sha,$(EBM_CONF)) $(LAUNCH) $(BIN)/ebm_run classifier $(EBM_CONF) $(MNIST) $(EBM_CLF) $(B)/numbers/ebm_setup.tsv
 NUMBERS += $(B)/numbers/ebm_setup.tsv
@@ -144,9 +154,10 @@ NUMBERS += $(B)/numbers/ebm_setup.tsv
 # One run writes four files; explicit grouped targets per tau ($$ defers to recipe time).
 ebm_outs = $(B)/data/ebm_trace_tau$(1).tsv $(B)/data/ebm_samples_tau$(1).tsv $(B)/data/ebm_quality_tau$(1).tsv $(B)/numbers/ebm_tau$(1).tsv
 define ebm_rule
-$(call ebm_outs,$(1)) &: $(BIN)/ebm_run $(EBM_CONF) $(EBM_CLF) $(MNIST_STAMP)
+$(call ebm_outs,$(1)) &: $(BIN)/ebm_run $(EBM_CONF) $$(call params_id,ebm) $(EBM_CLF) $(MNIST_STAMP)
 	mkdir -p $$(B)/data $$(B)/numbers
 	$$(call params_sha,$$(EBM_CONF)) $$(LAUNCH) $$(BIN)/ebm_run train $$(EBM_CONF) $$(MNIST) $$(EBM_CLF) $(1) $$(call ebm_outs,$(1))
 endef
 $(foreach t,$(EBM_TAUS),$(eval $(call ebm_rule,$(t))))
 NUMBERS += $(foreach t,$(EBM_TAUS),$(B)/numbers/ebm_tau$(t).tsv)
+endif

@@ -100,5 +100,5 @@ compare: $(BIN)/numcheck
 # data stand and no experiment re-runs: the experiment programs, MNIST, the shards and
 # the kernel stamp (the unpacked tree compiles its own programs; only numcheck is used).
 dist-oldfiles:
-	@echo $(addprefix $(BIN)/,$(filter-out numcheck,$(PROGRAMS))) $(MNIST_STAMP) $(FIG51_SHARDS) $(fig51deep_SHARDS) $(STAMPS)/kernel
+	@echo $(addprefix $(BIN)/,$(filter-out numcheck,$(PROGRAMS))) $(MNIST_STAMP) $(FIG51_SHARDS) $(fig51deep_SHARDS) $(EBM_CLF) $(STAMPS)/kernel
 .PHONY: dist-oldfiles
