@@ -50,30 +50,20 @@ static double pass_flops(const mlp_t *m, long n) {
     return 2.0 * macs * n;
 }
 
-/* The EBM's hot paths at 1 BLAS thread: a Langevin step of 100 chains and one
- * update at batch 100 (FLOPs: forward + input-gradient pass, resp. forward +
- * parameter-gradient pass over 200 examples). */
-static void bench_ebm(const mnist_t *tr, rng_t *r);
-int main(int argc, char **argv) {
-    prog_name = "bench";
-    if (argc != 3) die("usage: bench MNIST_DIR THREADS");
-    int maxthreads = (int)parse_long_arg(argv[2], "MAXTHREADS");
-    if (maxthreads < 1) die("argument MAXTHREADS: %d is not a thread count >= 1", maxthreads);
-    mnist_t tr = mnist_load(argv[1], "train");
-    const int sizes[] = {784, 200, 200, 200, 10};
+/* The Fig. 5.1 MLP: SGD steps, the full-data gradient and the same-run sgemm
+ * peak, at 1 BLAS thread and then at maxthreads. */
+static void bench_mlp(const mnist_t *tr, rng_t *r, int maxthreads) {
+    const int sizes[] = {784, 200, 200, 200, 10}, n = 2048;
     mlp_t m;
     mlp_init(&m, sizes, 4);
     float *theta = xmalloc(m.nparam * sizeof(float)), *grad = xmalloc(m.nparam * sizeof(float));
-    rng_t r;
-    rng_init(&r, 1, 0);
-    mlp_init_uniform(&m, theta, &r);
+    mlp_init_uniform(&m, theta, r);
     mlp_work_t *w = mlp_work_alloc(&m, 1000);
-    const int n = 2048;
     float *a = xmalloc((size_t)n * n * sizeof(float)), *bm = xmalloc((size_t)n * n * sizeof(float)),
           *c = xmalloc((size_t)n * n * sizeof(float));
     for (size_t i = 0; i < (size_t)n * n; i++) {
-        a[i] = (float)rng_uniform(&r);
-        bm[i] = (float)rng_uniform(&r);
+        a[i] = (float)rng_uniform(r);
+        bm[i] = (float)rng_uniform(r);
     }
     printf("# model 784-200-200-200-10 (%zu parameters); rows without suffix: 1 BLAS thread\n", m.nparam);
     printf("name\tseconds\tgflops\n");
@@ -86,15 +76,14 @@ int main(int argc, char **argv) {
         for (int i = 0; i < 3; i++) {
             int b = batches[i];
             long off = 0;
-            int inner = b == 100 ? 200 : 2000;
-            BEST_OF(5, inner, s, {
-                mlp_sgd_step(&m, theta, tr.x + (size_t)off * 784, tr.label + off, b, 0.01f, w);
+            BEST_OF(5, b == 100 ? 200 : 2000, s, {
+                mlp_sgd_step(&m, theta, tr->x + (size_t)off * 784, tr->label + off, b, 0.01f, w);
                 off = (off + b) % (60000 - b);
             });
             printf("step_b%d%s\t%.3e\t%.2f\n", b, sfx, s, pass_flops(&m, b) / s * 1e-9);
         }
         double pe;
-        BEST_OF(3, 1, s, mlp_full_grad(&m, theta, tr.x, tr.label, 60000, w, grad, &pe));
+        BEST_OF(3, 1, s, mlp_full_grad(&m, theta, tr->x, tr->label, 60000, w, grad, &pe));
         double fg = pass_flops(&m, 60000) / s * 1e-9;
         printf("fullgrad%s\t%.3e\t%.2f\n", sfx, s, fg);
         BEST_OF(3, 1, s, cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, n, n, n, 1.0f, a, n, bm, n, 0.0f, c, n));
@@ -102,14 +91,19 @@ int main(int argc, char **argv) {
         printf("sgemm_peak%s\t%.3e\t%.2f\n", sfx, s, pk);
         printf("# %d thread(s): fullgrad at %.0f%% of the same-run sgemm peak\n", threads, 100 * fg / pk);
     }
-    /* the Boltzmann machine of the generative experiments (no BLAS) */
+    free(theta), free(grad), free(a), free(bm), free(c);
+    mlp_work_free(w);
+}
+
+/* The Boltzmann machine of the generative experiments (no BLAS). */
+static void bench_fvbm(rng_t *r) {
     fvbm_t fm;
     fvbm_init(&fm, 16);
     double *th = xmalloc((size_t)fm.npar * sizeof(double)), *E = xmalloc(fm.N * sizeof(double));
     double *p = xmalloc(fm.N * sizeof(double)), *work = xmalloc(fm.N * sizeof(double));
     double *mom = xmalloc((size_t)fm.npar * sizeof(double)), *cond = xmalloc(16 * fm.N / 2 * sizeof(double));
-    for (int k = 0; k < fm.npar; k++) th[k] = 0.1 * rng_normal(&r);
-    double lnZ = 0;
+    for (int k = 0; k < fm.npar; k++) th[k] = 0.1 * rng_normal(r);
+    double lnZ = 0, s;
     BEST_OF(5, 20, s, {
         fvbm_energies(&fm, th, E);
         lnZ += fvbm_probs(&fm, E, p);
@@ -122,7 +116,26 @@ int main(int argc, char **argv) {
     });
     printf("fvbm_sweep_n16\t%.3e\t-\n", s);
     if (!isfinite(lnZ)) die("fvbm bench: ln Z not finite");
+    free(th), free(E), free(p), free(work), free(mom), free(cond);
+}
+
+/* The EBM's hot paths at 1 BLAS thread: a Langevin step of 100 chains and one
+ * update at batch 100 (FLOPs: forward + input-gradient pass, resp. forward +
+ * parameter-gradient pass over 200 examples). */
+static void bench_ebm(const mnist_t *tr, rng_t *r);
+
+int main(int argc, char **argv) {
+    prog_name = "bench";
+    if (argc != 3) die("usage: bench MNIST_DIR THREADS");
+    int maxthreads = (int)parse_long_arg(argv[2], "MAXTHREADS");
+    if (maxthreads < 1) die("argument MAXTHREADS: %d is not a thread count >= 1", maxthreads);
+    mnist_t tr = mnist_load(argv[1], "train");
+    rng_t r;
+    rng_init(&r, 1, 0);
+    bench_mlp(&tr, &r, maxthreads);
+    bench_fvbm(&r);
     bench_ebm(&tr, &r);
+    mnist_free(&tr);
     return 0;
 }
 
