@@ -7,7 +7,9 @@
 # Every heavy recipe runs through LAUNCH; the timer goes between the caller's
 # prefix (e.g. LAUNCH='srun -c1') and the program, so it measures the program
 # where it runs. TIME_WRAP= (empty) turns it off.
-TOOLS_LAUNCH := $(LAUNCH)
+# (the caller's LAUNCH is kept unexpanded: '$(SRUN)' and '$(MEASURE)' name
+# target-specific resources, expanded only inside each recipe)
+$(eval TOOLS_LAUNCH = $(value LAUNCH))
 TIME_WRAP ?= tools/timed $(B)/timings $@ --
 override LAUNCH = $(TOOLS_LAUNCH) $(TIME_WRAP)
 # the heavy targets: one per Fig. 5.1 shard and one per other experiment (the
