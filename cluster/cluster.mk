@@ -35,7 +35,7 @@ RES_bm-ldb := 100 2 100 5
 RES_ebm-classifier := 400 2 400 10
 RES_ebm-train := 500 2 500 30
 res_of = $(word $(if $(filter paper,$(SCALE)),$(3),$(2)),$(RES_$(1)))
-RES_PROGRAMS := mnist-stats identities gauss bm-train bm-grid bm-ldb ebm-classifier ebm-train
+RES_PROGRAMS := mnist-stats identities gauss bm-train bm-grid bm-ldb ebm-classifier $(addprefix ebm-train-tau,$(EBM_TAUS))
 $(MNIST_DATA) $(B)/numbers/mnist.tsv: RES_NAME = mnist-stats
 $(B)/numbers/identities.tsv: RES_NAME = identities
 $(GAUSS_DATA) $(B)/numbers/gauss.tsv: RES_NAME = gauss
@@ -43,9 +43,8 @@ $(BM_TRAIN) $(B)/numbers/bm_train.tsv: RES_NAME = bm-train
 $(BM_GRID) $(B)/numbers/bm_grid.tsv: RES_NAME = bm-grid
 $(BM_LDB) $(B)/numbers/bm_ldb.tsv: RES_NAME = bm-ldb
 $(EBM_CLF) $(B)/numbers/ebm_setup.tsv: RES_NAME = ebm-classifier
-ifneq ($(EBM_TAUS),)
-$(foreach t,$(EBM_TAUS),$(call ebm_outs,$(t))): RES_NAME = ebm-train
-endif
+# one job per tau, each named for it, all with the ebm-train row
+$(foreach t,$(EBM_TAUS),$(eval RES_ebm-train-tau$(t) := $(RES_ebm-train))$(eval $(call ebm_outs,$(t)): RES_NAME = ebm-train-tau$(t)))
 # a heavy target without a row stops the launch instead of guessing
 res_need = $(or $(call res_of,$(RES_NAME),$(1),$(2)),$(error $@: no resources declared for job '$(RES_NAME)': add RES_NAME and a RES_<name> row in cluster/cluster.mk))
 RES_NAME = $(basename $(notdir $@))
