@@ -100,7 +100,8 @@ compare: $(BIN)/numcheck
 
 # Files distcheck treats as old (make -o) in the unpacked archive, so that the archived
 # data stand and no experiment re-runs: the experiment programs, MNIST, the shards and
-# the kernel stamp (the unpacked tree compiles its own programs; only numcheck is used).
+# the kernel stamp and the parameter-set identities, which the unpacked tree writes anew
+# (it compiles its own programs; only numcheck is used).
 dist-oldfiles:
-	@echo $(addprefix $(BIN)/,$(filter-out numcheck,$(PROGRAMS))) $(MNIST_STAMP) $(FIG51_SHARDS) $(fig51deep_SHARDS) $(EBM_CLF) $(STAMPS)/kernel
+	@echo $(addprefix $(BIN)/,$(filter-out numcheck,$(PROGRAMS))) $(MNIST_STAMP) $(FIG51_SHARDS) $(fig51deep_SHARDS) $(EBM_CLF) $(STAMPS)/kernel $(call params_id,*)
 .PHONY: dist-oldfiles
