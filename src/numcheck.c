@@ -104,8 +104,6 @@ static int split_tabs(char *line, char **field, int max) {
     return n;
 }
 
-/* Reads a numbers (is_ref = 0) or reference (is_ref = 1) file: '#' lines are
- * comments except "# blas_kernel:", the header row starts with "key". */
 /* A new zeroed row for key at the end of t (the array grows by doubling). */
 static row_t *keytab_add(keytab_t *t, const char *key) {
     if (t->n == t->cap) {
@@ -118,45 +116,69 @@ static row_t *keytab_add(keytab_t *t, const char *key) {
     return r;
 }
 
+/* Lines of a text file without their newline, numbered for messages. */
+typedef struct {
+    const char *path;
+    FILE *f;
+    char *line;
+    size_t cap;
+    long lineno;
+} lines_t;
+
+static void lines_open(lines_t *L, const char *path, const char *what) {
+    *L = (lines_t){.path = path, .f = fopen(path, "r")};
+    if (!L->f) die("%s: cannot open %s: %s", path, what, strerror(errno));
+}
+
+/* The next line, or NULL at the end (a read error stops the program). */
+static char *lines_next(lines_t *L) {
+    if (getline(&L->line, &L->cap, L->f) == -1) {
+        if (ferror(L->f)) die("%s: read error: %s", L->path, strerror(errno));
+        free(L->line);
+        fclose(L->f);
+        return NULL;
+    }
+    L->lineno++;
+    L->line[strcspn(L->line, "\n")] = 0;
+    return L->line;
+}
+
+/* "# blas_kernel: <name>" lines: every one in a file must name the same kernel. */
+static int take_kernel(keytab_t *t, const lines_t *L) {
+    const char *tag = "# blas_kernel: ", *k = L->line + strlen(tag);
+    if (strncmp(L->line, tag, strlen(tag)) != 0) return 0;
+    if (t->kernel && strcmp(t->kernel, k) != 0)
+        die("%s:%ld: numbers from two BLAS kernels ('%s' and '%s'): rebuild them on one machine", L->path,
+            L->lineno, t->kernel, k);
+    free(t->kernel);
+    t->kernel = xstrdup(k);
+    return 1;
+}
+
+/* Reads a numbers (is_ref = 0) or reference (is_ref = 1) file: '#' lines are
+ * comments except "# blas_kernel:", the header row starts with "key". */
 static keytab_t read_table(const char *path, int is_ref) {
-    FILE *f = fopen(path, "r");
-    if (!f) die("%s: cannot open: %s", path, strerror(errno));
     keytab_t t = {.path = path};
-    char *line = NULL;
-    size_t cap = 0;
-    long lineno = 0;
     const int want = is_ref ? 4 : 3;
-    while (getline(&line, &cap, f) != -1) {
-        lineno++;
-        line[strcspn(line, "\n")] = 0;
-        const char *tag = "# blas_kernel: ";
-        if (strncmp(line, tag, strlen(tag)) == 0) {
-            if (t.kernel && strcmp(t.kernel, line + strlen(tag)) != 0)
-                die("%s:%ld: numbers from two BLAS kernels ('%s' and '%s'): rebuild them on one machine",
-                    path, lineno, t.kernel, line + strlen(tag));
-            free(t.kernel);
-            t.kernel = xstrdup(line + strlen(tag));
-            continue;
-        }
-        if (line[0] == '#' || line[0] == 0) continue;
+    lines_t L;
+    lines_open(&L, path, is_ref ? "the reference" : "the numbers");
+    for (char *line; (line = lines_next(&L));) {
+        if (take_kernel(&t, &L) || line[0] == '#' || line[0] == 0) continue;
         char *field[5];
         int nf = split_tabs(line, field, 5);
         if (strcmp(field[0], "key") == 0) continue;
         if (nf != want || !field[0][0])
-            die("%s:%ld: expected %d tab-separated fields (%s), found %d", path, lineno, want,
+            die("%s:%ld: expected %d tab-separated fields (%s), found %d", path, L.lineno, want,
                 is_ref ? "key, value, tol, why" : "key, value, unit", nf);
-        if (keytab_find(&t, field[0])) die("%s:%ld: key '%s' appears twice", path, lineno, field[0]);
+        if (keytab_find(&t, field[0])) die("%s:%ld: key '%s' appears twice", path, L.lineno, field[0]);
         row_t *r = keytab_add(&t, field[0]);
         r->text = xstrdup(field[1]);
-        r->value = parse_num(path, lineno, "value", field[1]);
+        r->value = parse_num(path, L.lineno, "value", field[1]);
         if (is_ref) {
-            r->tol = parse_tol(path, lineno, field[2]);
+            r->tol = parse_tol(path, L.lineno, field[2]);
             r->why = xstrdup(field[3]);
         }
     }
-    if (ferror(f)) die("%s: read error: %s", path, strerror(errno));
-    free(line);
-    fclose(f);
     return t;
 }
 
@@ -165,24 +187,17 @@ static keytab_t read_table(const char *path, int is_ref) {
 
 /* Tolerance rules: pattern<TAB>tol<TAB>why, first match wins. */
 static keytab_t read_rules(const char *path) {
-    FILE *f = fopen(path, "r");
-    if (!f) die("%s: cannot open tolerance rules: %s", path, strerror(errno));
     keytab_t t = {.path = path};
-    char *line = NULL;
-    size_t cap = 0;
-    long lineno = 0;
-    while (getline(&line, &cap, f) != -1) {
-        lineno++;
-        line[strcspn(line, "\n")] = 0;
+    lines_t L;
+    lines_open(&L, path, "tolerance rules");
+    for (char *line; (line = lines_next(&L));) {
         if (line[0] == '#' || line[0] == 0 || strncmp(line, "pattern\t", 8) == 0) continue;
         char *field[4];
-        if (split_tabs(line, field, 4) != 3) die("%s:%ld: expected pattern, tol, why", path, lineno);
+        if (split_tabs(line, field, 4) != 3) die("%s:%ld: expected pattern, tol, why", path, L.lineno);
         row_t *r = keytab_add(&t, field[0]);
-        r->tol = parse_tol(path, lineno, field[1]);
+        r->tol = parse_tol(path, L.lineno, field[1]);
         r->why = xstrdup(field[2]);
     }
-    free(line);
-    fclose(f);
     return t;
 }
 
