@@ -18,12 +18,9 @@ ebm_work_t *ebm_work_alloc(const mlp_t *m, int cap) {
     if (cap < 1) die("ebm: work capacity %d", cap);
     ebm_work_t *w = xcalloc(1, sizeof *w);
     w->cap = cap;
-    for (int l = 0; l < m->nlayer; l++) {
-        size_t len = (size_t)cap * m->size[l + 1];
-        w->z[l] = xmalloc(len * sizeof(float));
-        w->s[l] = xmalloc(len * sizeof(float));
-        w->h[l] = xmalloc(len * sizeof(float));
-    }
+    mlp_alloc_layers(m, cap, w->z);
+    mlp_alloc_layers(m, cap, w->s);
+    mlp_alloc_layers(m, cap, w->h);
     w->dz = xmalloc((size_t)cap * m->maxwidth * sizeof(float));
     w->dh = xmalloc((size_t)cap * m->maxwidth * sizeof(float));
     w->E = xmalloc((size_t)cap * sizeof(float));
@@ -33,11 +30,9 @@ ebm_work_t *ebm_work_alloc(const mlp_t *m, int cap) {
 
 void ebm_work_free(ebm_work_t *w) {
     if (!w) return;
-    for (int l = 0; l < MLP_MAX_LAYERS; l++) {
-        free(w->z[l]);
-        free(w->s[l]);
-        free(w->h[l]);
-    }
+    mlp_free_layers(w->z);
+    mlp_free_layers(w->s);
+    mlp_free_layers(w->h);
     free(w->dz);
     free(w->dh);
     free(w->E);

@@ -28,13 +28,20 @@ void mlp_init(mlp_t *m, const int *sizes, int nlayer) {
     m->sparse_max = MLP_SPARSE_MAX;
 }
 
+void mlp_alloc_layers(const mlp_t *m, int cap, float *buf[MLP_MAX_LAYERS]) {
+    for (int l = 0; l < MLP_MAX_LAYERS; l++)
+        buf[l] = l < m->nlayer ? xmalloc((size_t)cap * m->size[l + 1] * sizeof(float)) : NULL;
+}
+
+void mlp_free_layers(float *buf[MLP_MAX_LAYERS]) {
+    for (int l = 0; l < MLP_MAX_LAYERS; l++) free(buf[l]);
+}
+
 mlp_work_t *mlp_work_alloc(const mlp_t *m, int cap) {
     mlp_work_t *w = xcalloc(1, sizeof *w);
     w->cap = cap;
-    for (int l = 0; l < m->nlayer; l++) {
-        w->z[l] = xmalloc((size_t)cap * m->size[l + 1] * sizeof(float));
-        w->h[l] = xmalloc((size_t)cap * m->size[l + 1] * sizeof(float));
-    }
+    mlp_alloc_layers(m, cap, w->z);
+    mlp_alloc_layers(m, cap, w->h);
     w->dz = xmalloc((size_t)cap * m->maxwidth * sizeof(float));
     w->dh = xmalloc((size_t)cap * m->maxwidth * sizeof(float));
     int sp = cap < MLP_SPARSE_MAX ? cap : MLP_SPARSE_MAX;
@@ -50,10 +57,8 @@ mlp_work_t *mlp_work_alloc(const mlp_t *m, int cap) {
 
 void mlp_work_free(mlp_work_t *w) {
     if (!w) return;
-    for (int l = 0; l < MLP_MAX_LAYERS; l++) {
-        free(w->z[l]);
-        free(w->h[l]);
-    }
+    mlp_free_layers(w->z);
+    mlp_free_layers(w->h);
     free(w->dz);
     free(w->dh);
     free(w->colptr);
