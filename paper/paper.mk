@@ -18,8 +18,16 @@ $(B)/testlocs.tsv: paper/testlocs.sh $(TEST_SRC)
 	mkdir -p $(@D)
 	paper/testlocs.sh $(TEST_SRC) > $@.tmp
 	mv $@.tmp $@
+# References: citeproc runs after the filters (they resolve @eq: and @fig:, the rest are
+# citations), with the American Physical Society style from Debian's
+# citation-style-language-styles.
+BIB := paper/references.bib
+CSL := /usr/share/citation-style-language/styles/american-physics-society.csl
 PANDOC_OPTS := --from markdown --standalone --number-sections \
-  $(foreach f,$(PAPER_FILTERS),--lua-filter $(f))
+  $(foreach f,$(PAPER_FILTERS),--lua-filter $(f)) \
+  --citeproc --bibliography $(BIB) --csl $(CSL) --metadata link-citations=true
+$(CSL): | $(SETUP_STAMP)
+	@test -f $@ || { echo "paper: missing CSL style $@ (Debian package citation-style-language-styles)" >&2; exit 1; }
 
 # All numbers files merged; a key computed twice is an error. The BLAS kernel
 # lines of their provenance blocks are kept (numcheck rejects a mix of kernels).
@@ -56,11 +64,11 @@ $(B)/appendix.md: paper/appendix.sh tests/ledger.tsv $(TEST_RESULTS) $(B)/verify
 	paper/appendix.sh $(B) tests/ledger.tsv $(TEST_RESULTS) $(B)/verify.md > $@.tmp
 	mv $@.tmp $@
 
-PAPER_INPUTS = $(PAPER_MD) $(B)/appendix.md $(PAPER_FILTERS) $(B)/numbers.tsv $(FIG_PROV) $(B)/claims.tsv $(LEDGER_INPUTS)
+PAPER_INPUTS = $(PAPER_MD) $(B)/appendix.md $(PAPER_FILTERS) $(B)/numbers.tsv $(FIG_PROV) $(B)/claims.tsv $(LEDGER_INPUTS) $(BIB) $(CSL)
 
 # Every claim's predicate evaluated on this build's numbers (id, holds, cited,
 # predicate, values); `make claims` prints the false ones.
-$(B)/claims.tsv: $(PAPER_MD) $(B)/appendix.md $(PAPER_FILTERS) $(B)/numbers.tsv $(CLAIMS) $(FIG_PROV) $(LEDGER_INPUTS)
+$(B)/claims.tsv: $(PAPER_MD) $(B)/appendix.md $(PAPER_FILTERS) $(B)/numbers.tsv $(CLAIMS) $(FIG_PROV) $(LEDGER_INPUTS) $(BIB) $(CSL)
 	$(PANDOC_ENV) CLAIMS_REPORT=$@ pandoc $(PANDOC_OPTS) -t plain $(PAPER_MD) $(B)/appendix.md -o /dev/null
 ## claims: every claim predicate of the paper evaluated at this scale; the false ones listed
 claims: $(B)/claims.tsv
@@ -68,13 +76,15 @@ claims: $(B)/claims.tsv
 	  END { printf "claims: %d checked, %d false at scale $(SCALE)\n", n, f }' $<
 .PHONY: claims
 
-$(B)/paper.pdf: $(PAPER_INPUTS) $(FIG_PDF)
-	$(PANDOC_ENV) pandoc $(PANDOC_OPTS) -t latex $(PAPER_MD) $(B)/appendix.md -o $(B)/paper.tex
+$(B)/paper.pdf: $(PAPER_INPUTS) $(FIG_PDF) paper/latex-header.tex
+	$(PANDOC_ENV) pandoc $(PANDOC_OPTS) --include-in-header paper/latex-header.tex -t latex $(PAPER_MD) $(B)/appendix.md -o $(B)/paper.tex
 	cd $(B)
-	# twice, for cross-references; -jobname keeps the unfinished PDF under another name
-	for pass in 1 2; do
+	# twice for cross-references, a third time if LaTeX still asks (the bibliography
+	# moves labels); -jobname keeps the unfinished PDF under another name
+	for pass in 1 2 3; do
 	  pdflatex -interaction=nonstopmode -halt-on-error -jobname=paper-tmp paper.tex > paper.latex.log \
 	    || { tail -n 30 paper.latex.log >&2; exit 1; }
+	  if [ $$pass -ge 2 ] && ! grep -q 'Rerun to get' paper.latex.log; then break; fi
 	done
 	$(CURDIR)/figures/check-output.sh pdf paper-tmp.pdf
 	mv paper-tmp.pdf paper.pdf

@@ -223,6 +223,8 @@ check "paper: a displayed equation of the original without a ledger row stops th
 
 . tests/faults.sh   # 10. fault tests (issue 14), counted here
 
+. tests/reader.sh  # the quick PDF and HTML read as a reader would (issue 11)
+
 . tests/tools.sh  # reviewer tools: timings, graph, audit, dist, stamps, compare (tools/tools.mk)
 
 echo "tests: $pass passed, $fail failed"
