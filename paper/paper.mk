@@ -97,8 +97,19 @@ $(B)/paper.html: $(PAPER_INPUTS) $(FIG_SVG)
 	mv $@.tmp $@
 
 ## paper: everything: programs, experiments, figures, verification, PDF and HTML in build/<scale>
-paper: $(B)/paper.pdf $(B)/paper.html
+paper: $(B)/summary.txt
 .PHONY: paper
+
+# What a finished `make paper` says: where the paper is, the scale, the
+# verification verdict and the ledger's counts (kept in a file so that a second
+# make paper has nothing to do).
+$(B)/summary.txt: $(B)/paper.pdf $(B)/paper.html $(B)/verify.md tests/ledger.tsv $(TEST_RESULTS)
+	{ echo "paper ($(SCALE) scale): $(abspath $(B)/paper.pdf)"
+	  echo "                      $(abspath $(B)/paper.html)"
+	  echo "verification: $$(grep -o '^\*\*[A-Z]*' $(B)/verify.md | tr -d '*' | head -n 1) ($(B)/verify.md)"
+	  { tests/ledger.sh check tests/ledger.tsv $(TEST_RESULTS) 2>&1 || true; } | tail -n 1; } > $@.tmp
+	mv $@.tmp $@
+	cat $@
 
 ## verify: compare this build's numbers with data/reference/<scale> (identical / within tolerance / failing)
 verify: $(B)/numbers.tsv $(BIN)/numcheck
