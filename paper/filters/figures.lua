@@ -4,11 +4,21 @@
 --   from name.prov (script, data files with short SHA-256, commit, target).
 --   @fig:name becomes "Figure n"; every reference of [@fig:a; @fig:b] is resolved
 --   (xref.lua). A figure id defined twice, an undefined reference or an
---   incomplete .prov file stops the build naming it.
+--   incomplete .prov file stops the build naming it. In HTML the provenance
+--   links the script (relative to $SOURCE_ROOT) and the data files (relative to
+--   the build directory), and the gnuplot script follows the figure in a
+--   collapsed block, so the standalone file carries its own sources.
 package.path = PANDOC_SCRIPT_FILE:match("^(.*[/\\])") .. "?.lua;" .. package.path
 local xref = require("xref")
 local dir = os.getenv("FIGURE_DIR") or error("figures.lua: FIGURE_DIR is not set")
-local numbers, count = {}, 0
+local source_root = os.getenv("SOURCE_ROOT") or "."
+local numbers, count, scripts = {}, 0, {}
+
+-- In HTML a file name becomes a link; in LaTeX it stays code.
+local function file_ref(text, href)
+  if FORMAT:match("latex") then return pandoc.Code(text) end
+  return pandoc.Link({pandoc.Code(text)}, href)
+end
 
 local function provenance(name)
   local path = dir .. "/" .. name .. ".prov"
@@ -17,7 +27,7 @@ local function provenance(name)
   for line in f:lines() do
     local kind, a, b = line:match("^(%w+)\t([^\t]*)\t?([^\t]*)$")
     if kind == "script" then script = a
-    elseif kind == "data" then data[#data + 1] = a:match("[^/]+$") .. " (sha256 " .. b .. ")"
+    elseif kind == "data" then data[#data + 1] = {a, b}
     elseif kind == "commit" then commit = a
     elseif kind == "target" then target = a end
   end
@@ -27,11 +37,38 @@ local function provenance(name)
     if v == "" then error("figures.lua: provenance file " .. path .. " has no " .. kind .. " line (empty or truncated)") end
   end
   if #data == 0 then error("figures.lua: provenance file " .. path .. " has no data line (empty or truncated)") end
-  return {pandoc.Space(), pandoc.Emph({pandoc.Str("Provenance:"), pandoc.Space(),
-    pandoc.Code(script), pandoc.Str(";"), pandoc.Space(), pandoc.Str("data"), pandoc.Space(),
-    pandoc.Str(table.concat(data, ", ") .. ";"), pandoc.Space(), pandoc.Str("commit"), pandoc.Space(),
-    pandoc.Code(commit), pandoc.Str(";"), pandoc.Space(), pandoc.Str("rebuild:"), pandoc.Space(),
-    pandoc.Code(target)})}
+  scripts[name] = script
+  local line = {pandoc.Str("Provenance:"), pandoc.Space(), file_ref(script, source_root .. "/" .. script),
+    pandoc.Str(";"), pandoc.Space(), pandoc.Str("data")}
+  for i, d in ipairs(data) do
+    -- data paths are <build>/<scale>/data/...: relative to the paper, data/...
+    local rel = d[1]:gsub("^.-/data/", "data/")
+    line[#line + 1] = pandoc.Space()
+    line[#line + 1] = file_ref(d[1]:match("[^/]+$"), rel)
+    line[#line + 1] = pandoc.Str(" (sha256 " .. d[2] .. ")" .. (i < #data and "," or ";"))
+  end
+  for _, el in ipairs({pandoc.Space(), pandoc.Str("commit"), pandoc.Space(), pandoc.Code(commit), pandoc.Str(";"),
+      pandoc.Space(), pandoc.Str("rebuild:"), pandoc.Space(), pandoc.Code(target)}) do
+    line[#line + 1] = el
+  end
+  return {pandoc.Space(), pandoc.Emph(line)}
+end
+
+-- HTML: the figure's gnuplot script, escaped, in a collapsed block after it.
+local function html_escape(t)
+  return (t:gsub("&", "&amp;"):gsub("<", "&lt;"):gsub(">", "&gt;"))
+end
+
+local function with_script(para)
+  if FORMAT:match("latex") or #para.content ~= 1 or para.content[1].t ~= "Image" then return nil end
+  local name = para.content[1].src:match("([^/]+)%.svg$")
+  local script = name and scripts[name]
+  if not script then return nil end
+  local f = io.open(script, "r") or error("figures.lua: cannot read the script " .. script .. " of figure " .. name)
+  local text = f:read("a")
+  f:close()
+  return {para, pandoc.RawBlock("html", "<details class=\"gnuplot\"><summary>gnuplot script " .. script ..
+    "</summary><pre>" .. html_escape(text) .. "</pre></details>")}
 end
 
 local function figure(img)
@@ -62,4 +99,4 @@ local function resolve(cite)
   return xref.resolve(cite, "figures.lua", "fig:", "figure", numbers, render)
 end
 
-return {{Image = figure}, {Cite = resolve}}
+return {{Image = figure}, {Para = with_script}, {Cite = resolve}}
