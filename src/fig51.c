@@ -351,6 +351,7 @@ typedef struct {
     double *force;                /* (noise_trials, nno - 1) relative change of grad U_B */
     double *acf;                  /* (acf_trials, acf_lags + 1) window dot sums */
     double *tvar, *texp, *tdrift, *tgmax; /* per noise trial: mean over times (gmax: max) */
+    double *tacc;                 /* per trial: final test accuracy */
     double inflation;             /* of the acf normaliser, sgdnoise.h */
 } ens_t;
 
@@ -486,6 +487,8 @@ static void merge_finish(merge_t *g) {
         check_complete(e->nvar, p->noise_trials, g->nno, bs, "noise", "row");
         check_complete(e->acf, p->acf_trials, g->lags + 1, bs, "acf", "lag");
         check_complete(e->force, p->noise_trials, g->nno - 1, bs, "force", "row");
+        e->tacc = xmalloc((size_t)p->trials * sizeof *e->tacc);
+        column(e->acc, p->trials, g->nev, g->nev - 1, e->tacc);
         double **out[] = {&e->tvar, &e->texp, &e->tdrift, &e->tgmax};
         const double *in[] = {e->nvar, e->nexp, e->ndrift, e->gmax};
         for (int q = 0; q < 4; q++) {
@@ -508,21 +511,8 @@ typedef struct {
     int lag;
 } stat_ctx_t;
 
-static double st_acc_mean(const unsigned char *keep, size_t n, void *c) {
-    const stat_ctx_t *s = c;
-    double sum = 0, m = 0;
-    for (size_t k = 0; k < n; k++)
-        if (keep[k]) sum += s->e->acc[k * s->g->nev + s->g->nev - 1], m++;
-    return sum / m;
-}
-static double st_acc_sd(const unsigned char *keep, size_t n, void *c) {
-    const stat_ctx_t *s = c;
-    double *last = xmalloc(n * sizeof *last);
-    for (size_t k = 0; k < n; k++) last[k] = s->e->acc[k * s->g->nev + s->g->nev - 1];
-    double sd = stats_sd(last, keep, n);
-    free(last);
-    return sd;
-}
+static double st_acc_mean(const unsigned char *keep, size_t n, void *c) { return stats_mean(((stat_ctx_t *)c)->e->tacc, keep, n); }
+static double st_acc_sd(const unsigned char *keep, size_t n, void *c) { return stats_sd(((stat_ctx_t *)c)->e->tacc, keep, n); }
 static double st_var(const unsigned char *keep, size_t n, void *c) { return stats_mean(((stat_ctx_t *)c)->e->tvar, keep, n); }
 static double st_exp(const unsigned char *keep, size_t n, void *c) { return stats_mean(((stat_ctx_t *)c)->e->texp, keep, n); }
 /* Mean relative change of the force per noise interval: per trial over the run
