@@ -32,10 +32,11 @@ $(CSL): | $(SETUP_STAMP)
 # All numbers files merged; a key computed twice is an error. The BLAS kernel
 # lines of their provenance blocks are kept (numcheck rejects a mix of kernels).
 $(B)/numbers.tsv: $(NUMBERS)
-	awk -F'\t' '/^# blas_kernel: / { if (!k[$$0]++) print > "/dev/stderr"; next }
+	: > $@.kernel
+	awk -F'\t' -v kernels=$@.kernel '/^# blas_kernel: / { if (!k[$$0]++) print > kernels; next }
 	  /^#/ || $$1 == "key" || NF == 0 { next }
 	  seen[$$1]++ { printf "numbers: key %s appears twice (%s)\n", $$1, FILENAME > "/dev/stderr"; bad = 1 }
-	  { print } END { exit bad }' $^ > $@.rows 2> $@.kernel
+	  { print } END { close(kernels); exit bad }' $^ > $@.rows
 	{ grep '^# blas_kernel: ' $@.kernel || echo '# blas_kernel: unknown'; printf 'key\tvalue\tunit\n'; sort $@.rows; } > $@.tmp
 	rm $@.rows $@.kernel
 	mv $@.tmp $@

@@ -14,8 +14,9 @@
  *       the local-detailed-balance residual of Eq 39 of the tau-step sampler
  *       kernel of a fixed machine, from the exact chain law: sequential sweeps
  *       (not reversible), symmetric scan (reversible) and a negative control.
+ *   bm keys [ldb]
+ *       the parameter keys (of train and grid, or of ldb) and what they mean.
  */
-#include <errno.h>
 #include <math.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -46,42 +47,36 @@
 typedef struct {
     long seed;
     long rows, cols, K, batch, chains, models, updates, every;
-    double thr, rate[MAX_LIST], init_sd;
-    long tau[MAX_LIST]; /* BM_TAU_INF for "inf" */
+    double thr, init_sd;
+    long rate_units[MAX_LIST]; /* learning rates in units of RATE_UNIT, as written */
+    double rate[MAX_LIST];     /* ... and as used */
+    long tau[MAX_LIST];        /* BM_TAU_INF for "inf" */
     int ntau, nrate;
 } bmparams_t;
 
-/* train and grid need what util's conf_read_spec lacks (an optional key with a
- * default, a list scaled to learning rates, a list admitting "inf"), so they
- * keep this reader; bm ldb uses conf_read_spec. */
-typedef enum { KEY_INT, KEY_INT_OPT, KEY_DOUBLE, KEY_RATES, KEY_TAUS } key_kind_t;
-typedef struct {
-    const char *key;
-    key_kind_t kind;
-    long lmin, lmax, ldef; /* integer keys and lists */
-    double dmin, dmax;     /* real keys */
-    size_t off;            /* the field in the parameter struct */
-    size_t count_off;      /* lists: the int holding their length */
-    const char *doc;
-} key_spec_t;
-
 #define P(f) offsetof(bmparams_t, f)
-static const key_spec_t bm_keys[] = {
-    {"seed", KEY_INT, 0, SEED_MAX, 0, 0, 0, P(seed), 0, "base seed; model k runs on Philox stream k"},
-    {"grid_rows", KEY_INT, 1, MNIST_SIDE, 0, 0, 0, P(rows), 0, "pooled image rows"},
-    {"grid_cols", KEY_INT, 1, MNIST_SIDE, 0, 0, 0, P(cols), 0, "pooled image columns; n = rows x cols <= 24"},
-    {"threshold", KEY_DOUBLE, 0, 0, 0, 0, 1, P(thr), 0, "a block is on when its mean pixel/255 exceeds this"},
-    {"K", KEY_INT, 2, MNIST_TRAIN_IMAGES, 0, 0, 0, P(K), 0, "training images"},
-    {"batch", KEY_INT, 1, MNIST_TRAIN_IMAGES, 0, 0, 0, P(batch), 0, "distinct patterns per mini-batch, <= K"},
-    {"chains", KEY_INT, 1, 1000000, 0, 0, 0, P(chains), 0, "persistent chains per model"},
-    {"models", KEY_INT, 2, 100000, 0, 0, 0, P(models), 0, "ensemble size M (per grid cell for grid)"},
-    {"updates", KEY_INT, 1, 10000000, 0, 0, 0, P(updates), 0, "SGD updates"},
-    {"record_every", KEY_INT_OPT, 1, 10000000, 1, 0, 0, P(every), 0, "table row every this many updates (default 1)"},
-    {"learning_rates", KEY_RATES, 1, 100000000, 0, 0, 0, P(rate), P(nrate), "comma list, units of 1e-4"},
-    {"taus", KEY_TAUS, 1, TAU_MAX, 0, 0, 0, P(tau), P(ntau), "comma list of sweeps per update, or inf (exact expectations)"},
-    {"init_sd", KEY_DOUBLE, 0, 0, 0, 0, 100, P(init_sd), 0, "shared theta_0 ~ N(0, init_sd^2)"},
+static const conf_spec_t bm_keys[] = {
+    {"seed", CONF_INT, P(seed), 0, SEED_MAX, .doc = "base seed; model k runs on Philox stream k"},
+    {"grid_rows", CONF_INT, P(rows), 1, MNIST_SIDE, .doc = "pooled image rows"},
+    {"grid_cols", CONF_INT, P(cols), 1, MNIST_SIDE, .doc = "pooled image columns; n = rows x cols <= 24"},
+    {"threshold", CONF_DOUBLE, P(thr), 0, 1, .doc = "a block is on when its mean pixel/255 exceeds this"},
+    {"K", CONF_INT, P(K), 2, MNIST_TRAIN_IMAGES, .doc = "training images", .quote = "K", .unit = "images"},
+    {"batch", CONF_INT, P(batch), 1, MNIST_TRAIN_IMAGES, .doc = "distinct patterns per mini-batch, <= K",
+     .quote = "batch", .unit = "patterns"},
+    {"chains", CONF_INT, P(chains), 1, 1000000, .doc = "persistent chains per model", .quote = "chains", .unit = "chains"},
+    {"models", CONF_INT, P(models), 2, 100000, .doc = "ensemble size M (per grid cell for grid)",
+     .quote = "models", .unit = "models"},
+    {"updates", CONF_INT, P(updates), 1, 10000000, .doc = "SGD updates", .quote = "updates", .unit = "updates"},
+    {"record_every", CONF_INT, P(every), 1, 10000000, .doc = "table row every this many updates (default 1)",
+     .optional = 1, .def = 1},
+    {"learning_rates", CONF_LIST, P(rate_units), 1, 100000000, .count_offset = P(nrate), .max_count = MAX_LIST,
+     .doc = "comma list, units of 1e-4"},
+    {"taus", CONF_LIST, P(tau), 1, TAU_MAX, .count_offset = P(ntau), .max_count = MAX_LIST,
+     .doc = "comma list of sweeps per update, or inf (exact expectations)", .inf_ok = 1, .inf_value = BM_TAU_INF},
+    {"init_sd", CONF_DOUBLE, P(init_sd), 0, 100, .doc = "shared theta_0 ~ N(0, init_sd^2)"},
 };
 #undef P
+#define NKEYS ((int)(sizeof bm_keys / sizeof bm_keys[0]))
 
 /* bm ldb: a fixed machine, no data. */
 typedef struct {
@@ -92,69 +87,23 @@ typedef struct {
 
 #define P(f) offsetof(ldbparams_t, f)
 static const conf_spec_t ldb_keys[] = {
-    {"units", CONF_INT, P(n), 2, FVBM_LDB_MAX_N, NULL, 0, 0, "units n of the machine (N = 2^n states)"},
-    {"coupling", CONF_DOUBLE, P(coupling), -10, 10, NULL, 0, 0, "every J_ij"},
-    {"field", CONF_DOUBLE, P(field), -10, 10, NULL, 0, 0, "every h_i"},
-    {"taus", CONF_LIST, P(taus), 1, TAU_MAX, NULL, P(ntau), MAX_LIST, "comma list of kernel steps tau"},
-    {"control_beta", CONF_DOUBLE, P(control_beta), 0.01, 100, NULL, 0, 0,
-     "negative control: a reversible kernel whose conditionals use the energies times this"},
+    {"units", CONF_INT, P(n), 2, FVBM_LDB_MAX_N, .doc = "units n of the machine (N = 2^n states)",
+     .quote = "units", .unit = "units"},
+    {"coupling", CONF_DOUBLE, P(coupling), -10, 10, .doc = "every J_ij", .quote = "coupling", .unit = "1"},
+    {"field", CONF_DOUBLE, P(field), -10, 10, .doc = "every h_i", .quote = "field", .unit = "1"},
+    {"taus", CONF_LIST, P(taus), 1, TAU_MAX, .count_offset = P(ntau), .max_count = MAX_LIST,
+     .doc = "comma list of kernel steps tau"},
+    {"control_beta", CONF_DOUBLE, P(control_beta), 0.01, 100,
+     .doc = "negative control: a reversible kernel whose conditionals use the energies times this",
+     .quote = "control_beta", .unit = "1"},
 };
 #undef P
-
-/* A list of sweeps per update: integers >= 1 or "inf"; returns the count. */
-static int parse_taus(const char *path, const char *key, const char *value, long max, long *out) {
-    char buf[512];
-    if (snprintf(buf, sizeof buf, "%s", value) >= (int)sizeof buf) die("%s: key '%s' is too long", path, key);
-    int n = 0;
-    for (char *save = NULL, *tok = strtok_r(buf, ", ", &save); tok; tok = strtok_r(NULL, ", ", &save)) {
-        if (n == MAX_LIST) die("%s: key '%s' has more than %d values", path, key, MAX_LIST);
-        if (strcmp(tok, "inf") == 0) {
-            out[n++] = BM_TAU_INF;
-            continue;
-        }
-        char *end;
-        errno = 0;
-        long v = strtol(tok, &end, 10);
-        if (errno || *end || v < 1) die("%s: key '%s': '%s' is not a number of sweeps >= 1 or 'inf'", path, key, tok);
-        if (v > max) die("%s: key '%s': %ld sweeps exceed %ld", path, key, v, max);
-        out[n++] = v;
-    }
-    if (n == 0) die("%s: key '%s' is empty", path, key);
-    return n;
-}
-
-static void read_key(conf_t *c, const key_spec_t *k, void *base) {
-    char *f = (char *)base + k->off;
-    int *count = (int *)((char *)base + k->count_off);
-    long list[MAX_LIST];
-    switch (k->kind) {
-    case KEY_INT: *(long *)f = conf_int(c, k->key, k->lmin, k->lmax); break;
-    case KEY_INT_OPT: *(long *)f = conf_int_or(c, k->key, k->ldef, k->lmin, k->lmax); break;
-    case KEY_DOUBLE: *(double *)f = conf_double(c, k->key, k->dmin, k->dmax); break;
-    case KEY_RATES:
-        *count = conf_int_list(c, k->key, list, MAX_LIST, k->lmin, k->lmax);
-        for (int i = 0; i < *count; i++) ((double *)f)[i] = list[i] * RATE_UNIT;
-        break;
-    case KEY_TAUS: *count = parse_taus(conf_path(c), k->key, conf_str(c, k->key), k->lmax, (long *)f); break;
-    }
-}
-
-/* Loads path, rejects keys not in spec, reads every key into base. */
-static conf_t *read_keys(const char *path, const key_spec_t *spec, size_t nspec, void *base) {
-    conf_t *c = conf_load(path);
-    const char *known[32];
-    if (nspec >= sizeof known / sizeof known[0]) die("%s: too many keys in the key list", path);
-    for (size_t i = 0; i < nspec; i++) known[i] = spec[i].key;
-    known[nspec] = NULL;
-    conf_known(c, known);
-    for (size_t i = 0; i < nspec; i++) read_key(c, &spec[i], base);
-    conf_finish(c);
-    return c;
-}
+#define NLDB_KEYS ((int)(sizeof ldb_keys / sizeof ldb_keys[0]))
 
 static bmparams_t read_params(const char *path, int grid, conf_t **keep) {
     bmparams_t p = {0};
-    *keep = read_keys(path, bm_keys, sizeof bm_keys / sizeof bm_keys[0], &p);
+    *keep = conf_read_file(path, bm_keys, NKEYS, &p);
+    for (int i = 0; i < p.nrate; i++) p.rate[i] = p.rate_units[i] * RATE_UNIT;
     if (p.rows * p.cols > FVBM_MAX_N)
         die("%s: keys 'grid_rows' x 'grid_cols': n = %ld exceeds %d", path, p.rows * p.cols, FVBM_MAX_N);
     if (p.batch > p.K) die("%s: key 'batch' = %ld exceeds K = %ld", path, p.batch, p.K);
@@ -233,13 +182,9 @@ static void train_numbers(const run_t *run, const char *path, const bm_obs_t *o)
     numbers_t *nb = numbers_open(path, "Boltzmann machine along training", run->conf, (uint64_t)p->seed);
     numbers_put(nb, "bm_n", run->m.n, "units");
     numbers_put(nb, "bm_npar", run->m.npar, "parameters");
-    numbers_put(nb, "bm_models", (double)p->models, "models");
-    numbers_put(nb, "bm_updates", (double)p->updates, "updates");
+    conf_put_numbers(nb, "bm_", bm_keys, NKEYS, p);
     numbers_put(nb, "bm_tau", (double)p->tau[0], "sweeps");
     numbers_put(nb, "bm_rate", p->rate[0], "1");
-    numbers_put(nb, "bm_K", (double)p->K, "images");
-    numbers_put(nb, "bm_batch", (double)p->batch, "patterns");
-    numbers_put(nb, "bm_chains", (double)p->chains, "chains");
     numbers_put(nb, "bm_data_entropy", entropy(run->d.pdata, run->m.N), "nats");
     for (size_t i = 0; i < NOBS; i++)
         if (train_obs[i].key) numbers_put(nb, train_obs[i].key, OBS(o, i), "nats");
@@ -299,8 +244,7 @@ static table_t *grid_table(const run_t *run, const char *path) {
         [G_LAG] = {"lag_kl", "nats", "D(q_n||p_n): how far the chains trail the model at the end"},
         [G_KL_DATA] = {"kl_data", "nats", "final D(p_data||p_theta), mean over models"},
         [G_SWEEPS] = {"sweeps", "sweeps", "compute: updates x tau x chains site-sweeps (0 for tau = infinity)"}};
-    for (int i = 0; i < G_NCOLS; i++)
-        if (table_col(t, cols[i].unit, cols[i].desc, "%s", cols[i].name) != i) die("grid table: column order");
+    table_cols(t, cols, G_NCOLS);
     return t;
 }
 
@@ -389,16 +333,14 @@ static table_t *ldb_table(const char *path, const conf_t *conf, const ldbparams_
         [L_SYM] = {"ldb_sym", "nats", "LDB residual of tau symmetric-scan steps (reversible)"},
         [L_CTRL] = {"ldb_ctrl", "nats", "negative control: symmetric scan with conditionals at a wrong inverse temperature"},
         [L_TV] = {"tv_seq", "1", "max_x total variation between K^tau(x,.) of the sequential sweep and p_theta"}};
-    for (int i = 0; i < L_NCOLS; i++)
-        if (table_col(t, cols[i].unit, cols[i].desc, "%s", cols[i].name) != i) die("ldb table: column order");
+    table_cols(t, cols, L_NCOLS);
     return t;
 }
 
 static int cmd_ldb(int argc, char **argv) {
     if (argc != 5) die("usage: bm ldb PARAMS LDB.tsv NUMBERS.tsv");
     ldbparams_t p = {0};
-    conf_t *conf = conf_load(argv[2]);
-    conf_read_spec(conf, ldb_keys, (int)(sizeof ldb_keys / sizeof ldb_keys[0]), &p);
+    conf_t *conf = conf_read_file(argv[2], ldb_keys, NLDB_KEYS, &p);
     fvbm_t m;
     fvbm_init(&m, (int)p.n);
     size_t N = m.N;
@@ -432,10 +374,7 @@ static int cmd_ldb(int argc, char **argv) {
     table_close(t);
     numbers_put(nb, "bm_ldb_sym_max", sym_max, "nats");
     numbers_put(nb, "bm_ldb_ctrl_min", ctrl_min, "nats");
-    numbers_put(nb, "bm_ldb_units", (double)p.n, "units");
-    numbers_put(nb, "bm_ldb_coupling", p.coupling, "1");
-    numbers_put(nb, "bm_ldb_field", p.field, "1");
-    numbers_put(nb, "bm_ldb_control_beta", p.control_beta, "1");
+    conf_put_numbers(nb, "bm_ldb_", ldb_keys, NLDB_KEYS, &p);
     numbers_close(nb);
     void *v[] = {th, E, Ec, pr, cond, condc, K};
     for (size_t i = 0; i < sizeof v / sizeof v[0]; i++) free(v[i]);
@@ -447,5 +386,7 @@ int main(int argc, char **argv) {
     if (argc >= 2 && strcmp(argv[1], "train") == 0) return cmd_train(argc, argv);
     if (argc >= 2 && strcmp(argv[1], "grid") == 0) return cmd_grid(argc, argv);
     if (argc >= 2 && strcmp(argv[1], "ldb") == 0) return cmd_ldb(argc, argv);
-    die("usage: bm train|grid PARAMS MNIST_DIR OUT.tsv NUMBERS.tsv, or bm ldb PARAMS LDB.tsv NUMBERS.tsv");
+    if (argc == 2 && strcmp(argv[1], "keys") == 0) return conf_print_keys(bm_keys, NKEYS), 0;
+    if (argc == 3 && strcmp(argv[1], "keys") == 0 && strcmp(argv[2], "ldb") == 0) return conf_print_keys(ldb_keys, NLDB_KEYS), 0;
+    die("usage: bm train|grid PARAMS MNIST_DIR OUT.tsv NUMBERS.tsv, bm ldb PARAMS LDB.tsv NUMBERS.tsv, or bm keys [ldb]");
 }

@@ -17,26 +17,21 @@ ebm_work_t *ebm_work_alloc(const mlp_t *m, int cap) {
     if (m->size[m->nlayer] != 1) die("ebm: the last layer must have one output (the energy), not %d", m->size[m->nlayer]);
     if (cap < 1) die("ebm: work capacity %d", cap);
     ebm_work_t *w = xcalloc(1, sizeof *w);
+    pool_t *p = &w->pool;
     w->cap = cap;
-    mlp_alloc_layers(m, cap, w->z);
-    mlp_alloc_layers(m, cap, w->s);
-    mlp_alloc_layers(m, cap, w->h);
-    w->dz = xmalloc((size_t)cap * m->maxwidth * sizeof(float));
-    w->dh = xmalloc((size_t)cap * m->maxwidth * sizeof(float));
-    w->E = xmalloc((size_t)cap * sizeof(float));
-    w->g = xmalloc((size_t)cap * sizeof(float));
+    mlp_alloc_layers(m, cap, p, w->z);
+    mlp_alloc_layers(m, cap, p, w->s);
+    mlp_alloc_layers(m, cap, p, w->h);
+    w->dz = pool_alloc(p, (size_t)cap * m->maxwidth * sizeof(float));
+    w->dh = pool_alloc(p, (size_t)cap * m->maxwidth * sizeof(float));
+    w->E = pool_alloc(p, (size_t)cap * sizeof(float));
+    w->g = pool_alloc(p, (size_t)cap * sizeof(float));
     return w;
 }
 
 void ebm_work_free(ebm_work_t *w) {
     if (!w) return;
-    mlp_free_layers(w->z);
-    mlp_free_layers(w->s);
-    mlp_free_layers(w->h);
-    free(w->dz);
-    free(w->dh);
-    free(w->E);
-    free(w->g);
+    pool_free(&w->pool);
     free(w);
 }
 

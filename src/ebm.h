@@ -30,6 +30,7 @@ typedef struct {
     float *dz, *dh;            /* back-propagated deltas (cap, maxwidth) */
     float *E;                  /* energies of the last ebm_energy (cap) */
     float *g;                  /* dL/dE per example (cap) */
+    pool_t pool;               /* owns every buffer above */
 } ebm_work_t;
 
 /* Checks the shape (last layer of width 1) and allocates work for cap examples. */

@@ -53,31 +53,42 @@ static const char *const OPTS[] = {"sgd", "adam", NULL};
 #define F(field) offsetof(keys_t, field)
 static const conf_spec_t KEYS[] = {
     {"seed", CONF_INT, F(seed), 0, SEED_MAX, .doc = "Philox key of every stream"},
-    {"K", CONF_INT, F(K), 100, MNIST_TRAIN, .doc = "training images (the first K) for the EBM and the NN distances"},
-    {"hidden", CONF_INT, F(hidden), 1, 4096, .doc = "width of the two SiLU hidden layers of E_theta"},
-    {"batch", CONF_INT, F(batch), 2, 10000, .doc = "n: data images and chains per update"},
-    {"updates", CONF_INT, F(updates), 1, 10000000, .doc = "SGD updates per run"},
+    {"K", CONF_INT, F(K), 100, MNIST_TRAIN, .doc = "training images (the first K) for the EBM and the NN distances",
+     .quote = "K", .unit = "images"},
+    {"hidden", CONF_INT, F(hidden), 1, 4096, .doc = "width of the two SiLU hidden layers of E_theta",
+     .quote = "hidden", .unit = "units"},
+    {"batch", CONF_INT, F(batch), 2, 10000, .doc = "n: data images and chains per update",
+     .quote = "batch", .unit = "images"},
+    {"updates", CONF_INT, F(updates), 1, 10000000, .doc = "SGD updates per run", .quote = "updates", .unit = "updates"},
     {"taus", CONF_LIST, F(taus), 1, 100000, .count_offset = F(ntaus), .max_count = MAX_TAUS,
-     .doc = "Langevin steps per update, one run each"},
-    {"step_eps", CONF_DOUBLE, F(eps), 1e-9, 1e3, .doc = "Langevin step eps of Eq 26 (mobility x time step)"},
-    {"temperature", CONF_DOUBLE, F(T), 1e-9, 1e3, .doc = "T: noise sqrt(2 eps T), law exp(-E/T); thermodynamics in units of T"},
+     .doc = "Langevin steps per update, one run each", .quote = "tau", .unit = "steps"},
+    {"step_eps", CONF_DOUBLE, F(eps), 1e-9, 1e3, .doc = "Langevin step eps of Eq 26 (mobility x time step)",
+     .quote = "step_eps", .unit = "1"},
+    {"temperature", CONF_DOUBLE, F(T), 1e-9, 1e3, .doc = "T: noise sqrt(2 eps T), law exp(-E/T); thermodynamics in units of T",
+     .quote = "temperature", .unit = "1"},
     {"clip", CONF_CHOICE, F(clip), .choices = CLIPS, .doc = "clip samples to [0,1] after each step (unit) or not (none)"},
-    {"buffer", CONF_INT, F(buffer), 2, 1000000, .doc = "replay-buffer states of the persistent chains, >= batch"},
-    {"reinit", CONF_DOUBLE, F(reinit), 0, 1, .doc = "probability a drawn chain restarts from U[0,1]^784"},
-    {"alpha", CONF_DOUBLE, F(alpha), 0, 1e3, .doc = "energy regulariser alpha (<E^2>_data + <E^2>_samples)"},
+    {"buffer", CONF_INT, F(buffer), 2, 1000000, .doc = "replay-buffer states of the persistent chains, >= batch",
+     .quote = "buffer", .unit = "states"},
+    {"reinit", CONF_DOUBLE, F(reinit), 0, 1, .doc = "probability a drawn chain restarts from U[0,1]^784",
+     .quote = "reinit", .unit = "1"},
+    {"alpha", CONF_DOUBLE, F(alpha), 0, 1e3, .doc = "energy regulariser alpha (<E^2>_data + <E^2>_samples)",
+     .quote = "alpha", .unit = "1"},
     {"dequant", CONF_DOUBLE, F(dequant), 0, 1, .doc = "data x -> (1 - dequant) x + dequant U(0,1)"},
     {"optimizer", CONF_CHOICE, F(opt), .choices = OPTS, .doc = "sgd (Algorithm 1) or adam"},
-    {"learning_rate", CONF_DOUBLE, F(rate), 1e-12, 10, .doc = "r of the optimizer"},
+    {"learning_rate", CONF_DOUBLE, F(rate), 1e-12, 10, .doc = "r of the optimizer", .quote = "rate", .unit = "1"},
     {"beta1", CONF_DOUBLE, F(beta1), 0, 0.9999, .doc = "Adam first-moment decay (ignored by sgd)"},
     {"beta2", CONF_DOUBLE, F(beta2), 0, 0.999999, .doc = "Adam second-moment decay (ignored by sgd)"},
     {"energy_bound", CONF_DOUBLE, F(bound), 1, 1e30, .doc = "|E| beyond this stops the run (divergence)"},
-    {"bootstrap", CONF_INT, F(boot), 2, 100000, .doc = "bootstrap replicas over chains per update"},
+    {"bootstrap", CONF_INT, F(boot), 2, 100000, .doc = "bootstrap replicas over chains per update",
+     .quote = "bootstrap", .unit = "replicas"},
     {"record_every", CONF_INT, F(every), 1, 10000000, .doc = "updates between trace rows"},
     {"snapshots", CONF_INT, F(snapshots), 2, 64, .doc = "sample snapshots at equally spaced updates, 0 and the last included"},
     {"grid_samples", CONF_INT, F(grid), 1, 100, .doc = "samples per snapshot in the image grid, <= batch"},
-    {"quality_test", CONF_INT, F(quality_test), 2, MNIST_TEST, .doc = "test images of the reference quality"},
+    {"quality_test", CONF_INT, F(quality_test), 2, MNIST_TEST, .doc = "test images of the reference quality",
+     .quote = "quality_test", .unit = "images"},
     {"clf_hidden", CONF_INT, F(clf_hidden), 1, 4096, .doc = "classifier: width of its two ReLU hidden layers"},
-    {"clf_epochs", CONF_INT, F(clf_epochs), 1, 1000, .doc = "classifier: epochs over the 60000 training images"},
+    {"clf_epochs", CONF_INT, F(clf_epochs), 1, 1000, .doc = "classifier: epochs over the 60000 training images",
+     .quote = "clf_epochs", .unit = "epochs"},
     {"clf_batch", CONF_INT, F(clf_batch), 1, 10000, .doc = "classifier: mini-batch size"},
     {"clf_rate", CONF_DOUBLE, F(clf_rate), 1e-9, 10, .doc = "classifier: SGD learning rate"},
 };
@@ -85,15 +96,13 @@ static const conf_spec_t KEYS[] = {
 #define NKEYS ((int)(sizeof KEYS / sizeof KEYS[0]))
 
 static keys_t read_params(const char *path, conf_t **keep) {
-    conf_t *c = conf_load(path);
     keys_t k;
-    conf_read_spec(c, KEYS, NKEYS, &k);
+    *keep = conf_read_file(path, KEYS, NKEYS, &k);
     if (k.batch > k.K) die("%s: key 'batch' = %ld exceeds K = %ld", path, k.batch, k.K);
     if (k.buffer < k.batch) die("%s: key 'buffer' = %ld is smaller than batch = %ld", path, k.buffer, k.batch);
     if (k.grid > k.batch) die("%s: key 'grid_samples' = %ld exceeds batch = %ld", path, k.grid, k.batch);
     if (k.every > k.updates) die("%s: key 'record_every' = %ld exceeds updates = %ld", path, k.every, k.updates);
     if (k.snapshots - 1 > k.updates) die("%s: key 'snapshots' = %ld needs more updates", path, k.snapshots);
-    *keep = c;
     return k;
 }
 
@@ -102,30 +111,12 @@ static void energy_shape(const keys_t *k, mlp_t *m) {
     mlp_init(m, sizes, 3);
 }
 
-static int cmd_keys(void) {
-    printf("key\tkind\tmeaning\n");
-    static const char *const kinds[] = {"int", "real", "choice", "int list"};
-    for (int i = 0; i < NKEYS; i++) printf("%s\t%s\t%s\n", KEYS[i].key, kinds[KEYS[i].kind], KEYS[i].doc);
-    return 0;
-}
-
 // ---- classifier: trained once, with the reference quality of test images ----
 
 static void setup_numbers(numbers_t *nb, const keys_t *k, const mlp_t *m) {
+    conf_put_numbers(nb, "ebm_", KEYS, NKEYS, k);
     numbers_put(nb, "ebm_nparam", (double)m->nparam, "parameters");
-    numbers_put(nb, "ebm_hidden", (double)k->hidden, "units");
-    numbers_put(nb, "ebm_K", (double)k->K, "images");
-    numbers_put(nb, "ebm_batch", (double)k->batch, "images");
-    numbers_put(nb, "ebm_updates", (double)k->updates, "updates");
-    numbers_put(nb, "ebm_buffer", (double)k->buffer, "states");
-    numbers_put(nb, "ebm_reinit", k->reinit, "1");
-    numbers_put(nb, "ebm_step_eps", k->eps, "1");
-    numbers_put(nb, "ebm_temperature", k->T, "1");
     numbers_put(nb, "ebm_noise_sd", sqrt(2 * k->eps * k->T), "1");
-    numbers_put(nb, "ebm_alpha", k->alpha, "1");
-    numbers_put(nb, "ebm_rate", k->rate, "1");
-    numbers_put(nb, "ebm_bootstrap", (double)k->boot, "replicas");
-    for (int i = 0; i < k->ntaus; i++) numbers_putf(nb, (double)k->taus[i], "steps", "ebm_tau_%d", i);
 }
 
 static int cmd_classifier(int argc, char **argv) {
@@ -155,7 +146,6 @@ static int cmd_classifier(int argc, char **argv) {
     double acc = (double)ok / te.n;
     numbers_put(nb, "ebm_clf_accuracy", acc, "1");
     numbers_put(nb, "ebm_clf_accuracy_se", sqrt(acc * (1 - acc) / te.n), "1");
-    numbers_put(nb, "ebm_clf_epochs", (double)k.clf_epochs, "epochs");
     numbers_put(nb, "ebm_clf_seconds", now_seconds() - t0, "s");
     numbers_put(nb, "ebm_test_conf", q.conf, "1");
     numbers_put(nb, "ebm_test_conf_se", q.conf_se, "1");
@@ -163,7 +153,6 @@ static int cmd_classifier(int argc, char **argv) {
     numbers_put(nb, "ebm_test_label_H_se", q.label_H_se, "nats");
     numbers_put(nb, "ebm_test_nn", q.nn, "1");
     numbers_put(nb, "ebm_test_nn_se", q.nn_se, "1");
-    numbers_put(nb, "ebm_quality_test", (double)k.quality_test, "images");
     numbers_close(nb);
     fprintf(stderr, "ebm_run: classifier test accuracy %.4f in %.1fs\n", (double)ok / te.n, now_seconds() - t0);
     free(theta), mnist_free(&tr), mnist_free(&te);
@@ -181,7 +170,6 @@ typedef struct {
     mnist_t tr;
     ebm_train_t s;
     table_t *trace, *samples, *quality;
-    int c_trace[20], c_samp[4], c_qual[8];
     int snap;
 } run_t;
 
@@ -211,6 +199,8 @@ static void run_setup(run_t *R, char **argv) {
 
 enum { T_UPDATE, T_W, T_WLO, T_WHI, T_Q, T_QLO, T_QHI, T_R, T_RLO, T_RHI, T_DU, T_ULO, T_UHI, T_LNZ,
        T_EDATA, T_ENEG, T_DSD, T_STEPS, T_NCOLS };
+enum { S_GX, S_GY, S_V, S_UPDATE, S_NCOLS };
+enum { Q_UPDATE, Q_CONF, Q_CONF_SE, Q_H, Q_H_SE, Q_NN, Q_NN_SE, Q_NCOLS };
 
 static void open_tables(run_t *R, char **argv) {
     const column_t tc[T_NCOLS] = {
@@ -230,21 +220,23 @@ static void open_tables(run_t *R, char **argv) {
     R->trace = table_open(argv[6], "EBM on MNIST: cumulative work, heat, buffer exchange and Delta U along training",
                           R->conf, (uint64_t)R->k.seed, "%.9g");
     table_note(R->trace, "tau = %d Langevin steps per update; %ld chains, %ld bootstrap replicas", R->tau, R->k.batch, R->k.boot);
-    for (int i = 0; i < T_NCOLS; i++)
-        if (table_col(R->trace, tc[i].unit, tc[i].desc, "%s", tc[i].name) != i) die("trace table: column order");
+    table_cols(R->trace, tc, T_NCOLS);
     R->samples = table_open(argv[7], "EBM on MNIST: sample grid (rows: snapshots, columns: chains)", R->conf,
                             (uint64_t)R->k.seed, "%.6g");
     table_note(R->samples, "tau = %d; image pixel (i, j) of chain c at snapshot s is at gx = 29 c + j, gy = 29 s + i", R->tau);
-    const char *sn[4] = {"gx", "gy", "v", "update"};
-    const char *sd[4] = {"grid column", "grid row", "pixel value", "update of the snapshot"};
-    for (int i = 0; i < 4; i++) R->c_samp[i] = table_col(R->samples, "1", sd[i], "%s", sn[i]);
+    static const column_t sc[S_NCOLS] = {[S_GX] = {"gx", "1", "grid column"}, [S_GY] = {"gy", "1", "grid row"},
+                                          [S_V] = {"v", "1", "pixel value"},
+                                          [S_UPDATE] = {"update", "1", "update of the snapshot"}};
+    table_cols(R->samples, sc, S_NCOLS);
     R->quality = table_open(argv[8], "EBM on MNIST: quality of the current samples at snapshots", R->conf,
                             (uint64_t)R->k.seed, "%.9g");
-    const char *qn[7] = {"update", "conf", "conf_se", "label_H", "label_H_se", "nn", "nn_se"};
-    const char *qd[7] = {"SGD update", "classifier mean confidence", "its standard error",
-                         "entropy of the predicted-label histogram", "jackknife standard error",
-                         "mean distance to the closest training image", "its standard error"};
-    for (int i = 0; i < 7; i++) R->c_qual[i] = table_col(R->quality, i == 3 || i == 4 ? "nats" : "1", qd[i], "%s", qn[i]);
+    static const column_t qc[Q_NCOLS] = {
+        [Q_UPDATE] = {"update", "1", "SGD update"}, [Q_CONF] = {"conf", "1", "classifier mean confidence"},
+        [Q_CONF_SE] = {"conf_se", "1", "its standard error"},
+        [Q_H] = {"label_H", "nats", "entropy of the predicted-label histogram"},
+        [Q_H_SE] = {"label_H_se", "nats", "jackknife standard error"},
+        [Q_NN] = {"nn", "1", "mean distance to the closest training image"}, [Q_NN_SE] = {"nn_se", "1", "its standard error"}};
+    table_cols(R->quality, qc, Q_NCOLS);
 }
 
 static void trace_row(run_t *R) {
@@ -270,15 +262,16 @@ static void snapshot(run_t *R, numbers_t *nb) {
     for (int i = 0; i <= SIDE; i++)
         for (int c = 0; c < (int)R->k.grid; c++)
             for (int j = 0; j <= SIDE; j++) {
-                table_set(R->samples, R->c_samp[0], (SIDE + 1) * c + j);
-                table_set(R->samples, R->c_samp[1], (SIDE + 1) * R->snap + i);
-                table_set(R->samples, R->c_samp[2], i < SIDE && j < SIDE ? s->x[(size_t)c * PIXELS + i * SIDE + j] : 0);
-                table_set(R->samples, R->c_samp[3], (double)s->t);
+                table_set(R->samples, S_GX, (SIDE + 1) * c + j);
+                table_set(R->samples, S_GY, (SIDE + 1) * R->snap + i);
+                table_set(R->samples, S_V, i < SIDE && j < SIDE ? s->x[(size_t)c * PIXELS + i * SIDE + j] : 0);
+                table_set(R->samples, S_UPDATE, (double)s->t);
                 table_row(R->samples);
             }
     ebm_quality_t q = ebm_eval_quality(&R->clf, R->clf_theta, s->x, s->c.n, R->tr.x, R->k.K);
-    double v[7] = {(double)s->t, q.conf, q.conf_se, q.label_H, q.label_H_se, q.nn, q.nn_se};
-    for (int i = 0; i < 7; i++) table_set(R->quality, R->c_qual[i], v[i]);
+    double v[Q_NCOLS] = {[Q_UPDATE] = (double)s->t, [Q_CONF] = q.conf, [Q_CONF_SE] = q.conf_se, [Q_H] = q.label_H,
+                         [Q_H_SE] = q.label_H_se, [Q_NN] = q.nn, [Q_NN_SE] = q.nn_se};
+    for (int i = 0; i < Q_NCOLS; i++) table_set(R->quality, i, v[i]);
     table_row(R->quality);
     const char *names[6] = {"conf", "conf_se", "label_H", "label_H_se", "nn", "nn_se"};
     const char *units[6] = {"1", "1", "nats", "nats", "1", "1"};
@@ -355,6 +348,6 @@ int main(int argc, char **argv) {
     prog_name = "ebm_run";
     if (argc >= 2 && strcmp(argv[1], "classifier") == 0) return cmd_classifier(argc, argv);
     if (argc >= 2 && strcmp(argv[1], "train") == 0) return cmd_train(argc, argv);
-    if (argc >= 2 && strcmp(argv[1], "keys") == 0) return cmd_keys();
+    if (argc >= 2 && strcmp(argv[1], "keys") == 0) return conf_print_keys(KEYS, NKEYS), 0;
     die("usage: ebm_run classifier|train|keys ... (see the comment at the top of src/ebm_run.c)");
 }

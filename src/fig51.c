@@ -71,12 +71,16 @@ static const conf_spec_t spec[] = {
      .doc = "mini-batch sizes |b|, comma-separated"},
     {"learning_rate", CONF_DOUBLE, F(rate), 1e-12, 1e6, .doc = "r of Algorithm 1 (vanilla SGD)"},
     {"width", CONF_INT, F(width), 1, 4096, .doc = "hidden units per layer"},
-    {"depth", CONF_INT, F(depth), 1, MLP_MAX_LAYERS, .doc = "weight layers (depth - 1 hidden layers)"},
-    {"trials", CONF_INT, F(trials), 1, 100000, .doc = "ensemble size per batch size"},
+    {"depth", CONF_INT, F(depth), 1, MLP_MAX_LAYERS, .doc = "weight layers (depth - 1 hidden layers)",
+     .quote = "depth", .unit = "weight layers"},
+    {"trials", CONF_INT, F(trials), 1, 100000, .doc = "ensemble size per batch size",
+     .quote = "trials", .unit = "trials"},
     {"trials_per_shard", CONF_INT, F(trials_per_shard), 1, 100000, .doc = "trials per make job (no effect on results)"},
-    {"steps", CONF_INT, F(steps), 1, 100000000, .doc = "SGD steps per trial"},
-    {"train_subset", CONF_INT, F(train_subset), 2, MNIST_TRAIN, .doc = "K: the first K training images"},
-    {"test_subset", CONF_INT, F(test_subset), 1, MNIST_TEST, .doc = "test images for the accuracy"},
+    {"steps", CONF_INT, F(steps), 1, 100000000, .doc = "SGD steps per trial", .quote = "steps", .unit = "steps"},
+    {"train_subset", CONF_INT, F(train_subset), 2, MNIST_TRAIN, .doc = "K: the first K training images",
+     .quote = "K", .unit = "images"},
+    {"test_subset", CONF_INT, F(test_subset), 1, MNIST_TEST, .doc = "test images for the accuracy",
+     .quote = "test", .unit = "images"},
     {"init", CONF_CHOICE, F(init), .choices = init_names, .doc = "one theta_0 for the ensemble, or one per trial"},
     {"sampling", CONF_CHOICE, F(sampling), .choices = sampling_names,
      .doc = "iid: |b| distinct indices per step; epoch: slices of a per-epoch permutation"},
@@ -84,22 +88,28 @@ static const conf_spec_t spec[] = {
      .doc = "sparse: small batches touch the input's nonzeros only; dense: sgemm (same mathematics)"},
     {"param_trials", CONF_INT, F(param_trials), 0, MAX_PARAM_TRIALS, .doc = "(a) trials whose chosen parameter is recorded"},
     {"eval_every", CONF_INT, F(eval_every), 1, 100000000, .doc = "(b) steps between test accuracies"},
-    {"noise_trials", CONF_INT, F(noise_trials), 0, 100000, .doc = "(c) trials with exact noise measurements"},
-    {"noise_every", CONF_INT, F(noise_every), 1, 100000000, .doc = "(c) steps between them"},
-    {"acf_trials", CONF_INT, F(acf_trials), 0, 100000, .doc = "(d) trials with the autocorrelation window"},
-    {"acf_start", CONF_INT, F(acf_start), 0, 100000000, .doc = "(d) first reference step t0"},
-    {"acf_window", CONF_INT, F(acf_window), 1, 100000000, .doc = "(d) reference steps W pooled per trial"},
-    {"acf_lags", CONF_INT, F(acf_lags), 1, MAX_LAGS - 1, .doc = "(d) largest lag"},
-    {"acf_batch", CONF_INT, F(acf_batch), 1, MNIST_TRAIN, .doc = "(d) M: examples of the independent grad U_B estimate"},
+    {"noise_trials", CONF_INT, F(noise_trials), 0, 100000, .doc = "(c) trials with exact noise measurements",
+     .quote = "noise_trials", .unit = "trials"},
+    {"noise_every", CONF_INT, F(noise_every), 1, 100000000, .doc = "(c) steps between them",
+     .quote = "noise_every", .unit = "steps"},
+    {"acf_trials", CONF_INT, F(acf_trials), 0, 100000, .doc = "(d) trials with the autocorrelation window",
+     .quote = "acf_trials", .unit = "trials"},
+    {"acf_start", CONF_INT, F(acf_start), 0, 100000000, .doc = "(d) first reference step t0",
+     .quote = "acf_start", .unit = "steps"},
+    {"acf_window", CONF_INT, F(acf_window), 1, 100000000, .doc = "(d) reference steps W pooled per trial",
+     .quote = "acf_window", .unit = "steps"},
+    {"acf_lags", CONF_INT, F(acf_lags), 1, MAX_LAGS - 1, .doc = "(d) largest lag",
+     .quote = "acf_lags", .unit = "steps"},
+    {"acf_batch", CONF_INT, F(acf_batch), 1, MNIST_TRAIN, .doc = "(d) M: examples of the independent grad U_B estimate",
+     .quote = "acf_batch", .unit = "images"},
     {"grad_chunk", CONF_INT, F(chunk), 1, MNIST_TRAIN, .doc = "examples per sgemm chunk in full-data passes"},
 };
 #undef F
 #define NSPEC ((int)(sizeof spec / sizeof spec[0]))
 
 static params_t read_params(const char *path, conf_t **keep) {
-    conf_t *c = conf_load(path);
     params_t p;
-    conf_read_spec(c, spec, NSPEC, &p);
+    *keep = conf_read_file(path, spec, NSPEC, &p);
     for (int i = 0; i < p.nbatch; i++)
         if (p.batch[i] > p.train_subset)
             die("%s: key 'batch_sizes': |b| = %ld exceeds the training set K = %ld", path, p.batch[i], p.train_subset);
@@ -110,7 +120,6 @@ static params_t read_params(const char *path, conf_t **keep) {
             p.acf_window, p.acf_lags, p.steps);
     if (p.noise_trials > p.trials || p.acf_trials > p.trials || p.param_trials > p.trials)
         die("%s: keys 'noise_trials', 'acf_trials' and 'param_trials' may not exceed 'trials' = %ld", path, p.trials);
-    *keep = c;
     return p;
 }
 
@@ -610,76 +619,98 @@ static void write_param_table(const merge_t *g, const char *dir) {
     table_close(t);
 }
 
-static void write_acc_table(const merge_t *g, const char *dir) {
+/* Panels (b)-(d) share one shape: a row per x (step or lag) and, for each
+ * batch size, the same few columns "<name>_b<|b|>"; a spec names them and
+ * cells() fills one batch size's values of one row. */
+#define MAX_CELLS 4
+typedef struct {
+    const char *file, *title;
+    column_t x;                /* the first column */
+    int ncells;
+    column_t cell[MAX_CELLS];  /* name: prefix of "<name>_b<|b|>" */
+    int (*nrows)(const merge_t *g);
+    double (*xval)(const merge_t *g, int row);
+    /* v[0..ncells) for batch size b at row; scratch holds trials + 1 doubles */
+    void (*cells)(const merge_t *g, int b, int row, double *scratch, double *v);
+} batch_table_t;
+
+static void write_batch_table(const merge_t *g, const char *dir, const batch_table_t *bt, const char *note) {
     const params_t *p = &g->p;
-    table_t *t = open_table(g, dir, "fig51_acc.tsv", "Fig. 5.1b: test accuracy, ensemble mean and standard deviation");
-    int step = table_col(t, "1", "SGD step", "step"), mean[MAX_BS], sd[MAX_BS];
-    for (int b = 0; b < p->nbatch; b++) {
-        mean[b] = table_col(t, "1", "test accuracy, mean over the trials", "mean_b%ld", p->batch[b]);
-        sd[b] = table_col(t, "1", "its standard deviation over the trials", "std_b%ld", p->batch[b]);
-    }
-    double *col = xmalloc((size_t)p->trials * sizeof *col);
-    for (int i = 0; i < g->nev; i++) {
-        table_set(t, step, (double)eval_step(g, i));
+    table_t *t = open_table(g, dir, bt->file, bt->title);
+    if (note) table_note(t, "%s", note);
+    int x = table_col(t, bt->x.unit, bt->x.desc, "%s", bt->x.name), col[MAX_BS][MAX_CELLS];
+    for (int b = 0; b < p->nbatch; b++)
+        for (int q = 0; q < bt->ncells; q++)
+            col[b][q] = table_col(t, bt->cell[q].unit, bt->cell[q].desc, "%s_b%ld", bt->cell[q].name, p->batch[b]);
+    double *scratch = xmalloc(((size_t)p->trials + 1) * sizeof *scratch), v[MAX_CELLS];
+    for (int i = 0; i < bt->nrows(g); i++) {
+        table_set(t, x, bt->xval(g, i));
         for (int b = 0; b < p->nbatch; b++) {
-            column(g->E[b].acc, p->trials, g->nev, i, col);
-            table_set(t, mean[b], stats_mean(col, NULL, (size_t)p->trials));
-            table_set(t, sd[b], p->trials > 1 ? stats_sd(col, NULL, (size_t)p->trials) : 0);
+            bt->cells(g, b, i, scratch, v);
+            for (int q = 0; q < bt->ncells; q++) table_set(t, col[b][q], v[q]);
         }
         table_row(t);
     }
-    free(col);
+    free(scratch);
     table_close(t);
 }
 
-static void write_noise_table(const merge_t *g, const char *dir) {
-    const params_t *p = &g->p;
-    table_t *t = open_table(g, dir, "fig51_noise.tsv", "Fig. 5.1c: noise variance (1/dim theta)||eta||^2, trial mean");
-    table_note(t, "means over the first %ld trials at each recorded step", p->noise_trials);
-    int step = table_col(t, "1", "SGD step", "step"), c[MAX_BS][4];
-    for (int b = 0; b < p->nbatch; b++) {
-        long bs = p->batch[b];
-        c[b][0] = table_col(t, "1", "measured (1/dim)||eta||^2", "var_b%ld", bs);
-        c[b][1] = table_col(t, "1", "its exact expectation over the mini-batch draw", "exp_b%ld", bs);
-        c[b][2] = table_col(t, "1", "(1/dim)||grad U_B||^2, the drift's mean square", "drift_b%ld", bs);
-        c[b][3] = table_col(t, "1", "max over components of |grad U_B|", "gmax_b%ld", bs);
-    }
-    double *col = xmalloc(((size_t)p->noise_trials + 1) * sizeof *col);
-    for (int i = 0; i < g->nno; i++) {
-        table_set(t, step, (double)i * p->noise_every);
-        for (int b = 0; b < p->nbatch; b++) {
-            const double *src[] = {g->E[b].nvar, g->E[b].nexp, g->E[b].ndrift, g->E[b].gmax};
-            for (int q = 0; q < 4; q++)
-                table_set(t, c[b][q], stats_mean(column(src[q], p->noise_trials, g->nno, i, col), NULL,
-                                                 (size_t)p->noise_trials));
-        }
-        table_row(t);
-    }
-    free(col);
-    table_close(t);
+/* (b) test accuracy over the ensemble */
+static int acc_rows(const merge_t *g) { return g->nev; }
+static double acc_x(const merge_t *g, int i) { return (double)eval_step(g, i); }
+static void acc_cells(const merge_t *g, int b, int i, double *col, double *v) {
+    size_t n = (size_t)g->p.trials;
+    column(g->E[b].acc, g->p.trials, g->nev, i, col);
+    v[0] = stats_mean(col, NULL, n);
+    v[1] = n > 1 ? stats_sd(col, NULL, n) : 0;
 }
+static const batch_table_t ACC_TABLE = {
+    "fig51_acc.tsv", "Fig. 5.1b: test accuracy, ensemble mean and standard deviation", {"step", "1", "SGD step"}, 2,
+    {{"mean", "1", "test accuracy, mean over the trials"}, {"std", "1", "its standard deviation over the trials"}},
+    acc_rows, acc_x, acc_cells};
 
-static void write_acf_table(const merge_t *g, const char *dir) {
+/* (c) noise variance, its exact expectation, the drift, the largest force */
+static int noise_rows(const merge_t *g) { return g->nno; }
+static double noise_x(const merge_t *g, int i) { return (double)i * g->p.noise_every; }
+static void noise_cells(const merge_t *g, int b, int i, double *col, double *v) {
+    const ens_t *e = &g->E[b];
+    const double *src[] = {e->nvar, e->nexp, e->ndrift, e->gmax};
+    for (int q = 0; q < 4; q++)
+        v[q] = stats_mean(column(src[q], g->p.noise_trials, g->nno, i, col), NULL, (size_t)g->p.noise_trials);
+}
+static const batch_table_t NOISE_TABLE = {
+    "fig51_noise.tsv", "Fig. 5.1c: noise variance (1/dim theta)||eta||^2, trial mean", {"step", "1", "SGD step"}, 4,
+    {{"var", "1", "measured (1/dim)||eta||^2"}, {"exp", "1", "its exact expectation over the mini-batch draw"},
+     {"drift", "1", "(1/dim)||grad U_B||^2, the drift's mean square"}, {"gmax", "1", "max over components of |grad U_B|"}},
+    noise_rows, noise_x, noise_cells};
+
+/* (d) autocorrelation of eta with its 2-SE band */
+static int acf_rows(const merge_t *g) { return g->lags + 1; }
+static double acf_x(const merge_t *g, int l) {
+    (void)g;
+    return l;
+}
+static void acf_cells(const merge_t *g, int b, int l, double *scratch, double *v) {
+    (void)scratch;
+    stat_ctx_t c = {g, &g->E[b], l};
+    size_t n = (size_t)g->p.acf_trials;
+    v[0] = stat_all(st_acf, n, &c);
+    v[1] = l > 0 && n >= 2 ? 2 * stats_jackknife_se(st_acf, n, &c) : 0;
+}
+static const batch_table_t ACF_TABLE = {
+    "fig51_acf.tsv", "Fig. 5.1d: normalised autocorrelation of eta", {"lag", "steps", "lag"}, 2,
+    {{"C", "1", "C(lag), pooled over reference steps and trials"}, {"band", "1", "2 jackknife standard errors over trials"}},
+    acf_rows, acf_x, acf_cells};
+
+static void write_batch_tables(const merge_t *g, const char *dir) {
     const params_t *p = &g->p;
-    table_t *t = open_table(g, dir, "fig51_acf.tsv", "Fig. 5.1d: normalised autocorrelation of eta");
-    table_note(t, "window estimator of src/sgdnoise.h: reference steps %ld..%ld, M = %ld, %ld trials", p->acf_start,
-               p->acf_start + p->acf_window - 1, p->acf_batch, p->acf_trials);
-    int lag = table_col(t, "steps", "lag", "lag"), C[MAX_BS], band[MAX_BS];
-    for (int b = 0; b < p->nbatch; b++) {
-        C[b] = table_col(t, "1", "C(lag), pooled over reference steps and trials", "C_b%ld", p->batch[b]);
-        band[b] = table_col(t, "1", "2 jackknife standard errors over trials", "band_b%ld", p->batch[b]);
-    }
-    for (int l = 0; l <= g->lags; l++) {
-        table_set(t, lag, l);
-        for (int b = 0; b < p->nbatch; b++) {
-            stat_ctx_t c = {g, &g->E[b], l};
-            size_t n = (size_t)p->acf_trials;
-            table_set(t, C[b], stat_all(st_acf, n, &c));
-            table_set(t, band[b], l > 0 && n >= 2 ? 2 * stats_jackknife_se(st_acf, n, &c) : 0);
-        }
-        table_row(t);
-    }
-    table_close(t);
+    char note[256];
+    write_batch_table(g, dir, &ACC_TABLE, NULL);
+    snprintf(note, sizeof note, "means over the first %ld trials at each recorded step", p->noise_trials);
+    write_batch_table(g, dir, &NOISE_TABLE, note);
+    snprintf(note, sizeof note, "window estimator of src/sgdnoise.h: reference steps %ld..%ld, M = %ld, %ld trials",
+             p->acf_start, p->acf_start + p->acf_window - 1, p->acf_batch, p->acf_trials);
+    write_batch_table(g, dir, &ACF_TABLE, note);
 }
 
 /* ---- numbers ------------------------------------------------------------- */
@@ -688,20 +719,9 @@ static void put_counts(numbers_t *nb, const merge_t *g) {
     const params_t *p = &g->p;
     mlp_t m;
     model_shape(p, &m);
-    numbers_put(nb, "fig51_trials", (double)p->trials, "trials");
-    numbers_put(nb, "fig51_steps", (double)p->steps, "steps");
-    numbers_put(nb, "fig51_K", (double)p->train_subset, "images");
-    numbers_put(nb, "fig51_test", (double)p->test_subset, "images");
-    numbers_put(nb, "fig51_rate", (float)p->rate, "1");
-    numbers_put(nb, "fig51_noise_trials", (double)p->noise_trials, "trials");
-    numbers_put(nb, "fig51_noise_every", (double)p->noise_every, "steps");
-    numbers_put(nb, "fig51_acf_trials", (double)p->acf_trials, "trials");
-    numbers_put(nb, "fig51_acf_start", (double)p->acf_start, "steps");
-    numbers_put(nb, "fig51_acf_window", (double)p->acf_window, "steps");
-    numbers_put(nb, "fig51_acf_lags", (double)p->acf_lags, "steps");
-    numbers_put(nb, "fig51_acf_batch", (double)p->acf_batch, "images");
+    conf_put_numbers(nb, "fig51_", spec, NSPEC, p);
+    numbers_put(nb, "fig51_rate", (float)p->rate, "1"); /* as the float the steps use */
     numbers_put(nb, "fig51_dim_theta", (double)m.nparam, "parameters");
-    numbers_put(nb, "fig51_depth", (double)p->depth, "weight layers");
     params_t deeper = *p; /* the other reading of "four layers": four hidden layers */
     deeper.depth = p->depth + 1;
     model_shape(&deeper, &m);
@@ -772,9 +792,7 @@ static int cmd_merge(int argc, char **argv) {
     for (int a = 5; a < argc; a++) merge_read_shard(g, argv[a]);
     merge_finish(g);
     write_param_table(g, argv[3]);
-    write_acc_table(g, argv[3]);
-    write_noise_table(g, argv[3]);
-    write_acf_table(g, argv[3]);
+    write_batch_tables(g, argv[3]);
     write_numbers(g, argv[4]);
     return 0;
 }
@@ -789,10 +807,6 @@ static int cmd_shards(int argc, char **argv) {
     return 0;
 }
 
-static int cmd_keys(void) {
-    for (int i = 0; i < NSPEC; i++) printf("%-17s %s\n", spec[i].key, spec[i].doc);
-    return 0;
-}
 
 int main(int argc, char **argv) {
     prog_name = "fig51";
@@ -801,7 +815,7 @@ int main(int argc, char **argv) {
     if (strcmp(cmd, "run") == 0) return cmd_run(argc, argv);
     if (strcmp(cmd, "merge") == 0) return cmd_merge(argc, argv);
     if (strcmp(cmd, "shards") == 0) return cmd_shards(argc, argv);
-    if (strcmp(cmd, "keys") == 0) return cmd_keys();
+    if (strcmp(cmd, "keys") == 0) return conf_print_keys(spec, NSPEC), 0;
     die("usage: fig51 run PARAMS MNIST_DIR BATCH SHARD OUT.tsv | fig51 merge PARAMS OUTDIR NUMBERS.tsv SHARD.tsv... "
         "| fig51 shards PARAMS | fig51 keys");
 }

@@ -4,7 +4,7 @@
  * numbers file. tests/test_thermo.c asserts what is true about each; this
  * program records by how much the paper's literal statements miss.
  * The random objects come from src/ident.c, the functionals from src/thermo.c.
- * usage: identities PARAMS NUMBERS.tsv
+ * usage: identities PARAMS NUMBERS.tsv, or identities keys (the parameter keys).
  *
  * One function per group of equations; they share one random stream and
  * run in a fixed order, so every key depends only on the parameter file.
@@ -40,15 +40,16 @@ typedef struct {
 
 #define P(f) offsetof(idparams_t, f)
 static const conf_spec_t id_keys[] = {
-    {"seed", CONF_INT, P(seed), 0, SEED_MAX, NULL, 0, 0, "one Philox stream for the whole run"},
-    {"states", CONF_INT, P(states), 2, STATES_MAX, NULL, 0, 0, "size of the discrete state space"},
-    {"beta", CONF_DOUBLE, P(beta), 1e-6, 1e6, NULL, 0, 0, "inverse temperature for Eqs 5-6"},
-    {"batch", CONF_INT, P(batch), 1, 100000, NULL, 0, 0, "mini-batch size for Eq 7"},
-    {"gd_steps", CONF_INT, P(gd_steps), 1, 10000000, NULL, 0, 0, "gradient-descent steps on D(p*||p_theta), Eqs 9-10"},
-    {"gd_rate", CONF_DOUBLE, P(gd_rate), 1e-9, 1e3, NULL, 0, 0, "its step size"},
-    {"permutations", CONF_INT, P(perms), 1, 10000000, NULL, 0, 0, "entropy-conserving joint dynamics tried, Eqs 27-29"},
+    {"seed", CONF_INT, P(seed), 0, SEED_MAX, .doc = "one Philox stream for the whole run"},
+    {"states", CONF_INT, P(states), 2, STATES_MAX, .doc = "size of the discrete state space"},
+    {"beta", CONF_DOUBLE, P(beta), 1e-6, 1e6, .doc = "inverse temperature for Eqs 5-6"},
+    {"batch", CONF_INT, P(batch), 1, 100000, .doc = "mini-batch size for Eq 7"},
+    {"gd_steps", CONF_INT, P(gd_steps), 1, 10000000, .doc = "gradient-descent steps on D(p*||p_theta), Eqs 9-10"},
+    {"gd_rate", CONF_DOUBLE, P(gd_rate), 1e-9, 1e3, .doc = "its step size"},
+    {"permutations", CONF_INT, P(perms), 1, 10000000, .doc = "entropy-conserving joint dynamics tried, Eqs 27-29"},
 };
 #undef P
+#define NID_KEYS ((int)(sizeof id_keys / sizeof id_keys[0]))
 
 /* ---------------------------------------------------------------------- */
 /* the equations, in the order they draw from the stream                  */
@@ -192,10 +193,10 @@ static void eqs_27_29(run_t *u, long nperm) {
 
 int main(int argc, char **argv) {
     prog_name = "identities";
-    if (argc != 3) die("usage: identities PARAMS NUMBERS.tsv");
-    conf_t *conf = conf_load(argv[1]);
+    if (argc == 2 && strcmp(argv[1], "keys") == 0) return conf_print_keys(id_keys, NID_KEYS), 0;
+    if (argc != 3) die("usage: identities PARAMS NUMBERS.tsv, or identities keys");
     idparams_t p;
-    conf_read_spec(conf, id_keys, (int)(sizeof id_keys / sizeof id_keys[0]), &p);
+    conf_t *conf = conf_read_file(argv[1], id_keys, NID_KEYS, &p);
     run_t u = {.n = (size_t)p.states, .beta = p.beta};
     rng_init(&u.r, (uint64_t)p.seed, 0);
     u.nb = numbers_open(argv[2], "Residuals of the paper's Eqs 5-15 and 27-29 on random discrete distributions", conf,

@@ -28,46 +28,33 @@ void mlp_init(mlp_t *m, const int *sizes, int nlayer) {
     m->sparse_max = MLP_SPARSE_MAX;
 }
 
-void mlp_alloc_layers(const mlp_t *m, int cap, float *buf[MLP_MAX_LAYERS]) {
+void mlp_alloc_layers(const mlp_t *m, int cap, pool_t *pool, float *buf[MLP_MAX_LAYERS]) {
     for (int l = 0; l < MLP_MAX_LAYERS; l++)
-        buf[l] = l < m->nlayer ? xmalloc((size_t)cap * m->size[l + 1] * sizeof(float)) : NULL;
-}
-
-void mlp_free_layers(float *buf[MLP_MAX_LAYERS]) {
-    for (int l = 0; l < MLP_MAX_LAYERS; l++) free(buf[l]);
+        buf[l] = l < m->nlayer ? pool_alloc(pool, (size_t)cap * m->size[l + 1] * sizeof(float)) : NULL;
 }
 
 mlp_work_t *mlp_work_alloc(const mlp_t *m, int cap) {
     mlp_work_t *w = xcalloc(1, sizeof *w);
+    pool_t *p = &w->pool;
     w->cap = cap;
-    mlp_alloc_layers(m, cap, w->z);
-    mlp_alloc_layers(m, cap, w->h);
-    w->dz = xmalloc((size_t)cap * m->maxwidth * sizeof(float));
-    w->dh = xmalloc((size_t)cap * m->maxwidth * sizeof(float));
-    int sp = cap < MLP_SPARSE_MAX ? cap : MLP_SPARSE_MAX;
-    w->colptr = xmalloc((size_t)(m->size[0] + 1) * sizeof(int));
-    w->fill = xmalloc((size_t)m->size[0] * sizeof(int));
-    w->rowidx = xmalloc((size_t)sp * m->size[0] * sizeof(int));
-    w->rowptr = xmalloc((size_t)(sp + 1) * sizeof(int));
-    w->colidx = xmalloc((size_t)sp * m->size[0] * sizeof(int));
-    w->rval = xmalloc((size_t)sp * m->size[0] * sizeof(float));
-    w->val = xmalloc((size_t)sp * m->size[0] * sizeof(float));
+    mlp_alloc_layers(m, cap, p, w->z);
+    mlp_alloc_layers(m, cap, p, w->h);
+    w->dz = pool_alloc(p, (size_t)cap * m->maxwidth * sizeof(float));
+    w->dh = pool_alloc(p, (size_t)cap * m->maxwidth * sizeof(float));
+    size_t sp = (size_t)(cap < MLP_SPARSE_MAX ? cap : MLP_SPARSE_MAX), in = (size_t)m->size[0];
+    w->colptr = pool_alloc(p, (in + 1) * sizeof(int));
+    w->fill = pool_alloc(p, in * sizeof(int));
+    w->rowidx = pool_alloc(p, sp * in * sizeof(int));
+    w->rowptr = pool_alloc(p, (sp + 1) * sizeof(int));
+    w->colidx = pool_alloc(p, sp * in * sizeof(int));
+    w->rval = pool_alloc(p, sp * in * sizeof(float));
+    w->val = pool_alloc(p, sp * in * sizeof(float));
     return w;
 }
 
 void mlp_work_free(mlp_work_t *w) {
     if (!w) return;
-    mlp_free_layers(w->z);
-    mlp_free_layers(w->h);
-    free(w->dz);
-    free(w->dh);
-    free(w->colptr);
-    free(w->fill);
-    free(w->rowidx);
-    free(w->val);
-    free(w->rowptr);
-    free(w->colidx);
-    free(w->rval);
+    pool_free(&w->pool);
     free(w);
 }
 

@@ -15,6 +15,7 @@
 #include <stdint.h>
 
 #include "rng.h"
+#include "util.h"
 
 #define MLP_MAX_LAYERS 8
 /* Batches up to this size run the first layer over the input's nonzeros only. */
@@ -43,14 +44,14 @@ typedef struct {
     float *val;
     int *rowptr, *colidx;        /* ... and by example */
     float *rval;
+    pool_t pool;                 /* owns every buffer above */
 } mlp_work_t;
 
 void mlp_init(mlp_t *m, const int *sizes, int nlayer);
 mlp_work_t *mlp_work_alloc(const mlp_t *m, int cap);
-/* buf[l] = room for cap rows of layer l's outputs (size[l+1]), for each layer;
- * mlp_free_layers frees them (shared by the MLP's and the EBM's work spaces). */
-void mlp_alloc_layers(const mlp_t *m, int cap, float *buf[MLP_MAX_LAYERS]);
-void mlp_free_layers(float *buf[MLP_MAX_LAYERS]);
+/* buf[l] = room for cap rows of layer l's outputs (size[l+1]), for each layer,
+ * from pool (shared by the MLP's and the EBM's work spaces). */
+void mlp_alloc_layers(const mlp_t *m, int cap, pool_t *pool, float *buf[MLP_MAX_LAYERS]);
 void mlp_work_free(mlp_work_t *w);
 
 /* theta ~ U(-1/sqrt(fan_in), +1/sqrt(fan_in)) for weights and biases. */

@@ -5,6 +5,7 @@
  * program reads the parameters, runs the ensemble and writes the tables.
  *
  *   ppm_gauss PARAMS MOMENTS.tsv EP.tsv SWEEP.tsv NUMBERS.tsv
+ *   ppm_gauss keys      (the parameter keys and what they mean)
  *
  * M trials share the data set and differ only in their mini-batch draws (and
  * theta_0 when init = random). Each update is followed by tau exact OU sampler
@@ -20,6 +21,7 @@
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "gauss.h"
 #include "gauss_ppm.h"
@@ -48,20 +50,23 @@ static const char *const INITS[] = {"fixed", "random", NULL};
 /* Bounds that involve two keys are checked in params_load. */
 static const conf_spec_t KEYS[] = {
     {"seed", CONF_INT, F(seed), 0, SEED_MAX, .doc = "seed of every random stream"},
-    {"K", CONF_INT, F(K), 2, 1e7, .doc = "data points, drawn once from N(m_star, s_star^2)"},
+    {"K", CONF_INT, F(K), 2, 1e7, .doc = "data points, drawn once from N(m_star, s_star^2)",
+     .quote = "K", .unit = "points"},
     {"m_star", CONF_DOUBLE, F(mstar), -1e6, 1e6, .doc = "mean of the data distribution"},
     {"s_star", CONF_DOUBLE, F(sstar), 1e-9, 1e6, .doc = "std of the data distribution"},
     {"sigma", CONF_DOUBLE, F(sigma), 1e-9, 1e6, .doc = "model std (fixed); h = 1/sigma^2"},
-    {"learning_rate", CONF_DOUBLE, F(rate), 1e-12, 1e6, .doc = "r; needs r h < 2"},
-    {"batch", CONF_INT, F(batch), 1, 1e7, .doc = "|b| distinct indices per update, <= K"},
-    {"trials", CONF_INT, F(trials), 2, 1e7, .doc = "ensemble size M"},
-    {"steps", CONF_INT, F(steps), 1, 1e7, .doc = "updates n"},
+    {"learning_rate", CONF_DOUBLE, F(rate), 1e-12, 1e6, .doc = "r; needs r h < 2", .quote = "rate", .unit = "1"},
+    {"batch", CONF_INT, F(batch), 1, 1e7, .doc = "|b| distinct indices per update, <= K",
+     .quote = "batch", .unit = "points"},
+    {"trials", CONF_INT, F(trials), 2, 1e7, .doc = "ensemble size M", .quote = "trials", .unit = "trials"},
+    {"steps", CONF_INT, F(steps), 1, 1e7, .doc = "updates n", .quote = "steps", .unit = "updates"},
     {"init", CONF_CHOICE, F(init), .choices = INITS, .doc = "theta_0 = m0 (fixed) or ~ N(m0, v0) (random)"},
     {"m0", CONF_DOUBLE, F(m0), -1e6, 1e6, .doc = "mean of theta_0"},
     {"v0", CONF_DOUBLE, F(v0), 0, 1e6, .doc = "variance of theta_0, > 0 with init = random"},
-    {"tau", CONF_INT, F(tau), 1, 1e8, .doc = "sampler steps per update (Eq 33)"},
-    {"eps", CONF_DOUBLE, F(eps), 1e-12, 1e6, .doc = "OU sampler step: c = exp(-eps/sigma^2)"},
-    {"ift_samples", CONF_INT, F(ift), 100, 1e9, .doc = "x-paths for <exp(-sigma)>"},
+    {"tau", CONF_INT, F(tau), 1, 1e8, .doc = "sampler steps per update (Eq 33)", .quote = "tau", .unit = "steps"},
+    {"eps", CONF_DOUBLE, F(eps), 1e-12, 1e6, .doc = "OU sampler step: c = exp(-eps/sigma^2)", .quote = "eps", .unit = "1"},
+    {"ift_samples", CONF_INT, F(ift), 100, 1e9, .doc = "x-paths for <exp(-sigma)>",
+     .quote = "ift_samples", .unit = "paths"},
     {"record_every", CONF_INT, F(every), 1, 1e7, .doc = "updates between table rows, <= steps"},
     {"grid", CONF_INT, F(grid), 100, 1e6, .doc = "quadrature points for the mixture marginal"},
     {"sweep_taus", CONF_LIST, F(taus), 1, 1e5, .count_offset = F(ntaus), .max_count = LIST_MAX,
@@ -80,6 +85,7 @@ typedef struct { /* an integer list of the parameter file */
 
 typedef struct {
     conf_t *conf;
+    const keys_t *keys; /* as read: the numbers quote some of them */
     uint64_t seed;
     gauss_t g;
     double mstar, sstar, m0, v0, eps;
@@ -91,8 +97,7 @@ typedef struct {
 /* The parameters, with the bounds that involve two keys. */
 static run_t params_load(const char *path) {
     static keys_t k;
-    run_t p = {.conf = conf_load(path)};
-    conf_read_spec(p.conf, KEYS, NKEYS, &k);
+    run_t p = {.conf = conf_read_file(path, KEYS, NKEYS, &k), .keys = &k};
     p.seed = (uint64_t)k.seed;
     p.g = (gauss_t){.sigma = k.sigma, .h = 1.0 / (k.sigma * k.sigma), .r = k.rate, .K = (int)k.K, .b = (int)k.batch};
     p.mstar = k.mstar, p.sstar = k.sstar, p.m0 = k.m0, p.v0 = k.v0, p.eps = k.eps;
@@ -207,13 +212,7 @@ static void write_numbers(numbers_t *nb, const run_t *p, const gppm_t *m, const 
         double d = gppm_eq48(m, p->m0, p->v0, p->n, mu[0], mu[p->n], e->q_stoch[k]);
         cl_mean += d / M, cl_sq += d * d / M;
     }
-    numbers_put(nb, "gauss_trials", M, "trials");
-    numbers_put(nb, "gauss_steps", p->n, "updates");
-    numbers_put(nb, "gauss_K", g->K, "points");
-    numbers_put(nb, "gauss_batch", g->b, "points");
-    numbers_put(nb, "gauss_rate", g->r, "1");
-    numbers_put(nb, "gauss_tau", p->tau, "steps");
-    numbers_put(nb, "gauss_eps", p->eps, "1");
+    conf_put_numbers(nb, "gauss_", KEYS, NKEYS, p->keys);
     numbers_put(nb, "gauss_rh", g->r * g->h, "1");
     numbers_put(nb, "gauss_eq19_residual", e->worst_eta, "1");
     numbers_put(nb, "gauss_mean_max_z", w->mean_z, "standard errors");
@@ -245,7 +244,6 @@ static void write_numbers(numbers_t *nb, const run_t *p, const gppm_t *m, const 
     numbers_put(nb, "gauss_ift_actual", ift->actual.mean_exp, "1");
     numbers_put(nb, "gauss_ift_actual_ci", ift->actual.ci, "1");
     numbers_put(nb, "gauss_ep_mean_actual", ift->actual.mean_sigma, "nats");
-    numbers_put(nb, "gauss_ift_samples", (double)p->S, "paths");
 }
 
 
@@ -394,7 +392,8 @@ static void quasistatic_write(const run_t *p, const gppm_t *m, numbers_t *nb) {
 
 int main(int argc, char **argv) {
     prog_name = "ppm_gauss";
-    if (argc != 6) die("usage: ppm_gauss PARAMS MOMENTS.tsv EP.tsv SWEEP.tsv NUMBERS.tsv");
+    if (argc == 2 && strcmp(argv[1], "keys") == 0) return conf_print_keys(KEYS, NKEYS), 0;
+    if (argc != 6) die("usage: ppm_gauss PARAMS MOMENTS.tsv EP.tsv SWEEP.tsv NUMBERS.tsv, or ppm_gauss keys");
     run_t p = params_load(argv[1]);
     double *data = gppm_data(&p.g, p.mstar, p.sstar, p.seed);
     gppm_t m = gppm_model(&p.g, data, p.eps, p.tau);

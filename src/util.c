@@ -5,6 +5,7 @@
 #include <cblas.h>
 
 #include <errno.h>
+#include <limits.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -66,6 +67,20 @@ void *xrealloc(void *p, size_t n) {
     void *q = realloc(p, n ? n : 1);
     if (!q) die("out of memory reallocating %zu bytes", n);
     return q;
+}
+
+void *pool_alloc(pool_t *p, size_t bytes) {
+    if (p->n == p->cap) {
+        p->cap = p->cap ? 2 * p->cap : 16;
+        p->block = xrealloc(p->block, (size_t)p->cap * sizeof *p->block);
+    }
+    return p->block[p->n++] = xmalloc(bytes);
+}
+
+void pool_free(pool_t *p) {
+    for (int i = 0; i < p->n; i++) free(p->block[i]);
+    free(p->block);
+    *p = (pool_t){0};
 }
 
 char *xstrdup(const char *s) {
@@ -174,16 +189,22 @@ long conf_int_or(conf_t *c, const char *key, long def, long min, long max) {
 
 const char *conf_str(conf_t *c, const char *key) { return conf_raw(c, key, 1); }
 
-int conf_int_list(conf_t *c, const char *key, long *out, int max, long min, long maxval) {
+/* A comma-separated list of any length; "inf" stands for *inf when inf is set. */
+static int int_list(conf_t *c, const char *key, long *out, int max, long min, long maxval, const long *inf) {
     char *buf = xstrdup(conf_raw(c, key, 1)); /* any length, never cut */
     int n = 0;
     for (char *save = NULL, *tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
         if (n == max) die("%s: key '%s' has more than %d values", c->path, key, max);
-        out[n++] = parse_int(c, key, trim(tok), min, maxval);
+        tok = trim(tok);
+        out[n++] = inf && strcmp(tok, "inf") == 0 ? *inf : parse_int(c, key, tok, min, maxval);
     }
     free(buf);
     if (n == 0) die("%s: key '%s' is an empty list", c->path, key);
     return n;
+}
+
+int conf_int_list(conf_t *c, const char *key, long *out, int max, long min, long maxval) {
+    return int_list(c, key, out, max, min, maxval, NULL);
 }
 
 double conf_double(conf_t *c, const char *key, double min, double max) {
@@ -217,31 +238,58 @@ void conf_known(conf_t *c, const char *const known[]) {
     }
 }
 
+/* A spec bound as a long: a double at or beyond 2^63 (LONG_MAX rounds up to it)
+ * would overflow the conversion, so the ends of the range are clamped. */
+static long long_bound(double x) {
+    if (x >= 0x1p63) return LONG_MAX;
+    if (x <= -0x1p63) return LONG_MIN;
+    return (long)x;
+}
+
+static void read_entry(conf_t *c, const conf_spec_t *k, char *base) {
+    if (k->optional && !conf_raw(c, k->key, 0)) {
+        if (k->kind == CONF_INT) *(long *)(base + k->offset) = (long)k->def;
+        else if (k->kind == CONF_DOUBLE) *(double *)(base + k->offset) = k->def;
+        else die("%s: key '%s': only integer and real keys may be optional", c->path, k->key);
+        return;
+    }
+    switch (k->kind) {
+    case CONF_INT: *(long *)(base + k->offset) = conf_int(c, k->key, long_bound(k->min), long_bound(k->max)); break;
+    case CONF_DOUBLE: *(double *)(base + k->offset) = conf_double(c, k->key, k->min, k->max); break;
+    case CONF_CHOICE: {
+        int nc = 0;
+        while (k->choices[nc]) nc++;
+        *(int *)(base + k->offset) = conf_choice(c, k->key, k->choices, nc);
+        break;
+    }
+    case CONF_LIST:
+        *(int *)(base + k->count_offset) = int_list(c, k->key, (long *)(base + k->offset), k->max_count, long_bound(k->min),
+                                                    long_bound(k->max), k->inf_ok ? &k->inf_value : NULL);
+        break;
+    }
+}
+
 void conf_read_spec(conf_t *c, const conf_spec_t *spec, int n, void *out) {
     const char **known = xmalloc((size_t)(n + 1) * sizeof *known);
     for (int i = 0; i < n; i++) known[i] = spec[i].key;
     known[n] = NULL;
     conf_known(c, known);
     free(known);
-    char *base = out;
-    for (int i = 0; i < n; i++) {
-        const conf_spec_t *k = &spec[i];
-        switch (k->kind) {
-        case CONF_INT: *(long *)(base + k->offset) = conf_int(c, k->key, (long)k->min, (long)k->max); break;
-        case CONF_DOUBLE: *(double *)(base + k->offset) = conf_double(c, k->key, k->min, k->max); break;
-        case CONF_CHOICE: {
-            int nc = 0;
-            while (k->choices[nc]) nc++;
-            *(int *)(base + k->offset) = conf_choice(c, k->key, k->choices, nc);
-            break;
-        }
-        case CONF_LIST:
-            *(int *)(base + k->count_offset) =
-                conf_int_list(c, k->key, (long *)(base + k->offset), k->max_count, (long)k->min, (long)k->max);
-            break;
-        }
-    }
+    for (int i = 0; i < n; i++) read_entry(c, &spec[i], out);
     conf_finish(c);
+}
+
+conf_t *conf_read_file(const char *path, const conf_spec_t *spec, int n, void *out) {
+    conf_t *c = conf_load(path);
+    conf_read_spec(c, spec, n, out);
+    return c;
+}
+
+void conf_print_keys(const conf_spec_t *spec, int n) {
+    static const char *const kinds[] = {"int", "real", "choice", "int list"};
+    printf("key\tkind\tmeaning\n");
+    for (int i = 0; i < n; i++)
+        printf("%s\t%s%s\t%s\n", spec[i].key, kinds[spec[i].kind], spec[i].optional ? " (optional)" : "", spec[i].doc);
 }
 
 void conf_finish(conf_t *c) {
@@ -372,6 +420,24 @@ void numbers_putf(numbers_t *nb, double value, const char *unit, const char *key
     numbers_put(nb, key, value, unit);
 }
 
+void conf_put_numbers(numbers_t *nb, const char *prefix, const conf_spec_t *spec, int n, const void *in) {
+    const char *base = in;
+    for (int i = 0; i < n; i++) {
+        const conf_spec_t *k = &spec[i];
+        if (!k->quote) continue;
+        const char *field = base + k->offset;
+        switch (k->kind) {
+        case CONF_INT: numbers_putf(nb, (double)*(const long *)field, k->unit, "%s%s", prefix, k->quote); break;
+        case CONF_DOUBLE: numbers_putf(nb, *(const double *)field, k->unit, "%s%s", prefix, k->quote); break;
+        case CONF_LIST:
+            for (int j = 0; j < *(const int *)(base + k->count_offset); j++)
+                numbers_putf(nb, (double)((const long *)field)[j], k->unit, "%s%s_%d", prefix, k->quote, j);
+            break;
+        case CONF_CHOICE: die("key '%s': a choice has no number to quote", k->key);
+        }
+    }
+}
+
 void numbers_close(numbers_t *nb) {
     out_close(nb->o);
     free(nb);
@@ -424,6 +490,11 @@ int table_col(table_t *t, const char *unit, const char *desc, const char *name_f
     }
     t->cols[t->n] = (column_t){xstrdup(name), unit, desc};
     return t->n++;
+}
+
+void table_cols(table_t *t, const column_t *cols, int n) {
+    if (t->n) die("%s: table_cols on a table that already has %d columns", t->o->path, t->n);
+    for (int i = 0; i < n; i++) table_col(t, cols[i].unit, cols[i].desc, "%s", cols[i].name);
 }
 
 int table_ncols(const table_t *t) { return t->n; }

@@ -26,6 +26,15 @@ void *xmalloc(size_t n);
 void *xcalloc(size_t count, size_t size);
 void *xrealloc(void *p, size_t n);
 char *xstrdup(const char *s);
+/* An allocation pool: every block pool_alloc hands out (checked, like xmalloc)
+ * is released by one pool_free, so a work space of many buffers has no list of
+ * frees to keep in step with its list of allocations. */
+typedef struct {
+    void **block;
+    int n, cap;
+} pool_t;
+void *pool_alloc(pool_t *p, size_t bytes);
+void pool_free(pool_t *p);
 double now_seconds(void);
 /* A command-line integer argument: dies naming `what` unless s is a whole integer. */
 long parse_long_arg(const char *s, const char *what);
@@ -55,7 +64,11 @@ const char *conf_path(const conf_t *c);
  * validates it. Each entry stores into the field at `offset` of the caller's
  * struct: long (CONF_INT), double (CONF_DOUBLE), int index into choices
  * (CONF_CHOICE), or a long array of up to `max` entries whose count goes to
- * the int at `count_offset` (CONF_LIST). Keys not in the list are rejected. */
+ * the int at `count_offset` (CONF_LIST). Keys not in the list are rejected.
+ * An entry marked `optional` takes `def` when the file lacks it (CONF_INT,
+ * CONF_DOUBLE); a list marked `inf_ok` accepts the word "inf" and stores
+ * `inf_value` for it. An entry with a `quote` name is a number the paper
+ * quotes: conf_put_numbers writes it with its `unit`. */
 typedef enum { CONF_INT, CONF_DOUBLE, CONF_CHOICE, CONF_LIST } conf_kind_t;
 typedef struct {
     const char *key;
@@ -66,8 +79,17 @@ typedef struct {
     size_t count_offset;        /* CONF_LIST: where the count goes */
     int max_count;              /* CONF_LIST: capacity */
     const char *doc;            /* what the key means, with its unit */
+    int optional;               /* absent key -> def */
+    double def;
+    int inf_ok;                 /* CONF_LIST: "inf" -> inf_value */
+    long inf_value;
+    const char *quote, *unit;   /* numbers key <prefix><quote> and its unit */
 } conf_spec_t;
 void conf_read_spec(conf_t *c, const conf_spec_t *spec, int n, void *out);
+/* conf_load + conf_read_spec; the conf is returned for provenance blocks. */
+conf_t *conf_read_file(const char *path, const conf_spec_t *spec, int n, void *out);
+/* What `<program> keys` prints: one line per key, its kind and meaning. */
+void conf_print_keys(const conf_spec_t *spec, int n);
 void conf_free(conf_t *c);
 
 /* ---- outputs ----------------------------------------------------------- */
@@ -104,6 +126,9 @@ int table_col(table_t *t, const char *unit, const char *desc, const char *name_f
     __attribute__((format(printf, 4, 5)));
 void table_set(table_t *t, int col, double value);
 void table_row(table_t *t);
+/* Declares cols[0..n) in order on a table with no columns yet, so the column
+ * indices are the caller's enum values: table_set(t, G_RATE, r). */
+void table_cols(table_t *t, const column_t *cols, int n);
 /* Number of columns declared so far. */
 int table_ncols(const table_t *t);
 void table_close(table_t *t);
@@ -115,6 +140,9 @@ void numbers_put(numbers_t *nb, const char *key, double value, const char *unit)
 /* The same with a formatted key: numbers_putf(nb, v, "1", "fig51_gmax_b%ld", bs). */
 void numbers_putf(numbers_t *nb, double value, const char *unit, const char *key_fmt, ...)
     __attribute__((format(printf, 4, 5)));
+/* Every spec entry with a quote name, read from in (the struct conf_read_spec
+ * filled): key <prefix><quote>, a list's entries as <prefix><quote>_<i>. */
+void conf_put_numbers(numbers_t *nb, const char *prefix, const conf_spec_t *spec, int n, const void *in);
 void numbers_close(numbers_t *nb);
 
 /* ---- progress ---------------------------------------------------------- */

@@ -188,7 +188,7 @@ rejects() { # rejects PROGRAM-AND-ARGS... -- CONF SED-EXPRESSION EXPECTED
 bmrun() { "$tmp/build/bin/bm" train "$1" "$mnist" "$tmp/bm.tsv" "$tmp/bmn.tsv"; }
 gaussrun() { "$tmp/build/bin/ppm_gauss" "$1" "$tmp/g1.tsv" "$tmp/g2.tsv" "$tmp/g3.tsv" "$tmp/g4.tsv"; }
 check "bm: n > 24 is rejected naming the keys" rejects data/params/quick/bm_train.conf 's/^grid_rows = .*/grid_rows = 5/; s/^grid_cols = .*/grid_cols = 5/' "keys 'grid_rows' x 'grid_cols': n = 25 exceeds 24" bmrun
-check "bm: tau < 1 is rejected naming the key" rejects data/params/quick/bm_train.conf 's/^taus = .*/taus = 0/' "key 'taus': '0' is not a number of sweeps >= 1 or 'inf'" bmrun
+check "bm: tau < 1 is rejected naming the key" rejects data/params/quick/bm_train.conf 's/^taus = .*/taus = 0/' "key 'taus' = 0 is outside the allowed range [1, 100000000]" bmrun
 check "bm: M < 2 is rejected naming the key" rejects data/params/quick/bm_train.conf 's/^models = .*/models = 1/' "key 'models' = 1 is outside the allowed range" bmrun
 check "gauss: sigma <= 0 is rejected naming the key" rejects data/params/quick/gauss.conf 's/^sigma = .*/sigma = 0/' "key 'sigma' = 0 is outside the allowed range" gaussrun
 check "gauss: eps <= 0 is rejected naming the key" rejects data/params/quick/gauss.conf 's/^eps = .*/eps = -0.1/' "key 'eps' = -0.1 is outside the allowed range" gaussrun
