@@ -54,13 +54,9 @@ void ebm_energy(const mlp_t *m, const float *theta, const float *x, int n, ebm_w
     if (n > w->cap) die("ebm_energy: batch of %d exceeds work capacity %d", n, w->cap);
     const float *a = x;
     for (int l = 0; l < m->nlayer; l++) {
-        int in = m->size[l], out = m->size[l + 1];
         float *z = w->z[l];
-        const float *b = theta + m->boff[l], *W = theta + m->woff[l];
-        for (int i = 0; i < n; i++) memcpy(z + (size_t)i * out, b, (size_t)out * sizeof(float));
-        /* z (n,out) += a (n,in) . W (in,out) */
-        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, n, out, in, 1.0f, a, in, W, out, 1.0f, z, out);
-        if (l + 1 < m->nlayer) silu(w->h[l], w->s[l], z, (size_t)n * out);
+        mlp_affine(m, theta, l, a, n, z);
+        if (l + 1 < m->nlayer) silu(w->h[l], w->s[l], z, (size_t)n * m->size[l + 1]);
         a = w->h[l];
     }
     memcpy(w->E, w->z[m->nlayer - 1], (size_t)n * sizeof(float));

@@ -176,29 +176,34 @@ static void sparse_build(mlp_work_t *w, const float *x, int n, int in) {
 /* forward: z_l = a_{l-1} W_l + b_l (W_l stored (in, out), sgemm NoTrans);  */
 /* a_l = relu(z_l); last layer: softmax                                    */
 
+static void bias_rows(const float *b, int n, int out, float *z) {
+    for (int i = 0; i < n; i++) memcpy(z + (size_t)i * out, b, (size_t)out * sizeof(float));
+}
+
+void mlp_affine(const mlp_t *m, const float *theta, int l, const float *a, int n, float *z) {
+    int in = m->size[l], out = m->size[l + 1];
+    bias_rows(theta + m->boff[l], n, out, z);
+    /* z (n,out) += a (n,in) . W (in,out) */
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, n, out, in, 1.0f, a, in, theta + m->woff[l], out, 1.0f, z,
+                out);
+}
+
 double mlp_forward(const mlp_t *m, const float *theta, const float *x, const uint8_t *y, int n,
                    mlp_work_t *w, long *correct) {
     if (n > w->cap) die("mlp_forward: batch of %d exceeds work capacity %d", n, w->cap);
     const float *a = x;
     for (int l = 0; l < m->nlayer; l++) {
-        int in = m->size[l], out = m->size[l + 1];
         float *z = w->z[l];
-        const float *b = theta + m->boff[l], *W = theta + m->woff[l];
-        for (int i = 0; i < n; i++) memcpy(z + (size_t)i * out, b, (size_t)out * sizeof(float));
         if (l == 0 && n <= m->sparse_max) {
-            sparse_build(w, x, n, in);
+            bias_rows(theta + m->boff[0], n, m->size[1], z);
+            sparse_build(w, x, n, m->size[0]);
             /* z_i += sum_j x_ij W[j,:], one pass over each used row of W */
-            sparse_forward(z, W, w, n, out);
+            sparse_forward(z, theta + m->woff[0], w, n, m->size[1]);
         } else {
-            /* z (n,out) += a (n,in) . W (in,out) */
-            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, n, out, in, 1.0f, a, in, W, out, 1.0f, z,
-                        out);
+            mlp_affine(m, theta, l, a, n, z);
         }
-        float *h = w->h[l];
-        if (l + 1 < m->nlayer) {
-            relu_select(h, z, z, (size_t)n * out);
-        }
-        a = h;
+        if (l + 1 < m->nlayer) relu_select(w->h[l], z, z, (size_t)n * m->size[l + 1]);
+        a = w->h[l];
     }
     /* softmax cross-entropy on the logits, max-shifted for stability */
     int L = m->nlayer - 1, C = m->size[m->nlayer];

@@ -54,6 +54,11 @@ mlp_work_t *mlp_work_alloc(const mlp_t *m, int cap);
 void mlp_alloc_layers(const mlp_t *m, int cap, pool_t *pool, float *buf[MLP_MAX_LAYERS]);
 void mlp_work_free(mlp_work_t *w);
 
+/* z (n, size[l+1]) = a (n, size[l]) W_l + b_l: the bias in every row, then one
+ * sgemm (W_l stored (in, out), NoTrans). The dense layer step of the
+ * classifier's and of the energy model's forward passes. */
+void mlp_affine(const mlp_t *m, const float *theta, int l, const float *a, int n, float *z);
+
 /* theta ~ U(-1/sqrt(fan_in), +1/sqrt(fan_in)) for weights and biases. */
 void mlp_init_uniform(const mlp_t *m, float *theta, rng_t *r);
 

@@ -36,6 +36,15 @@ static double ref_energy(const mlp_t *m, const double *th, const double *x) {
     return a[0];
 }
 
+/* An energy net 784-h-h-1 with the production initialisation (caller frees). */
+static float *mnist_energy_net(mlp_t *m, int h, rng_t *r) {
+    const int sizes[] = {784, h, h, 1};
+    mlp_init(m, sizes, 3);
+    float *theta = xmalloc(m->nparam * sizeof(float));
+    mlp_init_uniform(m, theta, r);
+    return theta;
+}
+
 /* A small net with O(1) weights so that every SiLU is in its curved range. */
 static void small_net(mlp_t *m, float *theta, double *thd, rng_t *r) {
     const int sizes[] = {6, 5, 4, 1};
@@ -180,11 +189,8 @@ Test(eq26, langevin_move_has_the_closed_form_stationary_law_of_a_quadratic_energ
 Test(eq26, langevin_step_moves_minus_eps_grad_x_plus_noise_of_the_stated_size) {
     rng_t r;
     rng_init(&r, 8, 0);
-    const int sizes[] = {784, 16, 16, 1};
     mlp_t m;
-    mlp_init(&m, sizes, 3);
-    float *theta = xmalloc(m.nparam * sizeof(float));
-    mlp_init_uniform(&m, theta, &r);
+    float *theta = mnist_energy_net(&m, 16, &r);
     enum { N = 50 };
     float *x = xmalloc(N * 784 * sizeof(float)), *x0 = xmalloc(N * 784 * sizeof(float));
     float *dx = xmalloc(N * 784 * sizeof(float)), *g = xmalloc(N * 784 * sizeof(float));
@@ -320,11 +326,8 @@ Test(eq52, first_law_holds_per_update_to_round_off_and_fails_without_delta_lnZ) 
 Test(eq52, first_law_holds_along_a_production_run_of_the_trainer) {
     rng_t r;
     rng_init(&r, 5, 0);
-    const int sizes[] = {784, 12, 12, 1};
     mlp_t m;
-    mlp_init(&m, sizes, 3);
-    float *theta = xmalloc(m.nparam * sizeof(float)), *data = xmalloc(300 * 784 * sizeof(float));
-    mlp_init_uniform(&m, theta, &r);
+    float *theta = mnist_energy_net(&m, 12, &r), *data = xmalloc(300 * 784 * sizeof(float));
     for (int k = 0; k < 300 * 784; k++) data[k] = rng_uniform(&r) < 0.2 ? (float)rng_uniform(&r) : 0;
     ebm_train_cfg_t c = {.n = 20, .tau = 4, .L = {0.5f, 1e-3f, 1}, .alpha = 0.1f, .dequant = 0.02f, .nbuf = 60,
                          .reinit = 0.1, .bound = 1e6, .boot = 10, .opt_kind = EBM_OPT_ADAM, .rate = 1e-3f,

@@ -15,6 +15,12 @@
 #include "thermo.h"
 #include "util.h"
 
+/* Every test's opening: a machine of n units and a seeded stream. */
+static void setup(fvbm_t *m, int n, rng_t *r, uint64_t seed, uint64_t stream) {
+    fvbm_init(m, n);
+    rng_init(r, seed, stream);
+}
+
 static void random_theta(const fvbm_t *m, double *th, rng_t *r, double scale) {
     for (int k = 0; k < m->npar; k++) th[k] = scale * rng_normal(r);
 }
@@ -33,9 +39,8 @@ static double brute_energy(const fvbm_t *m, const double *th, size_t x) {
 
 Test(fvbm, energies_partition_function_and_moments_match_brute_force) {
     fvbm_t m;
-    fvbm_init(&m, 7);
     rng_t r;
-    rng_init(&r, 71, 0);
+    setup(&m, 7, &r, 71, 0);
     double th[28], E[128], p[128], mom[28], work[128];
     random_theta(&m, th, &r, 0.8);
     fvbm_energies(&m, th, E);
@@ -85,9 +90,8 @@ static void sweep_matrix(const fvbm_t *m, const double *cond, double T[8][8], in
  * move is the reversed-order sweep (each site update is in detailed balance). */
 Test(eq39, heat_bath_sweep_balance_needs_the_reversed_sweep) {
     fvbm_t m;
-    fvbm_init(&m, 3);
     rng_t r;
-    rng_init(&r, 39, 1);
+    setup(&m, 3, &r, 39, 1);
     double th[6], E[8], p[8], cond[12], T[8][8], R[8][8];
     random_theta(&m, th, &r, 1.2);
     fvbm_energies(&m, th, E);
@@ -117,9 +121,8 @@ Test(eq39, heat_bath_sweep_balance_needs_the_reversed_sweep) {
  * the distribution propagation agrees with sampled chains. */
 Test(eq37, chain_law_relaxes_to_the_model_and_matches_sampled_chains) {
     fvbm_t m;
-    fvbm_init(&m, 6);
     rng_t r;
-    rng_init(&r, 37, 0);
+    setup(&m, 6, &r, 37, 0);
     double th[21], E[64], p[64], cond[6 * 32], q[64] = {0};
     random_theta(&m, th, &r, 0.9);
     fvbm_energies(&m, th, E);
@@ -201,9 +204,8 @@ Test(bm_model, pooling_thresholds_block_means_of_a_centred_crop) {
  * chains, the model expectation is the chains' mean before the step. */
 Test(bm_model, sgd_step_descends_the_batch_mean_surprisal) {
     fvbm_t m;
-    fvbm_init(&m, 5);
     rng_t r;
-    rng_init(&r, 3301, 0);
+    setup(&m, 5, &r, 3301, 0);
     bm_data_t d = random_data(&m, 40, &r);
     double th0[15];
     random_theta(&m, th0, &r, 0.4);
@@ -295,10 +297,9 @@ static double brute_ldb(const fvbm_t *m, const double *th, const double *K) {
  * the closed form 0.1 max|E(y) - E(x)|. */
 Test(eq39, ldb_residual_vanishes_for_a_reversible_kernel_and_as_tau_grows) {
     fvbm_t m;
-    fvbm_init(&m, 5);
-    size_t N = m.N;
     rng_t r;
-    rng_init(&r, 3939, 0);
+    setup(&m, 5, &r, 3939, 0);
+    size_t N = m.N;
     double th[15], E[32], Ec[32], cond[5 * 16], condc[5 * 16];
     for (int k = 0; k < m.npar; k++) th[k] = k < m.n ? 0.3 * rng_normal(&r) : 0.6 + 0.1 * rng_normal(&r);
     fvbm_energies(&m, th, E);
@@ -342,10 +343,9 @@ Test(eq39, ldb_residual_vanishes_for_a_reversible_kernel_and_as_tau_grows) {
  * law against tau applications of the brute-force sweep matrix. */
 Test(eq51, step_work_heat_and_ep_match_the_definitions_summed_over_states) {
     fvbm_t m;
-    fvbm_init(&m, 4);
-    size_t N = m.N;
     rng_t r;
-    rng_init(&r, 5151, 0);
+    setup(&m, 4, &r, 5151, 0);
+    size_t N = m.N;
     bm_data_t d = random_data(&m, 30, &r);
     double th0[10];
     random_theta(&m, th0, &r, 0.5);
@@ -395,10 +395,9 @@ static double first_law_residual(double W, double Q, double dU) { return fabs(W 
  * instead of the old one (Eq 51). */
 Test(eq44, boltzmann_l_info_balance_is_exact_along_training) {
     fvbm_t m;
-    fvbm_init(&m, 5);
-    enum { M = 3, T = 25, NS = 32 };
     rng_t r;
-    rng_init(&r, 4444, 0);
+    setup(&m, 5, &r, 4444, 0);
+    enum { M = 3, T = 25, NS = 32 };
     bm_data_t d = random_data(&m, 50, &r);
     double th0[15];
     random_theta(&m, th0, &r, 0.3);

@@ -23,6 +23,18 @@ static void write_file(const unsigned char *bytes, size_t n) {
 static const unsigned char good3[] = {0, 0, 8, 3, 0, 0, 0, 2, 0, 0, 0, 2, 0, 0, 0, 3,
                                       1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 255};
 
+/* Loading bytes as a 3-dimensional IDX file fails, and the error names the
+ * file and contains `why`. */
+static void expect_rejected(const unsigned char *bytes, size_t n, const char *why) {
+    write_file(bytes, n);
+    idx_t x;
+    char err[512];
+    cr_assert(eq(int, idx_load(path, 3, &x, err, sizeof err), -1), "accepted; expected an error: %s", why);
+    cr_expect(ne(ptr, strstr(err, path), NULL), "the error should name the file: %s", err);
+    cr_expect(ne(ptr, strstr(err, why), NULL), "%s", err);
+    unlink(path);
+}
+
 Test(idx, reads_a_valid_three_dimensional_file) {
     write_file(good3, sizeof good3);
     idx_t x;
@@ -41,51 +53,21 @@ Test(idx, rejects_wrong_magic_naming_the_file) {
     unsigned char bad[sizeof good3];
     memcpy(bad, good3, sizeof bad);
     bad[2] = 0x0D; /* float type instead of unsigned byte */
-    write_file(bad, sizeof bad);
-    idx_t x;
-    char err[512];
-    cr_assert(eq(int, idx_load(path, 3, &x, err, sizeof err), -1));
-    cr_expect(ne(ptr, strstr(err, path), NULL), "error should name the file: %s", err);
-    cr_expect(ne(ptr, strstr(err, "bad IDX magic 0x00000d03"), NULL), "%s", err);
-    unlink(path);
+    expect_rejected(bad, sizeof bad, "bad IDX magic 0x00000d03");
 }
 
 Test(idx, rejects_a_labels_file_where_images_are_expected) {
     static const unsigned char labels[] = {0, 0, 8, 1, 0, 0, 0, 3, 1, 2, 3};
-    write_file(labels, sizeof labels);
-    idx_t x;
-    char err[512];
-    cr_assert(eq(int, idx_load(path, 3, &x, err, sizeof err), -1));
-    cr_expect(ne(ptr, strstr(err, "expected 0x00000803"), NULL), "%s", err);
-    unlink(path);
+    expect_rejected(labels, sizeof labels, "expected 0x00000803");
 }
 
-Test(idx, rejects_a_truncated_file) {
-    write_file(good3, sizeof good3 - 5);
-    idx_t x;
-    char err[512];
-    cr_assert(eq(int, idx_load(path, 3, &x, err, sizeof err), -1));
-    cr_expect(ne(ptr, strstr(err, "23 bytes but its header implies 28 (truncated)"), NULL), "%s", err);
-    unlink(path);
-}
+Test(idx, rejects_a_truncated_file) { expect_rejected(good3, sizeof good3 - 5, "23 bytes but its header implies 28 (truncated)"); }
 
-Test(idx, rejects_a_file_cut_inside_the_header) {
-    write_file(good3, 9);
-    idx_t x;
-    char err[512];
-    cr_assert(eq(int, idx_load(path, 3, &x, err, sizeof err), -1));
-    cr_expect(ne(ptr, strstr(err, "truncated inside the IDX header"), NULL), "%s", err);
-    unlink(path);
-}
+Test(idx, rejects_a_file_cut_inside_the_header) { expect_rejected(good3, 9, "truncated inside the IDX header"); }
 
 Test(idx, rejects_trailing_bytes) {
     unsigned char longer[sizeof good3 + 1];
     memcpy(longer, good3, sizeof good3);
     longer[sizeof good3] = 7;
-    write_file(longer, sizeof longer);
-    idx_t x;
-    char err[512];
-    cr_assert(eq(int, idx_load(path, 3, &x, err, sizeof err), -1));
-    cr_expect(ne(ptr, strstr(err, "trailing bytes"), NULL), "%s", err);
-    unlink(path);
+    expect_rejected(longer, sizeof longer, "trailing bytes");
 }

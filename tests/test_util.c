@@ -1,6 +1,7 @@
 /* Tests of the table writer and numbers file in util.c: files read back as a
  * reader (the paper, gnuplot) sees them. */
 #include <criterion/criterion.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -58,4 +59,120 @@ Test(util, numbers_putf_formats_the_key, .init = mkdir_tmp) {
     numbers_putf(nb, 0.25, "1", "fig_b%ld_t%d", 100L, 3);
     numbers_close(nb);
     cr_assert_not_null(strstr(slurp(path), "\nfig_b100_t3\t0.25\t1\n"));
+}
+
+/* ---- the table-driven parameter reader ---------------------------------- */
+
+typedef struct {
+    long seed, every, taus[4];
+    double rate;
+    int ntaus, mode;
+} keys_t;
+static const char *const MODES[] = {"fast", "slow", NULL};
+#define F(f) offsetof(keys_t, f)
+static const conf_spec_t SPEC[] = {
+    {"seed", CONF_INT, F(seed), 0, 9.3e18, .doc = "an upper bound beyond LONG_MAX is clamped, not overflowed",
+     .quote = "seed", .unit = "1"},
+    {"every", CONF_INT, F(every), 1, 100, .doc = "optional", .optional = 1, .def = 7, .quote = "every", .unit = "steps"},
+    {"taus", CONF_LIST, F(taus), 1, 50, .count_offset = F(ntaus), .max_count = 4, .doc = "with inf",
+     .inf_ok = 1, .inf_value = -1, .quote = "tau", .unit = "sweeps"},
+    {"rate", CONF_DOUBLE, F(rate), 0, 1, .doc = "a real", .quote = "rate", .unit = "1"},
+    {"mode", CONF_CHOICE, F(mode), .choices = MODES, .doc = "a choice"},
+};
+#undef F
+#define NSPEC ((int)(sizeof SPEC / sizeof SPEC[0]))
+
+static const char *write_conf(const char *name, const char *text) {
+    static char path[256];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    FILE *f = fopen(path, "w");
+    cr_assert_not_null(f);
+    fputs(text, f);
+    fclose(f);
+    return path;
+}
+
+Test(conf, every_kind_of_key_is_read_and_an_absent_optional_key_takes_its_default, .init = mkdir_tmp) {
+    keys_t k;
+    conf_t *c = conf_read_file(write_conf("a.conf", "seed = 9223372036854775807\ntaus = 3, inf ,50\nrate = 0.25\n"
+                                                    "mode = slow\n"),
+                               SPEC, NSPEC, &k);
+    cr_expect_eq(k.seed, 9223372036854775807L);
+    cr_expect_eq(k.every, 7);
+    cr_expect_eq(k.ntaus, 3);
+    cr_expect(k.taus[0] == 3 && k.taus[1] == -1 && k.taus[2] == 50);
+    cr_expect_eq(k.rate, 0.25);
+    cr_expect_eq(k.mode, 1);
+    conf_free(c);
+    c = conf_read_file(write_conf("b.conf", "seed = 0\nevery = 100\ntaus = 1\nrate = 1\nmode = fast\n"), SPEC, NSPEC, &k);
+    cr_expect_eq(k.every, 100, "a present optional key is read, not defaulted");
+    conf_free(c);
+}
+
+Test(conf, a_value_outside_its_range_stops_the_program, .exit_code = 1, .init = mkdir_tmp) {
+    keys_t k;
+    conf_read_file(write_conf("c.conf", "seed = 1\nevery = 101\ntaus = 1\nrate = 0.5\nmode = fast\n"), SPEC, NSPEC, &k);
+}
+
+Test(conf, inf_is_refused_where_the_list_does_not_allow_it, .exit_code = 1, .init = mkdir_tmp) {
+    static const conf_spec_t plain[] = {{"taus", CONF_LIST, offsetof(keys_t, taus), 1, 50,
+                                         .count_offset = offsetof(keys_t, ntaus), .max_count = 4, .doc = "no inf"}};
+    keys_t k;
+    conf_read_file(write_conf("d.conf", "taus = 1, inf\n"), plain, 1, &k);
+}
+
+Test(conf, an_unknown_key_stops_the_program, .exit_code = 1, .init = mkdir_tmp) {
+    keys_t k;
+    conf_read_file(write_conf("e.conf", "seed = 1\ntaus = 1\nrate = 0.5\nmode = fast\nsede = 2\n"), SPEC, NSPEC, &k);
+}
+
+Test(conf, quoted_keys_are_written_to_the_numbers_file_with_their_units, .init = mkdir_tmp) {
+    keys_t k;
+    conf_t *c = conf_read_file(write_conf("f.conf", "seed = 5\ntaus = 2, inf\nrate = 0.125\nmode = fast\n"), SPEC, NSPEC, &k);
+    char path[256];
+    snprintf(path, sizeof path, "%s/q.tsv", dir);
+    numbers_t *nb = numbers_open(path, "quoted", c, 5);
+    conf_put_numbers(nb, "x_", SPEC, NSPEC, &k);
+    numbers_close(nb);
+    const char *s = slurp(path);
+    const char *want[] = {"\nx_seed\t5\t1\n", "\nx_every\t7\tsteps\n", "\nx_tau_0\t2\tsweeps\n", "\nx_tau_1\t-1\tsweeps\n",
+                          "\nx_rate\t0.125\t1\n"};
+    for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) cr_expect_not_null(strstr(s, want[i]), "%s missing in\n%s", want[i], s);
+    cr_expect_null(strstr(s, "x_mode"), "a key without a quote name is not written");
+    conf_free(c);
+}
+
+/* ---- table_cols and the allocation pool --------------------------------- */
+
+Test(util, table_cols_declares_columns_at_their_enum_indices, .init = mkdir_tmp) {
+    enum { C_A, C_B, C_N };
+    static const column_t cols[C_N] = {[C_A] = {"a", "1", "first"}, [C_B] = {"b", "nats", "second"}};
+    char path[256];
+    snprintf(path, sizeof path, "%s/c.tsv", dir);
+    table_t *t = table_open(path, "cols", NULL, 1, "%g");
+    table_cols(t, cols, C_N);
+    table_set(t, C_B, 2);
+    table_set(t, C_A, 1);
+    table_row(t);
+    table_close(t);
+    cr_expect_not_null(strstr(slurp(path), "a\tb\n1\t2\n"));
+}
+
+Test(util, table_cols_on_a_table_with_columns_stops_the_program, .exit_code = 1, .init = mkdir_tmp) {
+    static const column_t cols[1] = {{"a", "1", "first"}};
+    char path[256];
+    snprintf(path, sizeof path, "%s/d.tsv", dir);
+    table_t *t = table_open(path, "cols", NULL, 1, "%g");
+    table_col(t, "1", "x", "x");
+    table_cols(t, cols, 1);
+}
+
+Test(util, a_pool_hands_out_distinct_writable_blocks_and_frees_them_all) {
+    pool_t p = {0};
+    unsigned char *b[40];
+    for (int i = 0; i < 40; i++) memset(b[i] = pool_alloc(&p, (size_t)i + 1), i, (size_t)i + 1);
+    for (int i = 0; i < 40; i++) cr_expect_eq(b[i][i], (unsigned char)i, "block %d overwritten", i);
+    cr_expect_eq(p.n, 40);
+    pool_free(&p);
+    cr_expect(p.n == 0 && p.block == NULL);
 }
