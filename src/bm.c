@@ -185,7 +185,7 @@ static void train_numbers(const run_t *run, const char *path, const bm_obs_t *o)
     conf_put_numbers(nb, "bm_", bm_keys, NKEYS, p);
     numbers_put(nb, "bm_tau", (double)p->tau[0], "sweeps");
     numbers_put(nb, "bm_rate", p->rate[0], "1");
-    numbers_put(nb, "bm_data_entropy", entropy(run->d.pdata, run->m.N), "nats");
+    numbers_put(nb, "bm_data_entropy", thermo_entropy(run->d.pdata, run->m.N), "nats");
     for (size_t i = 0; i < NOBS; i++)
         if (train_obs[i].key) numbers_put(nb, train_obs[i].key, OBS(o, i), "nats");
     numbers_put(nb, "bm_linfo_bound", log((double)p->models), "nats");
@@ -261,7 +261,7 @@ static cell_t grid_cell(const run_t *run, bm_model_t *md, int it, int ir) {
         bm_model_start(md, run->theta0, p->rate[ir], p->tau[it], (uint64_t)p->seed, stream);
         for (long t = 1; t <= p->updates; t++) bm_model_step(md, &run->d, t);
         c.sc += md->acc.Sig / p->models, c.sca += md->acc.Siga / p->models;
-        c.lag += bm_model_lag(md) / p->models, c.kd += kl(run->d.pdata, md->p, run->m.N) / p->models;
+        c.lag += bm_model_lag(md) / p->models, c.kd += thermo_kl(run->d.pdata, md->p, run->m.N) / p->models;
         c.lagmax = fmax(c.lagmax, bm_model_lag(md));
     }
     return c;

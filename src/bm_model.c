@@ -117,7 +117,7 @@ void bm_model_step(bm_model_t *md, const bm_data_t *d, long t) {
     /* ideal sampler: the chains are always at p_theta (Eqs 51-52, <sigma> = D) */
     a->W += fvbm_mean_phi(m, md->pold, md->E, md->lnZ) - fvbm_mean_phi(m, md->pold, md->Eold, md->lnZold);
     a->Q += fvbm_mean_phi(m, md->p, md->E, md->lnZ) - fvbm_mean_phi(m, md->pold, md->E, md->lnZ);
-    a->Sig += kl(md->pold, md->p, N);
+    a->Sig += thermo_kl(md->pold, md->p, N);
     /* actual sampler: work at fixed q, then tau exact sweeps of q at the new theta */
     a->Wa += fvbm_mean_phi(m, md->qold, md->E, md->lnZ) - fvbm_mean_phi(m, md->qold, md->Eold, md->lnZold);
     if (md->tau == BM_TAU_INF) memcpy(md->q, md->p, N * sizeof(double));
@@ -128,10 +128,10 @@ void bm_model_step(bm_model_t *md, const bm_data_t *d, long t) {
     }
     a->Qa += fvbm_mean_phi(m, md->q, md->E, md->lnZ) - fvbm_mean_phi(m, md->qold, md->E, md->lnZ);
     /* EP of relaxation at fixed theta with stationary p: the drop of D(q||p) */
-    a->Siga += kl(md->qold, md->p, N) - kl(md->q, md->p, N);
+    a->Siga += thermo_kl(md->qold, md->p, N) - thermo_kl(md->q, md->p, N);
 }
 
-double bm_model_lag(const bm_model_t *md) { return kl(md->q, md->p, md->m->N); }
+double bm_model_lag(const bm_model_t *md) { return thermo_kl(md->q, md->p, md->m->N); }
 
 /* ---------------------------------------------------------------------- */
 /* the ensemble                                                           */
@@ -174,8 +174,8 @@ static void observe_model(bm_ensemble_t *e, int k, const bm_data_t *d, bm_obs_t 
     size_t N = m->N;
     const bm_model_t *a = &e->md[k];
     const bm_thermo_t *c = &a->acc;
-    double SX = cross_entropy(a->p, e->marg, N), S = entropy(a->p, N), I = SX - S;
-    double SXa = cross_entropy(a->q, e->marga, N), Sa = entropy(a->q, N), Ia = SXa - Sa;
+    double SX = thermo_cross_entropy(a->p, e->marg, N), S = thermo_entropy(a->p, N), I = SX - S;
+    double SXa = thermo_cross_entropy(a->q, e->marga, N), Sa = thermo_entropy(a->q, N), Ia = SXa - Sa;
     if (!e->observed) {
         e->I0[k] = I, e->Ia0[k] = Ia, e->SX0[k] = SX, e->SXa0[k] = SXa, e->S0[k] = S;
         e->U0a[k] = fvbm_mean_phi(m, a->q, a->E, a->lnZ);
@@ -198,7 +198,7 @@ static void observe_model(bm_ensemble_t *e, int k, const bm_data_t *d, bm_obs_t 
     o->Qa += c->Qa / M;
     o->sigma_cond_a += c->Siga / M;
     o->linfo_a += Ia / M;
-    o->kl_data += kl(d->pdata, a->p, N) / M;
+    o->kl_data += thermo_kl(d->pdata, a->p, N) / M;
     memcpy(e->ths + (size_t)k * m->npar, a->theta, (size_t)m->npar * sizeof(double));
 }
 

@@ -145,7 +145,7 @@ double gppm_linfo(const gppm_t *p, const gppm_ensemble_t *e, int t, int G, doubl
             double d = xg[i] - e->mu[(size_t)k * (e->n + 1) + t];
             comp[k] = -0.5 * g->h * d * d;
         }
-        lnp[i] = logsumexp(comp, M) - log((double)M) - 0.5 * (LN_2PI + log(s2));
+        lnp[i] = thermo_logsumexp(comp, M) - log((double)M) - 0.5 * (LN_2PI + log(s2));
     }
     double I = 0, Scond = 0.5 * (LN_2PI + 1 + log(s2)); /* S_{X|Theta}, the same for every mu */
     for (int k = 0; k < M; k++) { /* S_X(mu): cross-entropy of p(.|mu) with p_t */

@@ -58,13 +58,13 @@ double ident_chain_cmi(const ident_chain_t *c) {
         double tab[IDENT_MAX * IDENT_MAX];
         for (size_t t = 0; t < c->nt; t++)
             for (size_t x = 0; x < c->nx; x++) tab[t * c->nx + x] = c->pt_b[b][t] * c->px_t[t][x];
-        s += c->pb[b] * mutual_information(tab, c->nt, c->nx);
+        s += c->pb[b] * thermo_mutual_information(tab, c->nt, c->nx);
     }
     return s;
 }
 
 double ident_chain_eps(const ident_chain_t *c) {
-    return mutual_information(c->bx, c->nb, c->nx) - mutual_information(c->tx, c->nt, c->nx);
+    return thermo_mutual_information(c->bx, c->nb, c->nx) - thermo_mutual_information(c->tx, c->nt, c->nx);
 }
 
 void ident_random_permutation(rng_t *r, int *perm, int n) {
@@ -80,8 +80,9 @@ double ident_permutation_sigma(const double *start, const int *perm, size_t nx, 
     if (nx > IDENT_MAX || nt > IDENT_MAX) die("ident_permutation_sigma: %zu x %zu exceeds %d", nx, nt, IDENT_MAX);
     double a0[IDENT_MAX], b0[IDENT_MAX], a1[IDENT_MAX], b1[IDENT_MAX];
     for (size_t i = 0; i < nx * nt; i++) after[perm[i]] = start[i];
-    marginals(start, nx, nt, a0, b0);
-    marginals(after, nx, nt, a1, b1);
-    *dI = mutual_information(after, nx, nt) - mutual_information(start, nx, nt);
-    return entropy(a1, nx) - entropy(a0, nx) + entropy(b1, nt) - entropy(b0, nt); /* Eq 27 */
+    thermo_marginals(start, nx, nt, a0, b0);
+    thermo_marginals(after, nx, nt, a1, b1);
+    *dI = thermo_mutual_information(after, nx, nt) - thermo_mutual_information(start, nx, nt);
+    /* Eq 27 */
+    return thermo_entropy(a1, nx) - thermo_entropy(a0, nx) + thermo_entropy(b1, nt) - thermo_entropy(b0, nt);
 }

@@ -67,16 +67,18 @@ typedef struct {
 static void eqs_5_6(run_t *u) {
     size_t n = u->n;
     for (size_t i = 0; i < n; i++) u->H[i] = H_SPAN * rng_uniform(&u->r) + H_LOW;
-    double lnZ = canonical(u->H, u->beta, u->peq, n);
-    double F_eq = free_energy(u->peq, u->H, u->beta, n);
+    double lnZ = thermo_canonical(u->H, u->beta, u->peq, n);
+    double F_eq = thermo_free_energy(u->peq, u->H, u->beta, n);
     numbers_put(u->nb, "eq5_residual", fabs(F_eq + lnZ / u->beta), "nats");
     double *a = xmalloc(n * sizeof *a);
     for (size_t i = 0; i < n; i++) a[i] = -u->H[i];
-    numbers_put(u->nb, "eq5_paper_Z_gap", fabs(F_eq + logsumexp(a, n) / u->beta), "nats"); /* the paper's Z omits beta */
+    /* the paper's Z omits beta */
+    numbers_put(u->nb, "eq5_paper_Z_gap", fabs(F_eq + thermo_logsumexp(a, n) / u->beta), "nats");
     numbers_put(u->nb, "eq5_beta", u->beta, "1");
     double *p = a; /* reused */
     ident_random_dist(&u->r, p, n);
-    numbers_put(u->nb, "eq6_residual", fabs(free_energy(p, u->H, u->beta, n) - F_eq - kl(p, u->peq, n) / u->beta), "nats");
+    numbers_put(u->nb, "eq6_residual",
+                fabs(thermo_free_energy(p, u->H, u->beta, n) - F_eq - thermo_kl(p, u->peq, n) / u->beta), "nats");
     free(a);
 }
 
@@ -92,8 +94,8 @@ static void eq_7(run_t *u, long batch) {
         hat[x] += 1.0 / batch;
         loss -= log(u->q[x]) / batch;
     }
-    numbers_put(u->nb, "eq7_gap", loss - kl(hat, u->q, n), "nats");
-    numbers_put(u->nb, "eq7_batch_entropy", entropy(hat, n), "nats");
+    numbers_put(u->nb, "eq7_gap", loss - thermo_kl(hat, u->q, n), "nats");
+    numbers_put(u->nb, "eq7_batch_entropy", thermo_entropy(hat, n), "nats");
     numbers_put(u->nb, "eq7_batch", (double)batch, "samples");
     free(hat);
 }
@@ -106,15 +108,15 @@ static void eq_7(run_t *u, long batch) {
 static void eq_8(run_t *u) {
     size_t n = u->n;
     for (size_t i = 0; i < n; i++) u->Hs[i] = -log(u->ps[i]);
-    double dF = free_energy(u->q, u->Hs, 1, n) - free_energy(u->ps, u->Hs, 1, n);
+    double dF = thermo_free_energy(u->q, u->Hs, 1, n) - thermo_free_energy(u->ps, u->Hs, 1, n);
     numbers_put(u->nb, "eq8_dF", dF, "nats");
-    numbers_put(u->nb, "eq8_residual_true_direction", fabs(dF - kl(u->q, u->ps, n)), "nats");
-    numbers_put(u->nb, "eq8_paper_residual", dF - kl(u->ps, u->q, n), "nats");
+    numbers_put(u->nb, "eq8_residual_true_direction", fabs(dF - thermo_kl(u->q, u->ps, n)), "nats");
+    numbers_put(u->nb, "eq8_paper_residual", dF - thermo_kl(u->ps, u->q, n), "nats");
     double *Hq = xmalloc(n * sizeof *Hq);
     for (size_t i = 0; i < n; i++) Hq[i] = -log(u->q[i]);
-    double dFq = free_energy(u->ps, Hq, 1, n) - free_energy(u->q, Hq, 1, n);
+    double dFq = thermo_free_energy(u->ps, Hq, 1, n) - thermo_free_energy(u->q, Hq, 1, n);
     numbers_put(u->nb, "eq8_dF_model_energy", dFq, "nats");
-    numbers_put(u->nb, "eq8_residual_model_energy", fabs(dFq - kl(u->ps, u->q, n)), "nats");
+    numbers_put(u->nb, "eq8_residual_model_energy", fabs(dFq - thermo_kl(u->ps, u->q, n)), "nats");
     free(Hq);
 }
 
@@ -124,13 +126,13 @@ static void eqs_9_10(run_t *u, long steps, double rate) {
     size_t n = u->n;
     double *th = xcalloc(n, sizeof *th), *pt = xmalloc(n * sizeof *pt);
     for (size_t i = 0; i < n; i++) th[i] = rng_normal(&u->r);
-    canonical(th, -1, pt, n); /* p_theta = softmax(theta) */
-    double F0 = free_energy(pt, u->Hs, 1, n), D0 = kl(u->ps, pt, n);
+    thermo_canonical(th, -1, pt, n); /* p_theta = softmax(theta) */
+    double F0 = thermo_free_energy(pt, u->Hs, 1, n), D0 = thermo_kl(u->ps, pt, n);
     for (long s = 0; s < steps; s++) {
         for (size_t i = 0; i < n; i++) th[i] -= rate * (pt[i] - u->ps[i]); /* grad of D(p*||softmax) */
-        canonical(th, -1, pt, n);
+        thermo_canonical(th, -1, pt, n);
     }
-    double Fn = free_energy(pt, u->Hs, 1, n), Dn = kl(u->ps, pt, n);
+    double Fn = thermo_free_energy(pt, u->Hs, 1, n), Dn = thermo_kl(u->ps, pt, n);
     numbers_put(u->nb, "eq9_dF_true", Fn - F0, "nats");
     numbers_put(u->nb, "eq9_dF_paper", -(D0 - Dn), "nats");
     numbers_put(u->nb, "eq9_residual", (Fn - F0) + (D0 - Dn), "nats");
@@ -145,18 +147,19 @@ static void eqs_9_10(run_t *u, long steps, double rate) {
 static void eqs_13_15(run_t *u) {
     ident_chain_t c, d;
     ident_chain_random(&u->r, &c, CHAIN_NB, CHAIN_NT, CHAIN_NX, 0);
-    double Itb = mutual_information(c.bt, c.nb, c.nt), Ixb = mutual_information(c.bx, c.nb, c.nx);
-    double Ixt = mutual_information(c.tx, c.nt, c.nx);
+    double Itb = thermo_mutual_information(c.bt, c.nb, c.nt), Ixb = thermo_mutual_information(c.bx, c.nb, c.nx);
+    double Ixt = thermo_mutual_information(c.tx, c.nt, c.nx);
     double St[IDENT_MAX];
-    marginals(c.bt, c.nb, c.nt, NULL, St);
+    thermo_marginals(c.bt, c.nb, c.nt, NULL, St);
     numbers_put(u->nb, "eq13_gap", Itb - Ixb, "nats");
-    numbers_put(u->nb, "eq14_gap_stochastic", entropy(St, c.nt) - Itb, "nats");
+    numbers_put(u->nb, "eq14_gap_stochastic", thermo_entropy(St, c.nt) - Itb, "nats");
     numbers_put(u->nb, "eq15_eps", Ixb - Ixt, "nats");
     numbers_put(u->nb, "eq15_cmi", ident_chain_cmi(&c), "nats");
     numbers_put(u->nb, "eq15_residual_corrected", fabs(Ixb - (Ixt - ident_chain_cmi(&c))), "nats");
     ident_chain_random(&u->r, &d, CHAIN_NB, CHAIN_NT, CHAIN_NX, 1);
-    marginals(d.bt, d.nb, d.nt, NULL, St);
-    numbers_put(u->nb, "eq14_gap_deterministic", fabs(entropy(St, d.nt) - mutual_information(d.bt, d.nb, d.nt)), "nats");
+    thermo_marginals(d.bt, d.nb, d.nt, NULL, St);
+    numbers_put(u->nb, "eq14_gap_deterministic",
+                fabs(thermo_entropy(St, d.nt) - thermo_mutual_information(d.bt, d.nb, d.nt)), "nats");
     numbers_put(u->nb, "eq15_eps_deterministic", ident_chain_eps(&d), "nats");
 }
 
@@ -169,9 +172,10 @@ static void eqs_27_29(run_t *u, long nperm) {
     ident_random_dist(&u->r, pt0, PERM_NT);
     for (size_t i = 0; i < PERM_NX; i++)
         for (size_t j = 0; j < PERM_NT; j++) joint[i * PERM_NT + j] = px0[i] * pt0[j]; /* I(0) = 0 */
-    marginals(joint, PERM_NX, PERM_NT, Sx, Sth);
+    thermo_marginals(joint, PERM_NX, PERM_NT, Sx, Sth);
     numbers_put(u->nb, "eq28_residual",
-                fabs(entropy(joint, NJ) - (entropy(Sx, PERM_NX) + entropy(Sth, PERM_NT) - mutual_information(joint, PERM_NX, PERM_NT))),
+                fabs(thermo_entropy(joint, NJ) - (thermo_entropy(Sx, PERM_NX) + thermo_entropy(Sth, PERM_NT) -
+                                                  thermo_mutual_information(joint, PERM_NX, PERM_NT))),
                 "nats");
     double min_sigma[2] = {INFINITY, INFINITY}, worst27 = 0;
     ident_random_dist(&u->r, corr, NJ); /* a correlated start */

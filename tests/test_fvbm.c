@@ -131,11 +131,11 @@ Test(eq37, chain_law_relaxes_to_the_model_and_matches_sampled_chains) {
     q[0] = 1; /* all chains start in the empty state */
     const int C = 40000;
     uint32_t *x = xcalloc(C, sizeof(uint32_t));
-    double prev = kl(q, p, 64);
+    double prev = thermo_kl(q, p, 64);
     for (int s = 1; s <= 3; s++) {
         fvbm_sweep_dist(&m, cond, q);
         fvbm_sweep_chains(&m, cond, x, C, &r);
-        double d = kl(q, p, 64);
+        double d = thermo_kl(q, p, 64);
         cr_expect(lt(dbl, d, prev), "sweep %d", s);
         prev = d;
     }
@@ -144,7 +144,7 @@ Test(eq37, chain_law_relaxes_to_the_model_and_matches_sampled_chains) {
     for (int s = 0; s < 64; s++) /* each state frequency within 5 binomial standard errors */
         cr_expect(lt(dbl, fabs(hist[s] - q[s]), 5 * sqrt(q[s] * (1 - q[s]) / C) + 1e-12), "state %d", s);
     for (int s = 0; s < 40; s++) fvbm_sweep_dist(&m, cond, q);
-    cr_expect(lt(dbl, kl(q, p, 64), 1e-10), "after 43 sweeps D(q||p) = %g", kl(q, p, 64));
+    cr_expect(lt(dbl, thermo_kl(q, p, 64), 1e-10), "after 43 sweeps D(q||p) = %g", thermo_kl(q, p, 64));
     free(x);
 }
 
@@ -412,7 +412,7 @@ Test(eq44, boltzmann_l_info_balance_is_exact_along_training) {
         for (int k = 0; k < M; k++) memcpy(pold[k], e.md[k].p, sizeof pold[k]), memcpy(thold[k], e.md[k].theta, sizeof thold[k]);
         bm_ensemble_step(&e, &d, t);
         for (int k = 0; k < M; k++) {
-            rev[k] += kl(e.md[k].p, pold[k], NS); /* perturbed: D(p_t || p_{t-1}) */
+            rev[k] += thermo_kl(e.md[k].p, pold[k], NS); /* perturbed: D(p_t || p_{t-1}) */
             for (size_t x = 0; x < NS; x++) /* perturbed: work on the new distribution */
                 Wwrong[k] += e.md[k].p[x] * (brute_phi(&m, e.md[k].theta, x) - brute_phi(&m, thold[k], x));
         }

@@ -267,7 +267,7 @@ static double kl_to_mixture(double m, const double *c, int M, double s2) {
         double x = lo + dx * i;
         for (int k = 0; k < M; k++) comp[k] = ln_normal(x, c[k], s2);
         double lp = ln_normal(x, m, s2), w = i == 0 || i == G - 1 ? 1 : (i % 2 ? 4 : 2);
-        acc += w * exp(lp) * (lp - (logsumexp(comp, M) - log(M)));
+        acc += w * exp(lp) * (lp - (thermo_logsumexp(comp, M) - log(M)));
     }
     return acc * dx / 3;
 }
@@ -339,7 +339,7 @@ Test(eq43, stochastic_l_info_balance_holds_per_trajectory) {
         for (int end = 0; end < 2; end++) {
             int t = end ? NS : 0;
             for (int k = 0; k < M; k++) comp[k] = ln_normal(x[t], e.mu[k * (NS + 1) + t], s2);
-            lnpt[end] = logsumexp(comp, M) - log(M);
+            lnpt[end] = thermo_logsumexp(comp, M) - log(M);
         }
         double di = (ln_normal(x[NS], th[NS], s2) - lnpt[1]) - (ln_normal(x[0], th[0], s2) - lnpt[0]);
         cr_expect(epsilon_eq(dbl, di, -q - lnpt[1] + lnpt[0] - sigma, 1e-10), "rep %d", rep);

@@ -24,8 +24,8 @@ Test(eq5, equilibrium_free_energy_is_minus_log_partition_over_beta) {
     for (int b = 0; b < 4; b++) {
         double beta = betas[b], Z = 0;
         for (int i = 0; i < N; i++) Z += exp(-beta * H[i]); /* direct sum, no log-sum-exp */
-        canonical(H, beta, p, N);
-        double F = free_energy(p, H, beta, N);
+        thermo_canonical(H, beta, p, N);
+        double F = thermo_free_energy(p, H, beta, N);
         cr_expect(epsilon_eq(dbl, F, -log(Z) / beta, 1e-12), "beta %g", beta);
     }
 }
@@ -36,11 +36,11 @@ Test(eq6, nonequilibrium_free_energy_exceeds_equilibrium_by_kl_over_beta) {
     rng_init(&r, 6, 0);
     double H[N], peq[N], p[N];
     for (int i = 0; i < N; i++) H[i] = rng_normal(&r);
-    double beta = 0.7, lnZ = canonical(H, beta, peq, N);
+    double beta = 0.7, lnZ = thermo_canonical(H, beta, peq, N);
     for (int k = 0; k < 20; k++) {
         rand_dist(&r, p, N);
-        double F = free_energy(p, H, beta, N);
-        cr_expect(epsilon_eq(dbl, F, -lnZ / beta + kl(p, peq, N) / beta, 1e-12));
+        double F = thermo_free_energy(p, H, beta, N);
+        cr_expect(epsilon_eq(dbl, F, -lnZ / beta + thermo_kl(p, peq, N) / beta, 1e-12));
         cr_expect(gt(dbl, F, -lnZ / beta));
     }
 }
@@ -58,9 +58,9 @@ Test(eq7, loss_is_kl_plus_the_batch_entropy) {
         hat[b[k]] += 0.2;
         loss -= log(q[b[k]]) / 5;
     }
-    cr_expect(epsilon_eq(dbl, loss, entropy(hat, N) + kl(hat, q, N), 1e-12));
-    cr_expect(epsilon_eq(dbl, loss - kl(hat, q, N), -(0.4 * log(0.4) + 3 * 0.2 * log(0.2)), 1e-12));
-    cr_expect(gt(dbl, loss - kl(hat, q, N), 1.0), "the gap is not small: S(p_hat) > 1 nat here");
+    cr_expect(epsilon_eq(dbl, loss, thermo_entropy(hat, N) + thermo_kl(hat, q, N), 1e-12));
+    cr_expect(epsilon_eq(dbl, loss - thermo_kl(hat, q, N), -(0.4 * log(0.4) + 3 * 0.2 * log(0.2)), 1e-12));
+    cr_expect(gt(dbl, loss - thermo_kl(hat, q, N), 1.0), "the gap is not small: S(p_hat) > 1 nat here");
 }
 
 /* Eq 8: with H = -ln p*, F[p_theta] - F[p*] = D(p_theta||p*). The paper's
@@ -77,9 +77,9 @@ Test(eq8, free_energy_gap_is_the_reverse_kl_not_the_forward_one) {
         double eps = e == 0 ? 0.2 : 0.1, s = 0;
         for (int i = 0; i < N; i++) s += q[i] = ps[i] * exp(eps * d[i]);
         for (int i = 0; i < N; i++) q[i] /= s;
-        double dF = free_energy(q, H, 1, N) - free_energy(ps, H, 1, N);
-        cr_expect(epsilon_eq(dbl, dF, kl(q, ps, N), 1e-12));
-        gap[e] = fabs(dF - kl(ps, q, N));
+        double dF = thermo_free_energy(q, H, 1, N) - thermo_free_energy(ps, H, 1, N);
+        cr_expect(epsilon_eq(dbl, dF, thermo_kl(q, ps, N), 1e-12));
+        gap[e] = fabs(dF - thermo_kl(ps, q, N));
         cr_expect(gt(dbl, gap[e], 1e-6), "the paper's direction is not exact");
     }
     cr_expect(gt(dbl, gap[0] / gap[1], 6.0), "halving eps divides the gap by ~8, got %g", gap[0] / gap[1]);
@@ -102,8 +102,8 @@ Test(eq8, loss_is_the_excess_free_energy_of_the_data_in_the_models_own_energy) {
         for (int i = 0; i < N; i++) Z += exp(th[i]);
         for (int i = 0; i < N; i++) q[i] = exp(th[i]) / Z;
         for (int i = 0; i < N; i++) D += ps[i] * log(ps[i] / q[i]);
-        double own = free_energy(ps, E, 1, N) - free_energy(q, E, 1, N);
-        double target = free_energy(ps, Hs, 1, N) - free_energy(q, Hs, 1, N);
+        double own = thermo_free_energy(ps, E, 1, N) - thermo_free_energy(q, E, 1, N);
+        double target = thermo_free_energy(ps, Hs, 1, N) - thermo_free_energy(q, Hs, 1, N);
         cr_expect(epsilon_eq(dbl, own, D, 1e-12), "draw %d", k);
         cr_expect(gt(dbl, fabs(target - D), 1e-3), "negative control, draw %d: target Hamiltonian misses by %g", k, fabs(target - D));
     }
@@ -117,14 +117,14 @@ Test(eq9, learning_decreases_the_nonequilibrium_free_energy) {
     double ps[N], H[N], th[N], p[N];
     rand_dist(&r, ps, N);
     for (int i = 0; i < N; i++) H[i] = -log(ps[i]), th[i] = 2 * rng_normal(&r);
-    canonical(th, -1, p, N);
-    double F0 = free_energy(p, H, 1, N), F = F0, D = kl(ps, p, N);
+    thermo_canonical(th, -1, p, N);
+    double F0 = thermo_free_energy(p, H, 1, N), F = F0, D = thermo_kl(ps, p, N);
     for (int s = 0; s < 300; s++) {
         for (int i = 0; i < N; i++) th[i] -= 0.5 * (p[i] - ps[i]);
-        canonical(th, -1, p, N);
-        double F1 = free_energy(p, H, 1, N), D1 = kl(ps, p, N);
+        thermo_canonical(th, -1, p, N);
+        double F1 = thermo_free_energy(p, H, 1, N), D1 = thermo_kl(ps, p, N);
         cr_assert(le(dbl, D1, D + 1e-15), "step %d: the loss went up", s);
-        cr_expect(ge(dbl, F1, free_energy(ps, H, 1, N) - 1e-12), "F is bounded below by F[p*]");
+        cr_expect(ge(dbl, F1, thermo_free_energy(ps, H, 1, N) - 1e-12), "F is bounded below by F[p*]");
         D = D1;
         F = F1;
     }
@@ -148,8 +148,9 @@ static double cmi_by_entropies(const ident_chain_t *c, const double (*pxtb)[NT][
                 btx[(b * NT + t) * NX + x] = p;
                 bt[b * NT + t] += p, bx[b * NX + x] += p, tx[t * NX + x] += p;
             }
-    *ixb = mutual_information(bx, NB, NX), *ixt = mutual_information(tx, NT, NX);
-    return entropy(bt, NB * NT) + entropy(bx, NB * NX) - entropy(btx, NB * NT * NX) - entropy(c->pb, NB);
+    *ixb = thermo_mutual_information(bx, NB, NX), *ixt = thermo_mutual_information(tx, NT, NX);
+    return thermo_entropy(bt, NB * NT) + thermo_entropy(bx, NB * NX) - thermo_entropy(btx, NB * NT * NX) -
+           thermo_entropy(c->pb, NB);
 }
 
 /* Eq 13 (DPI): I(Theta;B) >= I(X;B) for every chain. */
@@ -159,7 +160,7 @@ Test(eq13, data_processing_inequality_holds_on_random_chains) {
     for (int k = 0; k < 200; k++) {
         ident_chain_t c;
         ident_chain_random(&r, &c, NB, NT, NX, 0);
-        cr_assert(ge(dbl, mutual_information(c.bt, NB, NT), mutual_information(c.bx, NB, NX) - 1e-14));
+        cr_assert(ge(dbl, thermo_mutual_information(c.bt, NB, NT), thermo_mutual_information(c.bx, NB, NX) - 1e-14));
     }
 }
 
@@ -171,13 +172,13 @@ Test(eq14, m_info_equals_parameter_entropy_only_for_deterministic_maps) {
     ident_chain_t c;
     double pt[NT];
     ident_chain_random(&r, &c, NB, NT, NX, 1);
-    marginals(c.bt, NB, NT, NULL, pt);
-    cr_expect(epsilon_eq(dbl, mutual_information(c.bt, NB, NT), entropy(pt, NT), 1e-12));
+    thermo_marginals(c.bt, NB, NT, NULL, pt);
+    cr_expect(epsilon_eq(dbl, thermo_mutual_information(c.bt, NB, NT), thermo_entropy(pt, NT), 1e-12));
     ident_chain_random(&r, &c, NB, NT, NX, 0);
-    marginals(c.bt, NB, NT, NULL, pt);
+    thermo_marginals(c.bt, NB, NT, NULL, pt);
     double cond = 0;
-    for (int b = 0; b < NB; b++) cond += c.pb[b] * entropy(c.pt_b[b], NT);
-    cr_expect(epsilon_eq(dbl, mutual_information(c.bt, NB, NT), entropy(pt, NT) - cond, 1e-12));
+    for (int b = 0; b < NB; b++) cond += c.pb[b] * thermo_entropy(c.pt_b[b], NT);
+    cr_expect(epsilon_eq(dbl, thermo_mutual_information(c.bt, NB, NT), thermo_entropy(pt, NT) - cond, 1e-12));
     cr_expect(gt(dbl, cond, 0.1));
 }
 
@@ -237,9 +238,13 @@ Test(eq28, joint_entropy_bookkeeping_and_eq29_under_permutations) {
                 cr_assert(eq(dbl, after[perm[i]], start[s][i]));
                 a0[i / 8] += start[s][i], b0[i % 8] += start[s][i], a1[i / 8] += after[i], b1[i % 8] += after[i];
             }
-            cr_assert(epsilon_eq(dbl, entropy(after, 64), entropy(start[s], 64), 1e-12));
-            cr_assert(epsilon_eq(dbl, entropy(after, 64), entropy(a1, 8) + entropy(b1, 8) - mutual_information(after, 8, 8), 1e-12));
-            cr_assert(epsilon_eq(dbl, sigma, entropy(a1, 8) - entropy(a0, 8) + entropy(b1, 8) - entropy(b0, 8), 1e-12));
+            cr_assert(epsilon_eq(dbl, thermo_entropy(after, 64), thermo_entropy(start[s], 64), 1e-12));
+            cr_assert(epsilon_eq(dbl, thermo_entropy(after, 64),
+                                 thermo_entropy(a1, 8) + thermo_entropy(b1, 8) - thermo_mutual_information(after, 8, 8),
+                                 1e-12));
+            cr_assert(epsilon_eq(
+                dbl, sigma,
+                thermo_entropy(a1, 8) - thermo_entropy(a0, 8) + thermo_entropy(b1, 8) - thermo_entropy(b0, 8), 1e-12));
             cr_assert(epsilon_eq(dbl, sigma, dI, 1e-12), "Eq 29 with Delta S_joint = 0");
             if (s == 0) cr_assert(ge(dbl, sigma, -1e-12));
             else negative |= sigma < 0;
