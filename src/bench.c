@@ -53,7 +53,7 @@ static double pass_flops(const mlp_t *m, long n) {
 /* The Fig. 5.1 MLP: SGD steps, the full-data gradient and the same-run sgemm
  * peak, at 1 BLAS thread and then at maxthreads. */
 static void bench_mlp(const mnist_t *tr, rng_t *r, int maxthreads) {
-    const int sizes[] = {784, 200, 200, 200, 10}, n = 2048;
+    const int sizes[] = {MNIST_PIXELS, 200, 200, 200, MNIST_CLASSES}, n = 2048;
     mlp_t m;
     mlp_init(&m, sizes, 4);
     float *theta = xmalloc(m.nparam * sizeof(float)), *grad = xmalloc(m.nparam * sizeof(float));
@@ -77,14 +77,14 @@ static void bench_mlp(const mnist_t *tr, rng_t *r, int maxthreads) {
             int b = batches[i];
             long off = 0;
             BEST_OF(5, b == 100 ? 200 : 2000, s, {
-                mlp_sgd_step(&m, theta, tr->x + (size_t)off * 784, tr->label + off, b, 0.01f, w);
-                off = (off + b) % (60000 - b);
+                mlp_sgd_step(&m, theta, tr->x + (size_t)off * MNIST_PIXELS, tr->label + off, b, 0.01f, w);
+                off = (off + b) % (tr->n - b);
             });
             printf("step_b%d%s\t%.3e\t%.2f\n", b, sfx, s, pass_flops(&m, b) / s * 1e-9);
         }
         double pe;
-        BEST_OF(3, 1, s, mlp_full_grad(&m, theta, tr->x, tr->label, 60000, w, grad, &pe));
-        double fg = pass_flops(&m, 60000) / s * 1e-9;
+        BEST_OF(3, 1, s, mlp_full_grad(&m, theta, tr->x, tr->label, tr->n, w, grad, &pe));
+        double fg = pass_flops(&m, tr->n) / s * 1e-9;
         printf("fullgrad%s\t%.3e\t%.2f\n", sfx, s, fg);
         BEST_OF(3, 1, s, cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, n, n, n, 1.0f, a, n, bm, n, 0.0f, c, n));
         double pk = 2.0 * n * n * (double)n / s * 1e-9;
@@ -140,7 +140,7 @@ int main(int argc, char **argv) {
 }
 
 static void bench_ebm(const mnist_t *tr, rng_t *r) {
-    enum { N = 100, D = 784, H = 256 };
+    enum { N = 100, D = MNIST_PIXELS, H = 256 };
     openblas_set_num_threads(1);
     const int sizes[] = {D, H, H, 1};
     mlp_t m;

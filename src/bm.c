@@ -35,8 +35,6 @@
 #define SEED_MAX 0x7fffffffffffffffL
 #define RATE_UNIT 1e-4 /* learning rates are given in units of 1e-4 to keep the list integer */
 #define TAU_MAX 100000000L
-#define MNIST_SIDE 28
-#define MNIST_TRAIN_IMAGES 60000
 #define GRID_STREAM_TAU_SHIFT 40
 #define GRID_STREAM_RATE_SHIFT 32
 #define FVBM_LDB_MAX_N 10 /* the tau-step kernel is an N x N matrix */
@@ -60,8 +58,8 @@ static const conf_spec_t bm_keys[] = {
     {"grid_rows", CONF_INT, P(rows), 1, MNIST_SIDE, .doc = "pooled image rows"},
     {"grid_cols", CONF_INT, P(cols), 1, MNIST_SIDE, .doc = "pooled image columns; n = rows x cols <= 24"},
     {"threshold", CONF_DOUBLE, P(thr), 0, 1, .doc = "a block is on when its mean pixel/255 exceeds this"},
-    {"K", CONF_INT, P(K), 2, MNIST_TRAIN_IMAGES, .doc = "training images", .quote = "K", .unit = "images"},
-    {"batch", CONF_INT, P(batch), 1, MNIST_TRAIN_IMAGES, .doc = "distinct patterns per mini-batch, <= K",
+    {"K", CONF_INT, P(K), 2, MNIST_TRAIN, .doc = "training images", .quote = "K", .unit = "images"},
+    {"batch", CONF_INT, P(batch), 1, MNIST_TRAIN, .doc = "distinct patterns per mini-batch, <= K",
      .quote = "batch", .unit = "patterns"},
     {"chains", CONF_INT, P(chains), 1, 1000000, .doc = "persistent chains per model", .quote = "chains", .unit = "chains"},
     {"models", CONF_INT, P(models), 2, 100000, .doc = "ensemble size M (per grid cell for grid)",

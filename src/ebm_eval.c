@@ -61,7 +61,7 @@ float *ebm_eval_load(const char *path, mlp_t *m) {
     int sizes[MLP_MAX_LAYERS + 1];
     for (int l = 0; l <= hdr[2]; l++) sizes[l] = hdr[4 + l];
     mlp_init(m, sizes, hdr[2]);
-    if ((size_t)hdr[3] != m->nparam || sizes[0] != 784 || sizes[hdr[2]] != EBM_EVAL_CLASSES)
+    if ((size_t)hdr[3] != m->nparam || sizes[0] != MNIST_PIXELS || sizes[hdr[2]] != MNIST_CLASSES)
         die("%s: header does not describe a 784-...-10 classifier", path);
     float *theta = xmalloc(m->nparam * sizeof(float));
     if (fread(theta, sizeof(float), m->nparam, f) != m->nparam) die("%s: truncated parameters", path);
@@ -100,10 +100,10 @@ typedef struct {
 /* Entropy of the label histogram of the kept samples (a stats_fn). */
 static double label_entropy(const unsigned char *keep, size_t n, void *ctx) {
     const int *label = ((hist_ctx_t *)ctx)->label;
-    double c[EBM_EVAL_CLASSES] = {0}, tot = 0, H = 0;
+    double c[MNIST_CLASSES] = {0}, tot = 0, H = 0;
     for (size_t i = 0; i < n; i++)
         if (keep[i]) c[label[i]]++, tot++;
-    for (int k = 0; k < EBM_EVAL_CLASSES; k++)
+    for (int k = 0; k < MNIST_CLASSES; k++)
         if (c[k] > 0) H -= c[k] / tot * log(c[k] / tot);
     return H;
 }
@@ -117,9 +117,9 @@ ebm_quality_t ebm_eval_quality(const mlp_t *clf, const float *clf_theta, const f
     int *label = xmalloc((size_t)n * sizeof(int));
     double *v = xmalloc((size_t)n * sizeof(double));
     for (int i = 0; i < n; i++) {
-        const float *p = w->h[L] + (size_t)i * EBM_EVAL_CLASSES;
+        const float *p = w->h[L] + (size_t)i * MNIST_CLASSES;
         int arg = 0;
-        for (int c = 1; c < EBM_EVAL_CLASSES; c++)
+        for (int c = 1; c < MNIST_CLASSES; c++)
             if (p[c] > p[arg]) arg = c;
         label[i] = arg, v[i] = p[arg];
         q.count[arg]++;

@@ -13,10 +13,9 @@
 
 #include <stdint.h>
 
+#include "idx.h"
 #include "mlp.h"
 #include "rng.h"
-
-#define EBM_EVAL_CLASSES 10
 
 /* SGD on the training images for `epochs` passes of n/batch steps in a
  * random order; returns nothing (theta trained in place from its init). */
@@ -32,7 +31,7 @@ typedef struct {
     double conf, conf_se;       /* mean max softmax probability */
     double label_H, label_H_se; /* entropy of the predicted-label histogram (nats) */
     double nn, nn_se;           /* mean distance to the closest training image */
-    int count[EBM_EVAL_CLASSES];
+    int count[MNIST_CLASSES];
 } ebm_quality_t;
 
 /* Quality of n samples x (n, 784); ref (K, 784) the training images. */

@@ -29,10 +29,6 @@
 
 #define MAX_TAUS 8
 #define SEED_MAX 1e18
-#define MNIST_TRAIN 60000
-#define MNIST_TEST 10000
-#define PIXELS 784
-#define SIDE 28
 #define STREAM_INIT (1ull << 62)
 #define STREAM_CLF (1ull << 61)
 #define STREAM_TEST (1ull << 60)
@@ -107,7 +103,7 @@ static keys_t read_params(const char *path, conf_t **keep) {
 }
 
 static void energy_shape(const keys_t *k, mlp_t *m) {
-    const int sizes[] = {PIXELS, (int)k->hidden, (int)k->hidden, 1};
+    const int sizes[] = {MNIST_PIXELS, (int)k->hidden, (int)k->hidden, 1};
     mlp_init(m, sizes, 3);
 }
 
@@ -124,7 +120,7 @@ static int cmd_classifier(int argc, char **argv) {
     conf_t *conf;
     keys_t k = read_params(argv[2], &conf);
     mnist_t tr = mnist_load(argv[3], "train"), te = mnist_load(argv[3], "t10k");
-    const int sizes[] = {PIXELS, (int)k.clf_hidden, (int)k.clf_hidden, EBM_EVAL_CLASSES};
+    const int sizes[] = {MNIST_PIXELS, (int)k.clf_hidden, (int)k.clf_hidden, MNIST_CLASSES};
     mlp_t clf;
     mlp_init(&clf, sizes, 3);
     float *theta = xmalloc(clf.nparam * sizeof(float));
@@ -259,12 +255,12 @@ static void trace_row(run_t *R) {
 static void snapshot(run_t *R, numbers_t *nb) {
     const ebm_train_t *s = &R->s;
     /* scan order, a regular grid: one blank (0) row and column after each image */
-    for (int i = 0; i <= SIDE; i++)
+    for (int i = 0; i <= MNIST_SIDE; i++)
         for (int c = 0; c < (int)R->k.grid; c++)
-            for (int j = 0; j <= SIDE; j++) {
-                table_set(R->samples, S_GX, (SIDE + 1) * c + j);
-                table_set(R->samples, S_GY, (SIDE + 1) * R->snap + i);
-                table_set(R->samples, S_V, i < SIDE && j < SIDE ? s->x[(size_t)c * PIXELS + i * SIDE + j] : 0);
+            for (int j = 0; j <= MNIST_SIDE; j++) {
+                table_set(R->samples, S_GX, (MNIST_SIDE + 1) * c + j);
+                table_set(R->samples, S_GY, (MNIST_SIDE + 1) * R->snap + i);
+                table_set(R->samples, S_V, i < MNIST_SIDE && j < MNIST_SIDE ? s->x[(size_t)c * MNIST_PIXELS + i * MNIST_SIDE + j] : 0);
                 table_set(R->samples, S_UPDATE, (double)s->t);
                 table_row(R->samples);
             }

@@ -39,10 +39,6 @@
 #define MAX_BS 8
 #define MAX_LAGS 64
 #define MAX_PARAM_TRIALS 64
-#define MNIST_PIXELS 784
-#define MNIST_TRAIN 60000
-#define MNIST_TEST 10000
-#define CLASSES 10
 /* stream tags: init, index choice and the acf batches never collide with trials */
 #define STREAM_INIT (1ull << 62)
 #define STREAM_PICK (1ull << 61)
@@ -127,7 +123,7 @@ static void model_shape(const params_t *p, mlp_t *m) {
     int sizes[MLP_MAX_LAYERS + 1];
     sizes[0] = MNIST_PIXELS;
     for (int l = 1; l < p->depth; l++) sizes[l] = (int)p->width;
-    sizes[p->depth] = CLASSES;
+    sizes[p->depth] = MNIST_CLASSES;
     mlp_init(m, sizes, (int)p->depth);
     if (p->first_layer == FIRST_LAYER_DENSE) m->sparse_max = 0;
 }

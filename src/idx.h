@@ -22,6 +22,13 @@ typedef struct {
 int idx_load(const char *path, int want_ndim, idx_t *out, char *err, size_t errlen);
 void idx_free(idx_t *x);
 
+/* MNIST's fixed sizes: 28 x 28 images, 60000 for training, 10000 for test, 10 digits. */
+#define MNIST_SIDE 28
+#define MNIST_PIXELS (MNIST_SIDE * MNIST_SIDE)
+#define MNIST_TRAIN 60000
+#define MNIST_TEST 10000
+#define MNIST_CLASSES 10
+
 /* The MNIST training or test split: pixels scaled to [0,1], labels 0-9. */
 typedef struct {
     int n, rows, cols;

@@ -38,7 +38,7 @@ static double ref_energy(const mlp_t *m, const double *th, const double *x) {
 
 /* An energy net 784-h-h-1 with the production initialisation (caller frees). */
 static float *mnist_energy_net(mlp_t *m, int h, rng_t *r) {
-    const int sizes[] = {784, h, h, 1};
+    const int sizes[] = {MNIST_PIXELS, h, h, 1};
     mlp_init(m, sizes, 3);
     float *theta = xmalloc(m->nparam * sizeof(float));
     mlp_init_uniform(m, theta, r);
@@ -192,18 +192,18 @@ Test(eq26, langevin_step_moves_minus_eps_grad_x_plus_noise_of_the_stated_size) {
     mlp_t m;
     float *theta = mnist_energy_net(&m, 16, &r);
     enum { N = 50 };
-    float *x = xmalloc(N * 784 * sizeof(float)), *x0 = xmalloc(N * 784 * sizeof(float));
-    float *dx = xmalloc(N * 784 * sizeof(float)), *g = xmalloc(N * 784 * sizeof(float));
-    float *noise = xmalloc(N * 784 * sizeof(float)), ones[N];
-    for (int k = 0; k < N * 784; k++) x0[k] = x[k] = (float)rng_uniform(&r);
+    float *x = xmalloc(N * MNIST_PIXELS * sizeof(float)), *x0 = xmalloc(N * MNIST_PIXELS * sizeof(float));
+    float *dx = xmalloc(N * MNIST_PIXELS * sizeof(float)), *g = xmalloc(N * MNIST_PIXELS * sizeof(float));
+    float *noise = xmalloc(N * MNIST_PIXELS * sizeof(float)), ones[N];
+    for (int k = 0; k < N * MNIST_PIXELS; k++) x0[k] = x[k] = (float)rng_uniform(&r);
     for (int i = 0; i < N; i++) ones[i] = 1;
     ebm_work_t *w = ebm_work_alloc(&m, N);
     ebm_energy(&m, theta, x0, N, w);
     ebm_backward(&m, theta, x0, N, w, ones, NULL, g);
     ebm_langevin_t L = {0.5f, 0.02f, 0};
     ebm_langevin_step(&m, theta, &L, x, N, w, dx, noise, &r);
-    double s1 = 0, s2 = 0, n = N * 784.0;
-    for (int k = 0; k < N * 784; k++) {
+    double s1 = 0, s2 = 0, n = N * (double)MNIST_PIXELS;
+    for (int k = 0; k < N * MNIST_PIXELS; k++) {
         double res = (double)x[k] - (x0[k] - L.eps * g[k]);
         s1 += res, s2 += res * res;
     }
@@ -327,8 +327,8 @@ Test(eq52, first_law_holds_along_a_production_run_of_the_trainer) {
     rng_t r;
     rng_init(&r, 5, 0);
     mlp_t m;
-    float *theta = mnist_energy_net(&m, 12, &r), *data = xmalloc(300 * 784 * sizeof(float));
-    for (int k = 0; k < 300 * 784; k++) data[k] = rng_uniform(&r) < 0.2 ? (float)rng_uniform(&r) : 0;
+    float *theta = mnist_energy_net(&m, 12, &r), *data = xmalloc(300 * MNIST_PIXELS * sizeof(float));
+    for (int k = 0; k < 300 * MNIST_PIXELS; k++) data[k] = rng_uniform(&r) < 0.2 ? (float)rng_uniform(&r) : 0;
     ebm_train_cfg_t c = {.n = 20, .tau = 4, .L = {0.5f, 1e-3f, 1}, .alpha = 0.1f, .dequant = 0.02f, .nbuf = 60,
                          .reinit = 0.1, .bound = 1e6, .boot = 10, .opt_kind = EBM_OPT_ADAM, .rate = 1e-3f,
                          .beta1 = 0, .beta2 = 0.999f};
@@ -351,10 +351,10 @@ Test(eq52, first_law_holds_along_a_production_run_of_the_trainer) {
 }
 
 Test(ebm, a_non_finite_energy_stops_the_run, .exit_code = 1) {
-    const int sizes[] = {784, 4, 4, 1};
+    const int sizes[] = {MNIST_PIXELS, 4, 4, 1};
     mlp_t m;
     mlp_init(&m, sizes, 3);
-    float *theta = xcalloc(m.nparam, sizeof(float)), *data = xcalloc(10 * 784, sizeof(float));
+    float *theta = xcalloc(m.nparam, sizeof(float)), *data = xcalloc(10 * MNIST_PIXELS, sizeof(float));
     theta[m.boff[2]] = NAN; /* the output bias */
     ebm_train_cfg_t c = {.n = 5, .tau = 1, .L = {0.1f, 1, 1}, .nbuf = 10, .bound = 1e6, .boot = 2, .rate = 1e-3f};
     ebm_train_t s;

@@ -6,6 +6,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "idx.h"
 #include "mlp.h"
 #include "stats.h"
 #include "sgdnoise.h"
@@ -89,16 +90,16 @@ Test(mlp, backprop_matches_central_differences_sparse_first_layer) { check_gradi
 Test(mlp, backprop_matches_central_differences_dense_first_layer) { check_gradient(150); }
 
 Test(mlp, forward_logits_match_naive_loops_on_both_paths) {
-    const int sizes[] = {784, 200, 200, 200, 10};
+    const int sizes[] = {MNIST_PIXELS, 200, 200, 200, MNIST_CLASSES};
     mlp_t m;
     mlp_init(&m, sizes, 4);
     rng_t r;
     rng_init(&r, 77, 0);
     int n = 200;
-    float *th = xmalloc(m.nparam * sizeof(float)), *x = xmalloc((size_t)n * 784 * sizeof(float));
+    float *th = xmalloc(m.nparam * sizeof(float)), *x = xmalloc((size_t)n * MNIST_PIXELS * sizeof(float));
     uint8_t *y = xmalloc((size_t)n);
     mlp_init_uniform(&m, th, &r);
-    make_data(&r, x, y, n, 784, 10);
+    make_data(&r, x, y, n, MNIST_PIXELS, MNIST_CLASSES);
     double *thd = xmalloc(m.nparam * sizeof(double));
     for (size_t i = 0; i < m.nparam; i++) thd[i] = th[i];
     mlp_work_t *w = mlp_work_alloc(&m, n);
@@ -382,7 +383,7 @@ Test(fig51, same_seed_is_bit_identical_and_streams_differ) {
  * round-off (this is the perturbation `make test` uses to stand in for another
  * BLAS kernel), and it must actually differ somewhere, or it perturbs nothing. */
 Test(mlp, dense_and_sparse_first_layer_give_the_same_step_to_round_off) {
-    const int sizes[] = {784, 200, 200, 200, 10};
+    const int sizes[] = {MNIST_PIXELS, 200, 200, 200, MNIST_CLASSES};
     mlp_t sp, de;
     mlp_init(&sp, sizes, 4);
     mlp_init(&de, sizes, 4);
@@ -391,11 +392,11 @@ Test(mlp, dense_and_sparse_first_layer_give_the_same_step_to_round_off) {
     rng_init(&r, 51, 7);
     const int n = 10;
     float *a = xmalloc(sp.nparam * sizeof(float)), *b = xmalloc(sp.nparam * sizeof(float));
-    float *x = xmalloc((size_t)n * 784 * sizeof(float));
+    float *x = xmalloc((size_t)n * MNIST_PIXELS * sizeof(float));
     uint8_t *y = xmalloc(n);
     mlp_init_uniform(&sp, a, &r);
     memcpy(b, a, sp.nparam * sizeof(float));
-    make_data(&r, x, y, n, 784, 10);
+    make_data(&r, x, y, n, MNIST_PIXELS, MNIST_CLASSES);
     mlp_work_t *w = mlp_work_alloc(&sp, n);
     double la = mlp_sgd_step(&sp, a, x, y, n, 0.01f, w), lb = mlp_sgd_step(&de, b, x, y, n, 0.01f, w);
     double dmax = 0, amax = 0;
