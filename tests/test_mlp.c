@@ -190,6 +190,11 @@ static toy_t toy(int K) {
     return t;
 }
 
+static void toy_free(toy_t *t) {
+    free(t->x), free(t->y), free(t->th);
+    mlp_work_free(t->w);
+}
+
 /* Per-example gradient g_n (of phi(x_n), not divided by anything). */
 static void example_grad(toy_t *t, int i, float *g) {
     memset(g, 0, t->m.nparam * sizeof(float));
@@ -209,6 +214,8 @@ Test(eq18, full_gradient_is_the_mean_of_per_example_gradients) {
         for (size_t p = 0; p < P; p++) mean[p] += g[p] / (double)t.K;
     }
     for (size_t p = 0; p < P; p++) cr_expect(lt(dbl, fabs(G[p] - mean[p]), 1e-6), "component %zu", p);
+    free(G), free(g), free(mean);
+    toy_free(&t);
 }
 
 /* Identity used for Fig. 5.1c: ||g_n||^2 = sum_l ||delta_l||^2 (||a_{l-1}||^2 + 1). */
@@ -226,6 +233,8 @@ Test(fig51, per_example_norm_identity_matches_explicit_gradients) {
         for (size_t p = 0; p < P; p++) s += (double)g[p] * g[p];
         cr_expect(lt(dbl, fabs(pe[i] - s), 1e-6 * s + 1e-12), "example %d: identity %.10g, explicit %.10g", i, pe[i], s);
     }
+    free(g), free(sink);
+    toy_free(&t);
 }
 
 /* Eq 19 is a rearrangement of Algorithm 1: the update applied by the fused SGD
@@ -262,6 +271,8 @@ Test(eq19, sgd_update_equals_drift_plus_noise) {
     cr_expect(gt(dbl, scale, 1e-4), "the step must move theta for the test to mean anything");
     cr_expect(gt(sz, rejected_flip, P / 2), "the same check must reject eta with the wrong sign (%zu of %zu)",
               rejected_flip, P);
+    free(G), free(eta), free(before);
+    toy_free(&t);
 }
 
 /* Eq 20's power: sgdnoise_measure's exact E||eta||^2 against the plain average
@@ -297,6 +308,8 @@ Test(eq20, expected_noise_power_equals_the_average_over_every_batch) {
               s.var_expected, avg);
     double wrong_b = s.var_expected * sgdnoise_factor(10, 2) / sgdnoise_factor(10, 3);
     cr_expect(gt(dbl, fabs(wrong_b - avg), 0.3 * avg), "the check must tell b = 2 from b = 3");
+    free(G), free(eta);
+    toy_free(&t);
 }
 
 /* The window estimator of C(lag) (src/sgdnoise.h), by its two defining facts.
@@ -352,6 +365,8 @@ Test(eq20, window_acf_estimator_is_unbiased_and_sees_anticorrelation) {
     cr_expect(lt(dbl, fabs(mp - exact), 4 * sp), "lag-0 power %.6g +- %.2g vs exact %.6g", mp, sp, exact);
     cr_expect(lt(dbl, fabs(ma + 0.5), 4 * sa), "complementary batches: C(1) = %.4f +- %.4f, expected -1/2", ma, sa);
     cr_expect(gt(dbl, fabs(ma - mc), 6 * sqrt(sa * sa + sc * sc)), "the estimator must tell the two apart");
+    free(G), free(eta);
+    toy_free(&t);
 }
 
 /* Same seed, same stream: bit-identical training; another stream differs. */
@@ -367,6 +382,8 @@ Test(fig51, same_seed_is_bit_identical_and_streams_differ) {
             mlp_sgd_step(&t.m, t.th, t.x + (size_t)i * 12, t.y + i, 1, 0.1f, t.w);
         }
         res[s] = t.th;
+        t.th = NULL; /* kept in res; the rest freed */
+        toy_free(&t);
     }
     size_t P;
     {
@@ -376,6 +393,7 @@ Test(fig51, same_seed_is_bit_identical_and_streams_differ) {
     }
     cr_expect(eq(int, memcmp(res[0], res[1], P * sizeof(float)), 0));
     cr_expect(ne(int, memcmp(res[0], res[2], P * sizeof(float)), 0));
+    for (int s = 0; s < 3; s++) free(res[s]);
 }
 
 /* sparse_max = 0 forces the dense first layer for a small batch: the same SGD
