@@ -131,15 +131,19 @@ NUMBERS += $(B)/numbers/bm_ldb.tsv
 
 # ---- Langevin energy-based model on MNIST (src/ebm_run.c) ------------------
 # The digit classifier that scores the samples is trained once (a cached
-# artefact); one run per tau of the parameter file, each its own make target.
+# artefact); one run per tau of the parameter file, each its own make target,
+# and 'replicas' more runs per tau with other seeds, whose seed-to-seed spread
+# (numcheck --spread) is the scale on which another BLAS kernel is compared.
 EBM_CONF := $(PARAMS)/ebm.conf
+TOLERANCES := data/reference/tolerances.tsv
 ifneq ($(wildcard $(EBM_CONF)),)
 # the taus, read by the C parser into a generated fragment (as for Fig. 5.1)
 EBM_MK := $(B)/ebm.mk
 $(EBM_MK): $(BIN)/conf_get $(EBM_CONF) $(call params_id,ebm) data/data.mk
 	mkdir -p $(@D)
 	taus=$$($(BIN)/conf_get $(EBM_CONF) taus:ints)
-	echo "EBM_TAUS := $$taus" > $@.tmp
+	replicas=$$($(BIN)/conf_get $(EBM_CONF) replicas:int)
+	{ echo "EBM_TAUS := $$taus"; echo "EBM_REPLICAS := $$(seq -s ' ' 1 $$replicas)"; } > $@.tmp
 	mv $@.tmp $@
 ifeq ($(filter clean,$(MAKECMDGOALS)),)
 include $(EBM_MK)
@@ -160,4 +164,17 @@ $(call ebm_outs,$(1)) &: $(BIN)/ebm_run $(EBM_CONF) $$(call params_id,ebm) $(EBM
 endef
 $(foreach t,$(EBM_TAUS),$(eval $(call ebm_rule,$(t))))
 NUMBERS += $(foreach t,$(EBM_TAUS),$(B)/numbers/ebm_tau$(t).tsv)
+
+# Replica k of tau t: numbers only; the spread of every key whose tolerance
+# rule is 'seedsd' over the run and its replicas.
+ebm_rep = $(B)/ebm/replicas/tau$(1)_rep$(2).tsv
+define ebm_replica_rule
+$(call ebm_rep,$(1),$(2)): $(BIN)/ebm_run $(EBM_CONF) $$(call params_id,ebm) $(EBM_CLF) $(MNIST_STAMP)
+	mkdir -p $$(@D)
+	$$(call params_sha,$$(EBM_CONF)) $$(LAUNCH) $$(BIN)/ebm_run replica $$(EBM_CONF) $$(MNIST) $$(EBM_CLF) $(1) $(2) $$@
+endef
+$(foreach t,$(EBM_TAUS),$(foreach k,$(EBM_REPLICAS),$(eval $(call ebm_replica_rule,$(t),$(k)))))
+$(B)/numbers/ebm_spread_tau%.tsv: $(BIN)/numcheck $(TOLERANCES) $(B)/numbers/ebm_tau%.tsv $$(foreach k,$$(EBM_REPLICAS),$$(call ebm_rep,$$*,$$(k)))
+	$(BIN)/numcheck --spread $@ $(TOLERANCES) $(B)/numbers/ebm_tau$*.tsv $(foreach k,$(EBM_REPLICAS),$(call ebm_rep,$*,$(k)))
+NUMBERS += $(foreach t,$(EBM_TAUS),$(B)/numbers/ebm_spread_tau$(t).tsv)
 endif

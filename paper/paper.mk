@@ -116,7 +116,7 @@ $(B)/summary.txt: $(B)/paper.pdf $(B)/paper.html $(B)/verify.md tests/ledger.tsv
 verify: $(B)/numbers.tsv $(BIN)/numcheck
 	$(BIN)/numcheck $(B)/numbers.tsv $(REFERENCE)
 ## bless: write this build's numbers as the new references (review the diff before committing)
-bless: $(B)/numbers.tsv $(BIN)/numcheck data/reference/tolerances.tsv
+bless: $(B)/numbers.tsv $(BIN)/numcheck $(TOLERANCES)
 	mkdir -p $(dir $(REFERENCE))
-	$(BIN)/numcheck --bless $(B)/numbers.tsv $(REFERENCE) data/reference/tolerances.tsv
+	$(BIN)/numcheck --bless $(B)/numbers.tsv $(REFERENCE) $(TOLERANCES)
 .PHONY: verify bless

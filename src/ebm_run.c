@@ -10,6 +10,11 @@
  *       one training run with TAU Langevin steps per update (TAU from 'taus'):
  *       cumulative W, Q, R, Delta U with bootstrap intervals along training,
  *       sample grids and sample quality at snapshots.
+ *   ebm_run replica PARAMS MNIST_DIR CLASSIFIER.bin TAU REPLICA NUMBERS.tsv
+ *       the same run with other seeds (its own theta_0, chains, batches;
+ *       REPLICA = 1..replicas), numbers only: the seed-to-seed spread of each
+ *       number (numcheck --spread) is the scale on which two BLAS kernels,
+ *       whose float32 trajectories part, can be compared.
  *   ebm_run keys
  *       the parameter keys and what they mean.
  */
@@ -33,12 +38,14 @@
 #define STREAM_CLF (1ull << 61)
 #define STREAM_TEST (1ull << 60)
 #define STREAM_RUN(tau) ((uint64_t)(tau) << 8) /* + 0..2: data, chains, bootstrap */
+#define REPLICA_SHIFT 40                         /* replica k: run streams + (k << 40), init + k */
+#define MAX_REPLICAS 16
 #define PROGRESS_LINE_SECONDS 5.0
 
 // ---- parameters: one table documents, bounds and reads every key ------------
 
 typedef struct {
-    long seed, K, hidden, batch, updates, taus[MAX_TAUS], buffer, boot, every, snapshots, grid, quality_test;
+    long seed, K, hidden, batch, updates, taus[MAX_TAUS], buffer, boot, every, snapshots, grid, quality_test, replicas;
     long clf_hidden, clf_epochs, clf_batch;
     int ntaus, clip, opt;
     double eps, T, reinit, alpha, dequant, rate, beta1, beta2, bound, clf_rate;
@@ -82,6 +89,8 @@ static const conf_spec_t KEYS[] = {
     {"grid_samples", CONF_INT, F(grid), 1, 100, .doc = "samples per snapshot in the image grid, <= batch"},
     {"quality_test", CONF_INT, F(quality_test), 2, MNIST_TEST, .doc = "test images of the reference quality",
      .quote = "quality_test", .unit = "images"},
+    {"replicas", CONF_INT, F(replicas), 2, MAX_REPLICAS, .doc = "runs per tau with other seeds, for the seed-to-seed spread",
+     .quote = "replicas", .unit = "runs"},
     {"clf_hidden", CONF_INT, F(clf_hidden), 1, 4096, .doc = "classifier: width of its two ReLU hidden layers"},
     {"clf_epochs", CONF_INT, F(clf_epochs), 1, 1000, .doc = "classifier: epochs over the 60000 training images",
      .quote = "clf_epochs", .unit = "epochs"},
@@ -161,6 +170,7 @@ typedef struct {
     keys_t k;
     conf_t *conf;
     int tau, run; /* tau and its index in 'taus': numbers keys ebm_r<run>_* */
+    long replica; /* 0: the run the figures show; 1..replicas: other seeds */
     mlp_t m, clf;
     float *clf_theta;
     mnist_t tr;
@@ -169,8 +179,11 @@ typedef struct {
     int snap;
 } run_t;
 
-static void run_setup(run_t *R, char **argv) {
+static void run_setup(run_t *R, char **argv, long replica) {
     R->k = read_params(argv[2], &R->conf);
+    if (replica < 0 || replica > R->k.replicas)
+        die("%s: REPLICA = %ld is outside 0..%ld (key 'replicas')", argv[2], replica, R->k.replicas);
+    R->replica = replica;
     long tau = parse_long_arg(argv[5], "TAU");
     R->run = -1;
     for (int i = R->k.ntaus - 1; i >= 0; i--)
@@ -182,14 +195,15 @@ static void run_setup(run_t *R, char **argv) {
     energy_shape(&R->k, &R->m);
     float *theta0 = xmalloc(R->m.nparam * sizeof(float));
     rng_t r;
-    rng_init(&r, (uint64_t)R->k.seed, STREAM_INIT); /* one theta_0 for every tau */
+    rng_init(&r, (uint64_t)R->k.seed, STREAM_INIT + (uint64_t)replica); /* one theta_0 for every tau */
     mlp_init_uniform(&R->m, theta0, &r);
     const keys_t *k = &R->k;
     ebm_train_cfg_t c = {.n = (int)k->batch, .tau = R->tau, .L = {(float)k->eps, (float)k->T, k->clip},
                          .alpha = (float)k->alpha, .dequant = (float)k->dequant, .nbuf = (int)k->buffer,
                          .reinit = k->reinit, .bound = k->bound, .boot = (int)k->boot, .opt_kind = k->opt,
                          .rate = (float)k->rate, .beta1 = (float)k->beta1, .beta2 = (float)k->beta2};
-    ebm_train_init(&R->s, &R->m, &c, theta0, R->tr.x, (int)k->K, (uint64_t)k->seed, STREAM_RUN(R->tau));
+    ebm_train_init(&R->s, &R->m, &c, theta0, R->tr.x, (int)k->K, (uint64_t)k->seed,
+                   STREAM_RUN(R->tau) + ((uint64_t)replica << REPLICA_SHIFT));
     free(theta0);
 }
 
@@ -236,6 +250,7 @@ static void open_tables(run_t *R, char **argv) {
 }
 
 static void trace_row(run_t *R) {
+    if (!R->trace) return; /* a replica writes numbers only */
     const ebm_train_t *s = &R->s;
     int B = s->c.boot;
     ebm_interval_t iw = ebm_train_interval(s->bW, B), iq = ebm_train_interval(s->bQ, B);
@@ -255,7 +270,7 @@ static void trace_row(run_t *R) {
 static void snapshot(run_t *R, numbers_t *nb) {
     const ebm_train_t *s = &R->s;
     /* scan order, a regular grid: one blank (0) row and column after each image */
-    for (int i = 0; i <= MNIST_SIDE; i++)
+    for (int i = 0; R->samples && i <= MNIST_SIDE; i++)
         for (int c = 0; c < (int)R->k.grid; c++)
             for (int j = 0; j <= MNIST_SIDE; j++) {
                 table_set(R->samples, S_GX, (MNIST_SIDE + 1) * c + j);
@@ -267,8 +282,10 @@ static void snapshot(run_t *R, numbers_t *nb) {
     ebm_quality_t q = ebm_eval_quality(&R->clf, R->clf_theta, s->x, s->c.n, R->tr.x, R->k.K);
     double v[Q_NCOLS] = {[Q_UPDATE] = (double)s->t, [Q_CONF] = q.conf, [Q_CONF_SE] = q.conf_se, [Q_H] = q.label_H,
                          [Q_H_SE] = q.label_H_se, [Q_NN] = q.nn, [Q_NN_SE] = q.nn_se};
-    for (int i = 0; i < Q_NCOLS; i++) table_set(R->quality, i, v[i]);
-    table_row(R->quality);
+    if (R->quality) {
+        for (int i = 0; i < Q_NCOLS; i++) table_set(R->quality, i, v[i]);
+        table_row(R->quality);
+    }
     const char *names[6] = {"conf", "conf_se", "label_H", "label_H_se", "nn", "nn_se"};
     const char *units[6] = {"1", "1", "nats", "nats", "1", "1"};
     for (int i = 0; i < 6; i++) numbers_putf(nb, v[i + 1], units[i], "ebm_r%d_s%d_%s", R->run, R->snap, names[i]);
@@ -310,33 +327,50 @@ static void progress_line(progress_t *pg, const run_t *R, double *last) {
             pg->total, el, eta, R->s.cum.W, R->s.cum.Q);
 }
 
+/* The run: updates with trace rows, snapshots and progress; numbers at the end. */
+static void train(run_t *R, numbers_t *nb, double t0) {
+    long n = R->k.updates, nsnap = R->k.snapshots;
+    progress_t pg;
+    progress_start(&pg, "updates", n);
+    double last = pg.t0;
+    trace_row(R);
+    snapshot(R, nb);
+    for (long u = 1; u <= n; u++) {
+        ebm_train_step(&R->s);
+        if (u % R->k.every == 0 || u == n) trace_row(R);
+        if (u * (nsnap - 1) / n != (u - 1) * (nsnap - 1) / n) snapshot(R, nb); /* crossed a snapshot point */
+        progress_line(&pg, R, &last);
+    }
+    char done[128];
+    snprintf(done, sizeof done, "tau %d replica %ld: W %.4g Q %.4g R %.4g", R->tau, R->replica, R->s.cum.W,
+             R->s.cum.Q, R->s.cum.R);
+    progress_end(&pg, done);
+    final_numbers(R, nb, now_seconds() - t0);
+    numbers_close(nb);
+    ebm_train_free(&R->s);
+    free(R->clf_theta), mnist_free(&R->tr);
+}
+
 static int cmd_train(int argc, char **argv) {
     if (argc != 10) die("usage: ebm_run train PARAMS MNIST_DIR CLASSIFIER.bin TAU TRACE.tsv SAMPLES.tsv QUALITY.tsv NUMBERS.tsv");
     double t0 = now_seconds();
     static run_t R;
-    run_setup(&R, argv);
+    run_setup(&R, argv, 0);
     open_tables(&R, argv);
-    numbers_t *nb = numbers_open(argv[9], "EBM on MNIST: one run", R.conf, (uint64_t)R.k.seed);
-    long n = R.k.updates, nsnap = R.k.snapshots;
-    progress_t pg;
-    progress_start(&pg, "updates", n);
-    double last = pg.t0;
-    trace_row(&R);
-    snapshot(&R, nb);
-    for (long u = 1; u <= n; u++) {
-        ebm_train_step(&R.s);
-        if (u % R.k.every == 0 || u == n) trace_row(&R);
-        if (u * (nsnap - 1) / n != (u - 1) * (nsnap - 1) / n) snapshot(&R, nb); /* crossed a snapshot point */
-        progress_line(&pg, &R, &last);
-    }
-    char done[128];
-    snprintf(done, sizeof done, "tau %d: W %.4g Q %.4g R %.4g", R.tau, R.s.cum.W, R.s.cum.Q, R.s.cum.R);
-    progress_end(&pg, done);
-    final_numbers(&R, nb, now_seconds() - t0);
+    train(&R, numbers_open(argv[9], "EBM on MNIST: one run", R.conf, (uint64_t)R.k.seed), t0);
     table_close(R.trace), table_close(R.samples), table_close(R.quality);
-    numbers_close(nb);
-    ebm_train_free(&R.s);
-    free(R.clf_theta), mnist_free(&R.tr);
+    return 0;
+}
+
+static int cmd_replica(int argc, char **argv) {
+    if (argc != 8) die("usage: ebm_run replica PARAMS MNIST_DIR CLASSIFIER.bin TAU REPLICA NUMBERS.tsv");
+    double t0 = now_seconds();
+    static run_t R;
+    long replica = parse_long_arg(argv[6], "REPLICA");
+    if (replica < 1) die("REPLICA = %ld: replicas are numbered from 1 (0 is the run of 'ebm_run train')", replica);
+    run_setup(&R, argv, replica);
+    train(&R, numbers_open(argv[7], "EBM on MNIST: a replica of one run with other seeds", R.conf, (uint64_t)R.k.seed),
+          t0);
     return 0;
 }
 
@@ -344,6 +378,7 @@ int main(int argc, char **argv) {
     prog_name = "ebm_run";
     if (argc >= 2 && strcmp(argv[1], "classifier") == 0) return cmd_classifier(argc, argv);
     if (argc >= 2 && strcmp(argv[1], "train") == 0) return cmd_train(argc, argv);
+    if (argc >= 2 && strcmp(argv[1], "replica") == 0) return cmd_replica(argc, argv);
     if (argc >= 2 && strcmp(argv[1], "keys") == 0) return conf_print_keys(KEYS, NKEYS), 0;
-    die("usage: ebm_run classifier|train|keys ... (see the comment at the top of src/ebm_run.c)");
+    die("usage: ebm_run classifier|train|replica|keys ... (see the comment at the top of src/ebm_run.c)");
 }

@@ -4,6 +4,7 @@
  *   numcheck [--md OUT.md] NUMBERS REFERENCE   exit 0 verified, 1 failing keys
  *   numcheck --bless NUMBERS REFERENCE RULES   rewrite REFERENCE from NUMBERS
  *   numcheck --kernel                          print the OpenBLAS kernel this machine runs
+ *   numcheck --spread OUT RULES MAIN REPLICA... the seed-to-seed spread of MAIN's keys
  *
  * NUMBERS rows are key<TAB>value<TAB>unit; REFERENCE rows key<TAB>value<TAB>tol<TAB>why.
  * Both may carry a "# blas_kernel: ..." comment: the OpenBLAS kernel that
@@ -16,13 +17,19 @@
  *     se K             an ensemble statistic: |got - expected| <= K * sqrt(se_got^2 +
  *                      se_ref^2), the standard errors read from the key "<key>_se"
  *                      of each file (written by the program that computed the key),
+ *     seedsd K         a statistic of one chaotic trajectory: |got - expected| <= K *
+ *                      sqrt(sd_got^2 + sd_ref^2), sd read from "<key>_seedsd", its
+ *                      standard deviation over independent replicas of the run (other
+ *                      seeds); a run on another kernel is at most another replica,
  *     ratio F          a standard error itself: max(got/expected, expected/got) <= F,
  *     skip             a wall time or memory size: recorded, never compared.
  * Keys without a reference, and references whose key was not computed, fail:
  * a check nobody looks at is no check. --bless gives every computed key the
  * rule of the first line of RULES (pattern<TAB>tol<TAB>why, fnmatch patterns)
  * that matches it; a key no rule matches is an error, so every tolerance has a
- * stated reason. --md writes the paper's verification note (via a temporary
+ * stated reason. --spread writes, for every key of MAIN whose rule is seedsd,
+ * "<key>_seedsd": the sample standard deviation of the key over MAIN and the
+ * REPLICA numbers files (the same run with other seeds). --md writes the paper's verification note (via a temporary
  * file, so an error leaves no note that could be taken for a verdict).
  */
 #define _POSIX_C_SOURCE 200809L
@@ -35,8 +42,10 @@
 
 #include "util.h"
 
-typedef enum { TOL_EXACT, TOL_ABS, TOL_REL, TOL_SE, TOL_RATIO, TOL_SKIP } tolkind_t;
-static const char *const tol_names[] = {"exact", "abs", "rel", "se", "ratio", "skip"};
+typedef enum { TOL_EXACT, TOL_ABS, TOL_REL, TOL_SE, TOL_SEEDSD, TOL_RATIO, TOL_SKIP } tolkind_t;
+static const char *const tol_names[] = {"exact", "abs", "rel", "se", "seedsd", "ratio", "skip"};
+/* The key that holds the scale of an se or seedsd rule: "<key>_se", "<key>_seedsd". */
+static const char *const scale_suffix[] = {[TOL_SE] = "_se", [TOL_SEEDSD] = "_seedsd"};
 
 typedef struct {
     tolkind_t kind;
@@ -45,6 +54,7 @@ typedef struct {
 
 typedef struct {
     char *key, *why, *text; /* text: the value as written, for bless */
+    char *unit;             /* numbers files: the value's unit */
     double value;
     tol_t tol;
     int seen;
@@ -90,7 +100,7 @@ static tol_t parse_tol(const char *path, long lineno, const char *s) {
         }
         return t;
     }
-    die("%s:%ld: unknown tolerance '%s' (exact, abs X, rel X, se K, ratio F or skip)", path, lineno, s);
+    die("%s:%ld: unknown tolerance '%s' (exact, abs X, rel X, se K, seedsd K, ratio F or skip)", path, lineno, s);
 }
 
 /* Splits line at tabs into at most max fields (empty fields kept). */
@@ -177,6 +187,8 @@ static keytab_t read_table(const char *path, int is_ref) {
         if (is_ref) {
             r->tol = parse_tol(path, L.lineno, field[2]);
             r->why = xstrdup(field[3]);
+        } else {
+            r->unit = xstrdup(field[2]);
         }
     }
     return t;
@@ -215,12 +227,12 @@ static void bless(const char *numpath, const char *refpath, const char *rulespat
         while (r < rules.n && fnmatch(rules.r[r].key, got.r[i].key, 0) != 0) r++;
         if (r == rules.n) die("%s: no tolerance rule matches key '%s'", rulespath, got.r[i].key);
         tol_t t = rules.r[r].tol;
-        if (t.kind == TOL_SE) {
+        if (t.kind == TOL_SE || t.kind == TOL_SEEDSD) {
             char se[512];
-            snprintf(se, sizeof se, "%s_se", got.r[i].key);
+            snprintf(se, sizeof se, "%s%s", got.r[i].key, scale_suffix[t.kind]);
             if (!keytab_find(&got, se))
-                die("%s: rule '%s' compares '%s' by its standard error, but %s has no key '%s'",
-                    rulespath, rules.r[r].key, got.r[i].key, numpath, se);
+                die("%s: rule '%s' compares '%s' by its %s, but %s has no key '%s'", rulespath, rules.r[r].key,
+                    got.r[i].key, t.kind == TOL_SE ? "standard error" : "seed-to-seed spread", numpath, se);
         }
         char tol[64];
         if (t.kind == TOL_EXACT || t.kind == TOL_SKIP) snprintf(tol, sizeof tol, "%s", tol_names[t.kind]);
@@ -230,6 +242,37 @@ static void bless(const char *numpath, const char *refpath, const char *rulespat
     out_close(o);
     fprintf(stderr, "numcheck: blessed %d keys into %s (kernel %s)\n", got.n, refpath,
             got.kernel ? got.kernel : "unknown");
+}
+
+/* ---------------------------------------------------------------------- */
+/* spread                                                                  */
+
+static void spread(const char *outpath, const char *rulespath, int nfiles, char **paths) {
+    keytab_t rules = read_rules(rulespath);
+    if (nfiles < 3) die("--spread needs the main run and at least two replicas, got %d files", nfiles);
+    keytab_t *run = xmalloc((size_t)nfiles * sizeof *run);
+    for (int j = 0; j < nfiles; j++) run[j] = read_table(paths[j], 0);
+    numbers_t *nb = numbers_open(outpath, "seed-to-seed spread: each key's standard deviation over the main run "
+                                          "and its replicas (numcheck --spread)", NULL, 0);
+    int written = 0;
+    for (int i = 0; i < run[0].n; i++) {
+        const char *key = run[0].r[i].key;
+        int r = 0;
+        while (r < rules.n && fnmatch(rules.r[r].key, key, 0) != 0) r++;
+        if (r == rules.n || rules.r[r].tol.kind != TOL_SEEDSD) continue;
+        double v[64], mean = 0, ss = 0;
+        if (nfiles > 64) die("--spread: more than 64 files");
+        for (int j = 0; j < nfiles; j++) {
+            const row_t *x = keytab_find(&run[j], key);
+            if (!x) die("%s: key '%s' of %s is missing: a replica must compute every key", paths[j], key, paths[0]);
+            mean += (v[j] = x->value) / nfiles;
+        }
+        for (int j = 0; j < nfiles; j++) ss += (v[j] - mean) * (v[j] - mean);
+        numbers_putf(nb, sqrt(ss / (nfiles - 1)), run[0].r[i].unit, "%s_seedsd", key);
+        written++;
+    }
+    numbers_close(nb);
+    fprintf(stderr, "numcheck: spread of %d keys over %d runs into %s\n", written, nfiles, outpath);
 }
 
 /* ---------------------------------------------------------------------- */
@@ -251,9 +294,9 @@ static void tally_fail(tally_t *t, const char *key) {
     t->failing++;
 }
 
-static double se_of(const keytab_t *t, const char *key) {
+static double scale_of(const keytab_t *t, const char *key, tolkind_t kind) {
     char se[512];
-    snprintf(se, sizeof se, "%s_se", key);
+    snprintf(se, sizeof se, "%s%s", key, scale_suffix[kind]);
     const row_t *r = keytab_find(t, se);
     return r ? r->value : NAN;
 }
@@ -273,11 +316,13 @@ static void judge(tally_t *tl, const keytab_t *got, const keytab_t *ref, const r
     switch (r->tol.kind) {
     case TOL_ABS: allowed = r->tol.x; break;
     case TOL_REL: allowed = r->tol.x * fabs(r->value); break;
-    case TOL_SE: {
-        double sg = se_of(got, g->key), sr = se_of(ref, g->key);
+    case TOL_SE:
+    case TOL_SEEDSD: {
+        const char *sfx = scale_suffix[r->tol.kind];
+        double sg = scale_of(got, g->key, r->tol.kind), sr = scale_of(ref, g->key, r->tol.kind);
         if (isnan(sg) || isnan(sr)) {
-            printf("FAIL %s got %.17g expected %.17g tolerance se %g: no standard error '%s_se' in %s\n",
-                   g->key, g->value, r->value, r->tol.x, g->key, isnan(sg) ? got->path : ref->path);
+            printf("FAIL %s got %.17g expected %.17g tolerance %s %g: no key '%s%s' in %s\n", g->key, g->value,
+                   r->value, tol_names[r->tol.kind], r->tol.x, g->key, sfx, isnan(sg) ? got->path : ref->path);
             tally_fail(tl, g->key);
             return;
         }
@@ -292,7 +337,7 @@ static void judge(tally_t *tl, const keytab_t *got, const keytab_t *ref, const r
     }
     if (r->tol.kind != TOL_RATIO) ok = d <= allowed;
     if (ok) {
-        if (r->tol.kind == TOL_SE || r->tol.kind == TOL_RATIO) tl->statistical++;
+        if (r->tol.kind == TOL_SE || r->tol.kind == TOL_SEEDSD || r->tol.kind == TOL_RATIO) tl->statistical++;
         else tl->roundoff++;
         return;
     }
@@ -367,8 +412,12 @@ int main(int argc, char **argv) {
         printf("%s\n", blas_kernel());
         return 0;
     }
+    if (argc >= 4 && strcmp(argv[1], "--spread") == 0) {
+        spread(argv[2], argv[3], argc - 4, argv + 4);
+        return 0;
+    }
     if (argc == 5 && strcmp(argv[1], "--md") == 0) return verify(argv[3], argv[4], argv[2]);
     if (argc == 3) return verify(argv[1], argv[2], NULL);
     die("usage: numcheck [--md OUT.md] NUMBERS REFERENCE | numcheck --bless NUMBERS REFERENCE RULES | "
-        "numcheck --kernel");
+        "numcheck --kernel | numcheck --spread OUT RULES MAIN REPLICA REPLICA...");
 }

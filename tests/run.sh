@@ -87,6 +87,35 @@ portable() {
 }
 check "verify: the dense first layer (another summation order) passes through the statistical tolerances with fewer identical keys" portable
 
+# 4e. the EBM's numbers come from one float32 trajectory each, which another kernel
+# would part from ours; they are compared on the scale of another seed (rule seedsd).
+# Stand-in for another kernel: replica 1 of every run (other seeds) in place of the
+# runs themselves must pass; the same with one work shifted by 10 combined
+# seed-to-seed deviations must fail, naming that key.
+replica_numbers() { # replica_numbers OUT: the build's numbers with replica 1's ebm_r* keys
+    local nb="$tmp/build/quick/numbers.tsv"
+    { grep -v -P '^ebm_r\d+_(?!.*_seedsd\t)' "$nb"
+      cat "$tmp"/build/quick/ebm/replicas/tau*_rep1.tsv | grep -P '^ebm_r\d+_'; } > "$1"
+    [ "$(grep -c -P '^ebm_r\d+_' "$1")" -eq "$(grep -c -P '^ebm_r\d+_' "$nb")" ] || { echo "key count changed"; return 1; }
+}
+replica_passes() {
+    local mixed="$tmp/replica-numbers.tsv" out
+    replica_numbers "$mixed" || return 1
+    out=$("$tmp/build/bin/numcheck" "$mixed" data/reference/quick/numbers.tsv) || { echo "$out"; return 1; }
+    echo "$out" | tail -n 1
+    grep -q ', 0 failing,' <<< "$out"
+}
+check "verify: another seed of every EBM run passes through the seed-to-seed tolerances" replica_passes
+replica_shifted() {
+    local mixed="$tmp/replica-numbers.tsv" bad="$tmp/replica-shifted.tsv" key=ebm_r1_W out
+    replica_numbers "$mixed" || return 1
+    awk -F'\t' -v k=$key 'BEGIN { OFS = "\t" } FNR == NR { if ($1 == k) ref = $2; if ($1 == k "_seedsd") sd = $2; next }
+        $1 == k { $2 = ref + 10 * sqrt(2) * sd } { print }' data/reference/quick/numbers.tsv "$mixed" > "$bad"
+    out=$("$tmp/build/bin/numcheck" "$bad" data/reference/quick/numbers.tsv) && return 1
+    grep -q "^FAIL $key got .* tolerance seedsd 8" <<< "$out" && grep -q ', 1 failing,' <<< "$out"
+}
+check "verify: an EBM work 10 seed-to-seed deviations off fails naming it" replica_shifted
+
 # 4d. a verifier that fails never leaves a stale VERIFIED in the paper
 stale() {
     local ref="$tmp/dup-reference.tsv" note="$tmp/build/quick/verify.md"
