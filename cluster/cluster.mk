@@ -45,8 +45,9 @@ $(BM_LDB) $(B)/numbers/bm_ldb.tsv: RES_NAME = bm-ldb
 $(EBM_CLF) $(B)/numbers/ebm_setup.tsv: RES_NAME = ebm-classifier
 # one job per tau, each named for it, all with the ebm-train row
 $(foreach t,$(EBM_TAUS),$(eval RES_ebm-train-tau$(t) := $(RES_ebm-train))$(eval $(call ebm_outs,$(t)): RES_NAME = ebm-train-tau$(t)))
-# a replica (other seeds, numbers only) costs what its tau's run costs
-$(foreach t,$(EBM_TAUS),$(foreach k,$(EBM_REPLICAS),$(eval $(call ebm_rep,$(t),$(k)): RES_NAME = ebm-train-tau$(t))))
+# a replica (other seeds, numbers only) is a job of its own that costs what its tau's run costs
+$(foreach t,$(EBM_TAUS),$(foreach k,$(EBM_REPLICAS),$(eval RES_ebm-replica-tau$(t)-$(k) := $(RES_ebm-train))$(eval $(call ebm_rep,$(t),$(k)): RES_NAME = ebm-replica-tau$(t)-$(k))))
+RES_PROGRAMS += $(foreach t,$(EBM_TAUS),$(foreach k,$(EBM_REPLICAS),ebm-replica-tau$(t)-$(k)))
 # a heavy target without a row stops the launch instead of guessing
 res_need = $(or $(call res_of,$(RES_NAME),$(1),$(2)),$(error $@: no resources declared for job '$(RES_NAME)': add RES_NAME and a RES_<name> row in cluster/cluster.mk))
 RES_NAME = $(basename $(notdir $@))
