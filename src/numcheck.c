@@ -352,7 +352,7 @@ static void write_note(const char *md, const tally_t *t, const char *refpath, co
     if (t->failing == 0)
         fprintf(f, "**VERIFIED** (identical: %d, within tolerance: %d). Every number of this build "
                    "agrees with the committed references in `%s`: %d bit for bit, %d within "
-                   "their stated tolerance (%d by their standard errors, %d to round-off); %d "
+                   "their stated tolerance (%d by their standard errors or seed-to-seed spreads, %d to round-off); %d "
                    "wall-time and memory keys are recorded, not compared. %s\n",
                 t->identical, t->statistical + t->roundoff, refpath, t->identical,
                 t->statistical + t->roundoff, t->statistical, t->roundoff, t->skipped, kernel_line);
