@@ -2,7 +2,7 @@
 # dist.sh SCALE BUILD_SCALE_DIR OUTDIR   (make dist)
 # A byte-reproducible archive OUTDIR/stl-repro-<commit>-<scale>.tar.gz holding `git
 # archive` of HEAD plus build/<scale>/{data,numbers,figures,paper.pdf,paper.html,
-# timings.tsv,timings,graph.svg}, a MANIFEST.sha256 of every file and a CITATION.cff.
+# timings.tsv,timings,graph.svg,ebm/replicas}, a MANIFEST.sha256 of every file and a CITATION.cff.
 # Every entry gets the commit's time, owner 0:0 and normalised modes; names sorted;
 # gzip without name or time: the same commit and build give the same bytes.
 # Refuses a working tree with uncommitted changes to tracked files.
@@ -30,6 +30,12 @@ git -C "$here" archive --format=tar "$commit" | tar -x -C "$root"
 for f in data numbers figures paper.pdf paper.html timings.tsv timings graph.svg; do
     [ -e "$built/$f" ] && cp -R "$built/$f" "$root/build/$scale/"
 done
+# the EBM replicas' numbers: the seed-to-seed spreads are recomputed from them
+if [ -d "$built/ebm/replicas" ]; then
+    mkdir -p "$root/build/$scale/ebm"
+    cp -R "$built/ebm/replicas" "$root/build/$scale/ebm/"
+    rm -f "$root/build/$scale"/ebm/replicas/*.tmp.*
+fi
 rm -f "$root/build/$scale"/figures/*.tmp "$root/build/$scale"/timings/.time.*
 date=$(date -u -d "@$when" +%Y-%m-%d)
 cat > "$root/CITATION.cff" <<CFF

@@ -103,5 +103,6 @@ compare: $(BIN)/numcheck
 # the kernel stamp and the parameter-set identities, which the unpacked tree writes anew
 # (it compiles its own programs; only numcheck is used).
 dist-oldfiles:
-	@echo $(addprefix $(BIN)/,$(filter-out numcheck,$(PROGRAMS))) $(MNIST_STAMP) $(FIG51_SHARDS) $(fig51deep_SHARDS) $(EBM_CLF) $(STAMPS)/kernel $(call params_id,*)
+	@echo $(addprefix $(BIN)/,$(filter-out numcheck,$(PROGRAMS))) $(MNIST_STAMP) $(FIG51_SHARDS) $(fig51deep_SHARDS) $(EBM_CLF) \
+	  $(foreach t,$(EBM_TAUS),$(foreach k,$(EBM_REPLICAS),$(call ebm_rep,$(t),$(k)))) $(STAMPS)/kernel $(call params_id,*)
 .PHONY: dist-oldfiles
