@@ -133,7 +133,7 @@ NUMBERS += $(B)/numbers/bm_ldb.tsv
 # The digit classifier that scores the samples is trained once (a cached
 # artefact); one run per tau of the parameter file, each its own make target,
 # and 'replicas' more runs per tau with other seeds, whose seed-to-seed spread
-# (numcheck --spread) is the scale on which another BLAS kernel is compared.
+# (seedspread) is the scale on which another BLAS kernel is compared.
 EBM_CONF := $(PARAMS)/ebm.conf
 TOLERANCES := data/reference/tolerances.tsv
 ifneq ($(wildcard $(EBM_CONF)),)
@@ -174,7 +174,7 @@ $(call ebm_rep,$(1),$(2)): $(BIN)/ebm_run $(EBM_CONF) $$(call params_id,ebm) $(E
 	$$(call params_sha,$$(EBM_CONF)) $$(LAUNCH) $$(BIN)/ebm_run replica $$(EBM_CONF) $$(MNIST) $$(EBM_CLF) $(1) $(2) $$@
 endef
 $(foreach t,$(EBM_TAUS),$(foreach k,$(EBM_REPLICAS),$(eval $(call ebm_replica_rule,$(t),$(k)))))
-$(B)/numbers/ebm_spread_tau%.tsv: $(BIN)/numcheck $(TOLERANCES) $(B)/numbers/ebm_tau%.tsv $$(foreach k,$$(EBM_REPLICAS),$$(call ebm_rep,$$*,$$(k)))
-	$(BIN)/numcheck --spread $@ $(TOLERANCES) $(B)/numbers/ebm_tau$*.tsv $(foreach k,$(EBM_REPLICAS),$(call ebm_rep,$*,$(k)))
+$(B)/numbers/ebm_spread_tau%.tsv: $(BIN)/seedspread $(TOLERANCES) $(B)/numbers/ebm_tau%.tsv $$(foreach k,$$(EBM_REPLICAS),$$(call ebm_rep,$$*,$$(k)))
+	$(BIN)/seedspread $@ $(TOLERANCES) $(B)/numbers/ebm_tau$*.tsv $(foreach k,$(EBM_REPLICAS),$(call ebm_rep,$*,$(k)))
 NUMBERS += $(foreach t,$(EBM_TAUS),$(B)/numbers/ebm_spread_tau$(t).tsv)
 endif

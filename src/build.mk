@@ -14,15 +14,18 @@ OBJ := $(BUILD)/obj
 # Library modules, and for each program the modules it links: a program is
 # relinked (and its experiment re-run) only when code it uses changes.
 LIB_MODULES := util idx mlp thermo gauss gauss_ppm fvbm stats sgdnoise fig51_shard
-LIB_MODULES += bm_model ident
+LIB_MODULES += bm_model ident numfile
 PROGRAMS := mnist_stats numcheck fig51 bench identities ppm_gauss bm
 DEPS_mnist_stats := util idx
-DEPS_numcheck := util
+DEPS_numcheck := util numfile
 DEPS_fig51 := util idx mlp stats sgdnoise fig51_shard
 DEPS_bench := util idx mlp fvbm thermo
 DEPS_identities := util thermo ident
 DEPS_ppm_gauss := util thermo gauss gauss_ppm stats
 DEPS_bm := util idx thermo fvbm bm_model
+# seedspread: the seed-to-seed spread of the EBM's numbers (data/data.mk)
+PROGRAMS += seedspread
+DEPS_seedspread := util numfile
 # conf_get: make reads parameter files through the C parser (data/data.mk)
 PROGRAMS += conf_get
 DEPS_conf_get := util

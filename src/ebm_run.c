@@ -13,7 +13,7 @@
  *   ebm_run replica PARAMS MNIST_DIR CLASSIFIER.bin TAU REPLICA NUMBERS.tsv
  *       the same run with other seeds (its own theta_0, chains, batches;
  *       REPLICA = 1..replicas), numbers only: the seed-to-seed spread of each
- *       number (numcheck --spread) is the scale on which two BLAS kernels,
+ *       number (src/seedspread.c) is the scale on which two BLAS kernels,
  *       whose float32 trajectories part, can be compared.
  *   ebm_run keys
  *       the parameter keys and what they mean.

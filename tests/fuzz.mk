@@ -3,7 +3,7 @@
 # libclang-rt-14-dev, listed in env/debian-packages.txt):
 #   idx      the IDX reader (src/idx.c)
 #   conf     the parameter-file parser and getters (src/util.c)
-#   numbers  the numbers/reference reader of the verifier (src/numcheck.c)
+#   numbers  the numbers/reference reader of the verifier (src/numfile.c)
 #   shard    the Fig. 5.1 shard-record parser (src/fig51_shard.c shard_parse)
 # Seeds in tests/fuzz/corpus/<target>/; the working corpus and any crash
 # input go to $(BUILD)/fuzz/<target>/. `make fuzz FUZZ_SECONDS=N` fuzzes each
@@ -15,13 +15,13 @@ FUZZ_BIN := $(BUILD)/fuzz/bin
 FUZZ_CC := clang-14
 FUZZ_FLAGS := -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined -Isrc
 # sources linked beside each target (conf and numbers compile util.c and
-# numcheck.c into themselves, to close the file a reject leaves open)
+# numfile.c into themselves, to close the file a reject leaves open)
 FUZZ_LINK_idx := src/idx.c src/util.c
 FUZZ_LINK_conf :=
 FUZZ_LINK_numbers := src/util.c
 FUZZ_LINK_shard := src/fig51_shard.c src/util.c
 
-$(FUZZ_BIN)/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h src/util.c src/util.h src/idx.c src/idx.h src/numcheck.c \
+$(FUZZ_BIN)/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h src/util.c src/util.h src/idx.c src/idx.h src/numfile.c src/numfile.h \
   src/fig51_shard.c src/fig51_shard.h | $(SETUP_STAMP)
 	mkdir -p $(@D)
 	$(FUZZ_CC) $(FUZZ_FLAGS) $(BLAS_CFLAGS) $< $(FUZZ_LINK_$*) $(BLAS_LIBS) -lm -o $@.tmp

@@ -106,16 +106,16 @@ replica_passes() {
     grep -q ', 0 failing,' <<< "$out"
 }
 check "verify: another seed of every EBM run passes through the seed-to-seed tolerances" replica_passes
-spread_by_awk() { # numcheck --spread against the sample standard deviation computed here
+spread_by_awk() { # seedspread against the sample standard deviation computed here
     local q="$tmp/build/quick" key=ebm_r2_Q
     local sd; sd=$(awk -F'\t' -v k=$key '$1 == k { x[n++] = $2 } END { for (i = 0; i < n; i++) m += x[i] / n
         for (i = 0; i < n; i++) ss += (x[i] - m) ^ 2; if (n == 5) printf "%.17g", sqrt(ss / (n - 1)) }' \
         "$q/numbers/ebm_tau10.tsv" "$q"/ebm/replicas/tau10_rep*.tsv)
     local got; got=$(awk -F'\t' -v k=${key}_seedsd '$1 == k { print $2 }' "$q/numbers/ebm_spread_tau10.tsv")
-    echo "$key: awk $sd, numcheck --spread $got"
+    echo "$key: awk $sd, seedspread $got"
     awk -v a="$sd" -v b="$got" 'BEGIN { exit !(a != "" && b != "" && (a - b) ^ 2 <= (1e-12 * a) ^ 2) }'
 }
-check "spread: the seed-to-seed deviation numcheck writes is the sample deviation over the run and its 4 replicas" spread_by_awk
+check "spread: the seed-to-seed deviation seedspread writes is the sample deviation over the run and its 4 replicas" spread_by_awk
 replica_shifted() {
     local mixed="$tmp/replica-numbers.tsv" bad="$tmp/replica-shifted.tsv" key=ebm_r1_W out
     replica_numbers "$mixed" || return 1

@@ -1,14 +1,12 @@
 /* fuzz_numbers - the numbers/reference reader of the verifier (read_table in
- * src/numcheck.c, compiled in here with its main renamed) on arbitrary text,
+ * src/numfile.c, compiled in here) on arbitrary text,
  * as a numbers file and as a reference file: accepted, or rejected naming the
  * file. */
 #include "fuzz.h"
 
-#define main numcheck_main
 #define fopen fuzz_fopen
 #define fclose fuzz_fclose
-#include "../../src/numcheck.c"
-#undef main
+#include "../../src/numfile.c"
 #undef fopen
 #undef fclose
 
@@ -22,6 +20,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
             free(t.r[i].key);
             free(t.r[i].why);
             free(t.r[i].text);
+            free(t.r[i].unit);
         }
         free(t.r);
         free(t.kernel);

@@ -1,0 +1,162 @@
+/* numfile.c - reading the verification's files; see numfile.h. */
+#define _POSIX_C_SOURCE 200809L
+#include "numfile.h"
+
+#include <errno.h>
+#include <fnmatch.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util.h"
+
+const char *const tol_names[] = {"exact", "abs", "rel", "se", "seedsd", "ratio", "skip"};
+const char *const scale_suffix[] = {[TOL_SE] = "_se", [TOL_SEEDSD] = "_seedsd"};
+
+row_t *keytab_find(const keytab_t *t, const char *key) {
+    for (int i = 0; i < t->n; i++)
+        if (strcmp(t->r[i].key, key) == 0) return &t->r[i];
+    return NULL;
+}
+
+static double parse_num(const char *path, long lineno, const char *what, const char *s) {
+    char *end;
+    errno = 0;
+    double x = strtod(s, &end);
+    if (end == s || *end || errno == ERANGE || !isfinite(x))
+        die("%s:%ld: %s '%s' is not a finite number", path, lineno, what, s);
+    return x;
+}
+
+/* "exact", "skip", or "<kind> <number>"; dies naming where it was read. */
+static tol_t parse_tol(const char *path, long lineno, const char *s) {
+    tol_t t = {TOL_EXACT, 0};
+    for (int k = 0; k < (int)(sizeof tol_names / sizeof *tol_names); k++) {
+        size_t len = strlen(tol_names[k]);
+        if (strncmp(s, tol_names[k], len) != 0 || (s[len] != 0 && s[len] != ' ')) continue;
+        t.kind = (tolkind_t)k;
+        int needs_bound = t.kind != TOL_EXACT && t.kind != TOL_SKIP;
+        if (needs_bound != (s[len] == ' '))
+            die("%s:%ld: tolerance '%s': '%s' %s", path, lineno, s, tol_names[k],
+                needs_bound ? "needs a bound, e.g. 'rel 1e-9'" : "takes no bound");
+        if (needs_bound) {
+            t.x = parse_num(path, lineno, "tolerance bound", s + len + 1);
+            if (t.x <= 0 || (t.kind == TOL_RATIO && t.x < 1))
+                die("%s:%ld: tolerance '%s': the bound must be positive (>= 1 for ratio)", path, lineno, s);
+        }
+        return t;
+    }
+    die("%s:%ld: unknown tolerance '%s' (exact, abs X, rel X, se K, seedsd K, ratio F or skip)", path, lineno, s);
+}
+
+/* Splits line at tabs into at most max fields (empty fields kept). */
+static int split_tabs(char *line, char **field, int max) {
+    int n = 0;
+    for (char *s = line; s && n < max;) {
+        field[n++] = s;
+        s = strchr(s, '\t');
+        if (s) *s++ = 0;
+    }
+    return n;
+}
+
+/* A new zeroed row for key at the end of t (the array grows by doubling). */
+static row_t *keytab_add(keytab_t *t, const char *key) {
+    if (t->n == t->cap) {
+        t->cap = t->cap ? 2 * t->cap : 256;
+        t->r = xrealloc(t->r, (size_t)t->cap * sizeof *t->r);
+    }
+    row_t *r = &t->r[t->n++];
+    memset(r, 0, sizeof *r);
+    r->key = xstrdup(key);
+    return r;
+}
+
+/* Lines of a text file without their newline, numbered for messages. */
+typedef struct {
+    const char *path;
+    FILE *f;
+    char *line;
+    size_t cap;
+    long lineno;
+} lines_t;
+
+static void lines_open(lines_t *L, const char *path, const char *what) {
+    *L = (lines_t){.path = path, .f = fopen(path, "r")};
+    if (!L->f) die("%s: cannot open %s: %s", path, what, strerror(errno));
+}
+
+/* The next line, or NULL at the end (a read error stops the program). */
+static char *lines_next(lines_t *L) {
+    if (getline(&L->line, &L->cap, L->f) == -1) {
+        if (ferror(L->f)) die("%s: read error: %s", L->path, strerror(errno));
+        free(L->line);
+        fclose(L->f);
+        return NULL;
+    }
+    L->lineno++;
+    L->line[strcspn(L->line, "\n")] = 0;
+    return L->line;
+}
+
+/* "# blas_kernel: <name>" lines: every one in a file must name the same kernel. */
+static int take_kernel(keytab_t *t, const lines_t *L) {
+    const char *tag = "# blas_kernel: ", *k = L->line + strlen(tag);
+    if (strncmp(L->line, tag, strlen(tag)) != 0) return 0;
+    if (t->kernel && strcmp(t->kernel, k) != 0)
+        die("%s:%ld: numbers from two BLAS kernels ('%s' and '%s'): rebuild them on one machine", L->path,
+            L->lineno, t->kernel, k);
+    free(t->kernel);
+    t->kernel = xstrdup(k);
+    return 1;
+}
+
+keytab_t read_table(const char *path, int is_ref) {
+    keytab_t t = {.path = path};
+    const int want = is_ref ? 4 : 3;
+    lines_t L;
+    lines_open(&L, path, is_ref ? "the reference" : "the numbers");
+    for (char *line; (line = lines_next(&L));) {
+        if (take_kernel(&t, &L) || line[0] == '#' || line[0] == 0) continue;
+        char *field[5];
+        int nf = split_tabs(line, field, 5);
+        if (strcmp(field[0], "key") == 0) continue;
+        if (nf != want || !field[0][0])
+            die("%s:%ld: expected %d tab-separated fields (%s), found %d", path, L.lineno, want,
+                is_ref ? "key, value, tol, why" : "key, value, unit", nf);
+        if (keytab_find(&t, field[0])) die("%s:%ld: key '%s' appears twice", path, L.lineno, field[0]);
+        row_t *r = keytab_add(&t, field[0]);
+        r->text = xstrdup(field[1]);
+        r->value = parse_num(path, L.lineno, "value", field[1]);
+        if (is_ref) {
+            r->tol = parse_tol(path, L.lineno, field[2]);
+            r->why = xstrdup(field[3]);
+        } else {
+            r->unit = xstrdup(field[2]);
+        }
+    }
+    return t;
+}
+
+/* Tolerance rules: pattern<TAB>tol<TAB>why, first match wins. */
+keytab_t read_rules(const char *path) {
+    keytab_t t = {.path = path};
+    lines_t L;
+    lines_open(&L, path, "tolerance rules");
+    for (char *line; (line = lines_next(&L));) {
+        if (line[0] == '#' || line[0] == 0 || strncmp(line, "pattern\t", 8) == 0) continue;
+        char *field[4];
+        if (split_tabs(line, field, 4) != 3) die("%s:%ld: expected pattern, tol, why", path, L.lineno);
+        row_t *r = keytab_add(&t, field[0]);
+        r->tol = parse_tol(path, L.lineno, field[1]);
+        r->why = xstrdup(field[2]);
+    }
+    return t;
+}
+
+const row_t *rule_for(const keytab_t *rules, const char *key) {
+    for (int r = 0; r < rules->n; r++)
+        if (fnmatch(rules->r[r].key, key, 0) == 0) return &rules->r[r];
+    return NULL;
+}
