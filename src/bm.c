@@ -195,7 +195,7 @@ static void train_numbers(const run_t *run, const char *path, const bm_obs_t *o)
 }
 
 static int cmd_train(int argc, char **argv) {
-    if (argc != 6) die("usage: bm train PARAMS MNIST_DIR TRAIN.tsv NUMBERS.tsv");
+    (void)argc; /* command_run checked the count */
     run_t run;
     run_setup(&run, argv[2], argv[3], 0);
     const bmparams_t *p = &run.p;
@@ -285,7 +285,7 @@ static void grid_cell_write(table_t *t, numbers_t *nb, const run_t *run, int it,
 }
 
 static int cmd_grid(int argc, char **argv) {
-    if (argc != 6) die("usage: bm grid PARAMS MNIST_DIR GRID.tsv NUMBERS.tsv");
+    (void)argc; /* command_run checked the count */
     run_t run;
     run_setup(&run, argv[2], argv[3], 1);
     const bmparams_t *p = &run.p;
@@ -336,7 +336,7 @@ static table_t *ldb_table(const char *path, const conf_t *conf, const ldbparams_
 }
 
 static int cmd_ldb(int argc, char **argv) {
-    if (argc != 5) die("usage: bm ldb PARAMS LDB.tsv NUMBERS.tsv");
+    (void)argc; /* command_run checked the count */
     ldbparams_t p = {0};
     conf_t *conf = conf_read_file(argv[2], ldb_keys, NLDB_KEYS, &p);
     fvbm_t m;
@@ -379,12 +379,18 @@ static int cmd_ldb(int argc, char **argv) {
     return 0;
 }
 
+static int cmd_keys(int argc, char **argv) {
+    if (argc == 3 && strcmp(argv[2], "ldb") != 0) die("keys: '%s' is not 'ldb'", argv[2]);
+    if (argc == 3) conf_print_keys(ldb_keys, NLDB_KEYS);
+    else conf_print_keys(bm_keys, NKEYS);
+    return 0;
+}
+
 int main(int argc, char **argv) {
     prog_name = "bm";
-    if (argc >= 2 && strcmp(argv[1], "train") == 0) return cmd_train(argc, argv);
-    if (argc >= 2 && strcmp(argv[1], "grid") == 0) return cmd_grid(argc, argv);
-    if (argc >= 2 && strcmp(argv[1], "ldb") == 0) return cmd_ldb(argc, argv);
-    if (argc == 2 && strcmp(argv[1], "keys") == 0) return conf_print_keys(bm_keys, NKEYS), 0;
-    if (argc == 3 && strcmp(argv[1], "keys") == 0 && strcmp(argv[2], "ldb") == 0) return conf_print_keys(ldb_keys, NLDB_KEYS), 0;
-    die("usage: bm train|grid PARAMS MNIST_DIR OUT.tsv NUMBERS.tsv, bm ldb PARAMS LDB.tsv NUMBERS.tsv, or bm keys [ldb]");
+    static const command_t cmds[] = {{"train", "PARAMS MNIST_DIR TRAIN.tsv NUMBERS.tsv", 4, 4, cmd_train},
+                                     {"grid", "PARAMS MNIST_DIR GRID.tsv NUMBERS.tsv", 4, 4, cmd_grid},
+                                     {"ldb", "PARAMS LDB.tsv NUMBERS.tsv", 3, 3, cmd_ldb},
+                                     {"keys", "[ldb]", 0, 1, cmd_keys}};
+    return command_run(cmds, (int)(sizeof cmds / sizeof cmds[0]), NULL, 0, argc, argv);
 }

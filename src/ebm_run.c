@@ -125,7 +125,7 @@ static void setup_numbers(numbers_t *nb, const keys_t *k, const mlp_t *m) {
 }
 
 static int cmd_classifier(int argc, char **argv) {
-    if (argc != 6) die("usage: ebm_run classifier PARAMS MNIST_DIR CLASSIFIER.bin NUMBERS.tsv");
+    (void)argc; /* command_run checked the count */
     conf_t *conf;
     keys_t k = read_params(argv[2], &conf);
     mnist_t tr = mnist_load(argv[3], "train"), te = mnist_load(argv[3], "t10k");
@@ -352,7 +352,7 @@ static void train(run_t *R, numbers_t *nb, double t0) {
 }
 
 static int cmd_train(int argc, char **argv) {
-    if (argc != 10) die("usage: ebm_run train PARAMS MNIST_DIR CLASSIFIER.bin TAU TRACE.tsv SAMPLES.tsv QUALITY.tsv NUMBERS.tsv");
+    (void)argc; /* command_run checked the count */
     double t0 = now_seconds();
     static run_t R;
     run_setup(&R, argv, 0);
@@ -363,7 +363,7 @@ static int cmd_train(int argc, char **argv) {
 }
 
 static int cmd_replica(int argc, char **argv) {
-    if (argc != 8) die("usage: ebm_run replica PARAMS MNIST_DIR CLASSIFIER.bin TAU REPLICA NUMBERS.tsv");
+    (void)argc; /* command_run checked the count */
     double t0 = now_seconds();
     static run_t R;
     long replica = parse_long_arg(argv[6], "REPLICA");
@@ -376,9 +376,9 @@ static int cmd_replica(int argc, char **argv) {
 
 int main(int argc, char **argv) {
     prog_name = "ebm_run";
-    if (argc >= 2 && strcmp(argv[1], "classifier") == 0) return cmd_classifier(argc, argv);
-    if (argc >= 2 && strcmp(argv[1], "train") == 0) return cmd_train(argc, argv);
-    if (argc >= 2 && strcmp(argv[1], "replica") == 0) return cmd_replica(argc, argv);
-    if (argc >= 2 && strcmp(argv[1], "keys") == 0) return conf_print_keys(KEYS, NKEYS), 0;
-    die("usage: ebm_run classifier|train|replica|keys ... (see the comment at the top of src/ebm_run.c)");
+    static const command_t cmds[] = {
+        {"classifier", "PARAMS MNIST_DIR CLASSIFIER.bin NUMBERS.tsv", 4, 4, cmd_classifier},
+        {"train", "PARAMS MNIST_DIR CLASSIFIER.bin TAU TRACE.tsv SAMPLES.tsv QUALITY.tsv NUMBERS.tsv", 8, 8, cmd_train},
+        {"replica", "PARAMS MNIST_DIR CLASSIFIER.bin TAU REPLICA NUMBERS.tsv", 6, 6, cmd_replica}};
+    return command_run(cmds, (int)(sizeof cmds / sizeof cmds[0]), KEYS, NKEYS, argc, argv);
 }

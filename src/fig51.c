@@ -310,7 +310,7 @@ static void run_trial(shard_t *s, long k, progress_t *prog) {
 }
 
 static int cmd_run(int argc, char **argv) {
-    if (argc != 7) die("usage: fig51 run PARAMS MNIST_DIR BATCH SHARD OUT.tsv");
+    (void)argc; /* command_run checked the count */
     conf_t *conf;
     shard_t s = {.p = read_params(argv[2], &conf)};
     const params_t *p = &s.p;
@@ -781,7 +781,6 @@ static void write_numbers(const merge_t *g, const char *path) {
 }
 
 static int cmd_merge(int argc, char **argv) {
-    if (argc < 6) die("usage: fig51 merge PARAMS OUTDIR NUMBERS.tsv SHARD.tsv...");
     merge_t *g = xcalloc(1, sizeof *g);
     g->p = read_params(argv[2], &g->conf);
     merge_alloc(g);
@@ -795,7 +794,7 @@ static int cmd_merge(int argc, char **argv) {
 
 /* For make: "<batch sizes> <shards>" on one line, from the C parser. */
 static int cmd_shards(int argc, char **argv) {
-    if (argc != 3) die("usage: fig51 shards PARAMS");
+    (void)argc; /* command_run checked the count */
     conf_t *conf;
     params_t p = read_params(argv[2], &conf);
     for (int b = 0; b < p.nbatch; b++) printf("%ld%s", p.batch[b], b + 1 < p.nbatch ? "," : " ");
@@ -803,15 +802,11 @@ static int cmd_shards(int argc, char **argv) {
     return 0;
 }
 
-
 int main(int argc, char **argv) {
     prog_name = "fig51";
     openblas_set_num_threads(1);
-    const char *cmd = argc >= 2 ? argv[1] : "";
-    if (strcmp(cmd, "run") == 0) return cmd_run(argc, argv);
-    if (strcmp(cmd, "merge") == 0) return cmd_merge(argc, argv);
-    if (strcmp(cmd, "shards") == 0) return cmd_shards(argc, argv);
-    if (strcmp(cmd, "keys") == 0) return conf_print_keys(spec, NSPEC), 0;
-    die("usage: fig51 run PARAMS MNIST_DIR BATCH SHARD OUT.tsv | fig51 merge PARAMS OUTDIR NUMBERS.tsv SHARD.tsv... "
-        "| fig51 shards PARAMS | fig51 keys");
+    static const command_t cmds[] = {{"run", "PARAMS MNIST_DIR BATCH SHARD OUT.tsv", 5, 5, cmd_run},
+                                     {"merge", "PARAMS OUTDIR NUMBERS.tsv SHARD.tsv...", 4, -1, cmd_merge},
+                                     {"shards", "PARAMS", 1, 1, cmd_shards}};
+    return command_run(cmds, (int)(sizeof cmds / sizeof cmds[0]), spec, NSPEC, argc, argv);
 }

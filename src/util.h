@@ -39,6 +39,20 @@ double now_seconds(void);
 /* A command-line integer argument: dies naming `what` unless s is a whole integer. */
 long parse_long_arg(const char *s, const char *what);
 
+/* ---- subcommands ------------------------------------------------------- */
+/* A program of subcommands, "prog NAME ARGS...": one table names each command,
+ * the arguments it takes (printed in the usage line) and how many (args_max
+ * < 0: no upper bound). command_run checks the count before calling run with
+ * main's argc and argv; an unknown name or a wrong count dies with the usage.
+ * Given the program's parameter keys (else NULL, 0), "prog keys" prints them. */
+typedef struct conf_spec conf_spec_t;
+typedef struct {
+    const char *name, *args;
+    int args_min, args_max;
+    int (*run)(int argc, char **argv);
+} command_t;
+int command_run(const command_t *cmds, int n, const conf_spec_t *keys, int nkeys, int argc, char **argv);
+
 /* ---- parameter files ------------------------------------------------- */
 typedef struct conf conf_t;
 conf_t *conf_load(const char *path);
@@ -70,7 +84,7 @@ const char *conf_path(const conf_t *c);
  * `inf_value` for it. An entry with a `quote` name is a number the paper
  * quotes: conf_put_numbers writes it with its `unit`. */
 typedef enum { CONF_INT, CONF_DOUBLE, CONF_CHOICE, CONF_LIST } conf_kind_t;
-typedef struct {
+struct conf_spec {
     const char *key;
     conf_kind_t kind;
     size_t offset;
@@ -84,7 +98,7 @@ typedef struct {
     int inf_ok;                 /* CONF_LIST: "inf" -> inf_value */
     long inf_value;
     const char *quote, *unit;   /* numbers key <prefix><quote> and its unit */
-} conf_spec_t;
+};
 void conf_read_spec(conf_t *c, const conf_spec_t *spec, int n, void *out);
 /* conf_load + conf_read_spec; the conf is returned for provenance blocks. */
 conf_t *conf_read_file(const char *path, const conf_spec_t *spec, int n, void *out);

@@ -176,3 +176,25 @@ Test(util, a_pool_hands_out_distinct_writable_blocks_and_frees_them_all) {
     pool_free(&p);
     cr_expect(p.n == 0 && p.block == NULL);
 }
+
+/* ---- subcommands ---------------------------------------------------------- */
+
+static int cmd_two(int argc, char **argv) { return argc * 10 + (int)strlen(argv[2]); }
+static const command_t CMDS[] = {{"two", "A B", 2, 2, cmd_two}, {"many", "A...", 1, -1, cmd_two}};
+
+Test(util, command_run_calls_the_named_command_with_main_arguments) {
+    char *ok[] = {"prog", "two", "abc", "d", NULL};
+    cr_expect_eq(command_run(CMDS, 2, NULL, 0, 4, ok), 43);
+    char *many[] = {"prog", "many", "x", "y", "z", "w", NULL};
+    cr_expect_eq(command_run(CMDS, 2, NULL, 0, 6, many), 61);
+}
+
+Test(util, command_run_refuses_a_wrong_argument_count, .exit_code = 1) {
+    char *bad[] = {"prog", "two", "abc", NULL};
+    command_run(CMDS, 2, NULL, 0, 3, bad);
+}
+
+Test(util, command_run_refuses_an_unknown_command, .exit_code = 1) {
+    char *bad[] = {"prog", "three", NULL};
+    command_run(CMDS, 2, NULL, 0, 2, bad);
+}
