@@ -174,6 +174,7 @@ $(call ebm_rep,$(1),$(2)): $(BIN)/ebm_run $(EBM_CONF) $$(call params_id,ebm) $(E
 	$$(call params_sha,$$(EBM_CONF)) $$(LAUNCH) $$(BIN)/ebm_run replica $$(EBM_CONF) $$(MNIST) $$(EBM_CLF) $(1) $(2) $$@
 endef
 $(foreach t,$(EBM_TAUS),$(foreach k,$(EBM_REPLICAS),$(eval $(call ebm_replica_rule,$(t),$(k)))))
+EBM_REPLICA_FILES := $(foreach t,$(EBM_TAUS),$(foreach k,$(EBM_REPLICAS),$(call ebm_rep,$(t),$(k))))
 $(B)/numbers/ebm_spread_tau%.tsv: $(BIN)/seedspread $(TOLERANCES) $(B)/numbers/ebm_tau%.tsv $$(foreach k,$$(EBM_REPLICAS),$$(call ebm_rep,$$*,$$(k)))
 	$(BIN)/seedspread $@ $(TOLERANCES) $(B)/numbers/ebm_tau$*.tsv $(foreach k,$(EBM_REPLICAS),$(call ebm_rep,$*,$(k)))
 NUMBERS += $(foreach t,$(EBM_TAUS),$(B)/numbers/ebm_spread_tau$(t).tsv)

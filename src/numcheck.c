@@ -20,7 +20,9 @@
  *                      sqrt(sd_got^2 + sd_ref^2), sd read from "<key>_seedsd", its
  *                      standard deviation over independent replicas of the run (other
  *                      seeds, src/seedspread.c); a run on another kernel is at most
- *                      another replica,
+ *                      another replica. Two runs differ at least by the sampling error
+ *                      of one, so where "<key>_se" exists sd is at least that (a spread
+ *                      from a few replicas can come out small by chance),
  *     ratio F          a standard error itself: max(got/expected, expected/got) <= F,
  *     skip             a wall time or memory size: recorded, never compared.
  * Keys without a reference, and references whose key was not computed, fail:
@@ -122,6 +124,9 @@ static void judge(tally_t *tl, const keytab_t *got, const keytab_t *ref, const r
                    r->value, tol_names[r->tol.kind], r->tol.x, g->key, sfx, isnan(sg) ? got->path : ref->path);
             tally_fail(tl, g->key);
             return;
+        }
+        if (r->tol.kind == TOL_SEEDSD) { /* runs differ at least by one run's own error */
+            sg = fmax(sg, scale_of(got, g->key, TOL_SE)), sr = fmax(sr, scale_of(ref, g->key, TOL_SE));
         }
         allowed = r->tol.x * sqrt(sg * sg + sr * sr);
         break;

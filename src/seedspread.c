@@ -14,6 +14,7 @@
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "numfile.h"
 #include "util.h"
@@ -29,7 +30,13 @@ int main(int argc, char **argv) {
     if (nfiles > MAX_RUNS) die("more than %d runs", MAX_RUNS);
     keytab_t rules = read_rules(argv[2]);
     keytab_t *run = xmalloc((size_t)nfiles * sizeof *run);
-    for (int j = 0; j < nfiles; j++) run[j] = read_table(paths[j], 0);
+    for (int j = 0; j < nfiles; j++) {
+        run[j] = read_table(paths[j], 0);
+        const char *k0 = run[0].kernel ? run[0].kernel : "unknown", *kj = run[j].kernel ? run[j].kernel : "unknown";
+        if (strcmp(k0, kj) != 0)
+            die("%s ran the BLAS kernel '%s', %s '%s': a spread mixes kernels only by mistake", paths[j], kj, paths[0],
+                k0);
+    }
     numbers_t *nb = numbers_open(outpath, "seed-to-seed spread: each key's standard deviation over the main run "
                                           "and its replicas (seedspread)", NULL, 0);
     int written = 0;

@@ -282,10 +282,11 @@ static long long_bound(double x) {
 }
 
 static void read_entry(conf_t *c, const conf_spec_t *k, char *base) {
+    if (k->optional && k->kind != CONF_INT && k->kind != CONF_DOUBLE)
+        die("key list: '%s' is optional, but only integer and real keys may be", k->key);
     if (k->optional && !conf_raw(c, k->key, 0)) {
         if (k->kind == CONF_INT) *(long *)(base + k->offset) = (long)k->def;
-        else if (k->kind == CONF_DOUBLE) *(double *)(base + k->offset) = k->def;
-        else die("%s: key '%s': only integer and real keys may be optional", c->path, k->key);
+        else *(double *)(base + k->offset) = k->def;
         return;
     }
     switch (k->kind) {

@@ -90,22 +90,45 @@ check "verify: the dense first layer (another summation order) passes through th
 # 4e. the EBM's numbers come from one float32 trajectory each, which another kernel
 # would part from ours; they are compared on the scale of another seed (rule seedsd).
 # Stand-in for another kernel: replica 1 of every run (other seeds) in place of the
-# runs themselves must pass; the same with one work shifted by 10 combined
-# seed-to-seed deviations must fail, naming that key.
-replica_numbers() { # replica_numbers OUT: the build's numbers with replica 1's ebm_r* keys
-    local nb="$tmp/build/quick/numbers.tsv"
-    { grep -v -P '^ebm_r\d+_(?!.*_seedsd\t)' "$nb"
-      cat "$tmp"/build/quick/ebm/replicas/tau*_rep1.tsv | grep -P '^ebm_r\d+_'; } > "$1"
-    [ "$(grep -c -P '^ebm_r\d+_' "$1")" -eq "$(grep -c -P '^ebm_r\d+_' "$nb")" ] || { echo "key count changed"; return 1; }
+# run itself, judged on spreads that leave replica 1 out (the run and replicas 2-4,
+# in the build and in the reference), must pass; the same with one work shifted by
+# 10 combined seed-to-seed deviations must fail, naming that key.
+replica_numbers() { # replica_numbers OUT REF_OUT: replica 1's ebm_r* keys, spreads without it
+    local q="$tmp/build/quick" held="$tmp/held-out" t
+    mkdir -p "$held"
+    for t in $(cd "$q/numbers" && ls ebm_tau*.tsv | sed 's/^ebm_tau\(.*\)\.tsv$/\1/'); do
+        "$tmp/build/bin/seedspread" "$held/spread_tau$t.tsv" data/reference/tolerances.tsv "$q/numbers/ebm_tau$t.tsv" \
+            "$q"/ebm/replicas/tau${t}_rep[2-9].tsv 2> /dev/null || return 1
+    done
+    local spreads; spreads=$(cat "$held"/spread_tau*.tsv | grep -P '^ebm_r\d+_.*_seedsd\t')
+    { grep -v -P '^ebm_r\d+_' "$q/numbers.tsv"; cat "$q"/ebm/replicas/tau*_rep1.tsv | grep -P '^ebm_r\d+_'
+      echo "$spreads"; } > "$1"
+    [ "$(grep -c -P '^ebm_r\d+_' "$1")" -eq "$(grep -c -P '^ebm_r\d+_' "$q/numbers.tsv")" ] || { echo "key count changed"; return 1; }
+    # the reference with the same held-out spreads
+    awk -F'\t' 'BEGIN { OFS = "\t" } FNR == NR { sd[$1] = $2; next } ($1 in sd) { $2 = sd[$1] } { print }' \
+        <(echo "$spreads") data/reference/quick/numbers.tsv > "$2"
 }
 replica_passes() {
-    local mixed="$tmp/replica-numbers.tsv" out
-    replica_numbers "$mixed" || return 1
-    out=$("$tmp/build/bin/numcheck" "$mixed" data/reference/quick/numbers.tsv) || { echo "$out"; return 1; }
-    echo "$out" | tail -n 1
+    local mixed="$tmp/replica-numbers.tsv" ref="$tmp/replica-ref.tsv" out
+    replica_numbers "$mixed" "$ref" || return 1
+    out=$("$tmp/build/bin/numcheck" "$mixed" "$ref") || { echo "$out"; return 1; }
+    echo "$out" | grep '^numcheck: [0-9]* keys'
     grep -q ', 0 failing,' <<< "$out"
 }
-check "verify: another seed of every EBM run passes through the seed-to-seed tolerances" replica_passes
+check "verify: another seed of every EBM run passes through seed-to-seed tolerances that leave it out" replica_passes
+replica_shifted() {
+    local mixed="$tmp/replica-numbers.tsv" ref="$tmp/replica-ref.tsv" bad="$tmp/replica-shifted.tsv" key=ebm_r1_W out
+    replica_numbers "$mixed" "$ref" || return 1
+    # 10 combined deviations (the build's and the reference's) from the reference value
+    awk -F'\t' -v k=$key 'BEGIN { OFS = "\t"; CONVFMT = "%.17g" } FNR == 1 { f++ }
+        f == 1 { if ($1 == k) ref = $2; if ($1 == k "_seedsd") sr = $2; next }
+        f == 2 { if ($1 == k "_seedsd") sg = $2; next }
+        $1 == k { $2 = ref + 10 * sqrt(sg * sg + sr * sr) } { print }' "$ref" "$mixed" "$mixed" > "$bad"
+    out=$("$tmp/build/bin/numcheck" "$bad" "$ref") && return 1
+    grep -q "^FAIL $key got .* tolerance seedsd 8" <<< "$out" && grep -q ', 1 failing,' <<< "$out"
+}
+check "verify: an EBM work 10 seed-to-seed deviations off fails naming it" replica_shifted
+
 spread_by_awk() { # seedspread against the sample standard deviation computed here
     local q="$tmp/build/quick" key=ebm_r2_Q
     local sd; sd=$(awk -F'\t' -v k=$key '$1 == k { x[n++] = $2 } END { for (i = 0; i < n; i++) m += x[i] / n

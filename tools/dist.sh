@@ -30,7 +30,8 @@ git -C "$here" archive --format=tar "$commit" | tar -x -C "$root"
 for f in data numbers figures paper.pdf paper.html timings.tsv timings graph.svg; do
     [ -e "$built/$f" ] && cp -R "$built/$f" "$root/build/$scale/"
 done
-# the EBM replicas' numbers: the seed-to-seed spreads are recomputed from them
+# the EBM replicas' numbers, the inputs of the archived seed-to-seed spreads (distcheck
+# treats them as made: make -o)
 if [ -d "$built/ebm/replicas" ]; then
     mkdir -p "$root/build/$scale/ebm"
     cp -R "$built/ebm/replicas" "$root/build/$scale/ebm/"

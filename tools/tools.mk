@@ -12,9 +12,9 @@
 $(eval TOOLS_LAUNCH = $(value LAUNCH))
 TIME_WRAP ?= tools/timed $(B)/timings $@ --
 override LAUNCH = $(TOOLS_LAUNCH) $(TIME_WRAP)
-# the heavy targets: one per Fig. 5.1 shard and one per other experiment (the
-# Fig. 5.1 merge runs without LAUNCH)
-TOOLS_HEAVY := $(FIG51_SHARDS) $(filter-out %/fig51.tsv,$(NUMBERS))
+# the heavy targets: one per Fig. 5.1 shard, one per EBM replica and one per other
+# experiment (the Fig. 5.1 merge and the EBM spreads run without LAUNCH)
+TOOLS_HEAVY := $(FIG51_SHARDS) $(EBM_REPLICA_FILES) $(filter-out %/fig51.tsv $(B)/numbers/ebm_spread_%,$(NUMBERS))
 export TOOLS_HEAVY_N := $(words $(TOOLS_HEAVY))
 export TOOLS_MAKE_START := $(shell date +%s)
 
@@ -99,10 +99,10 @@ compare: $(BIN)/numcheck
 .PHONY: compare
 
 # Files distcheck treats as old (make -o) in the unpacked archive, so that the archived
-# data stand and no experiment re-runs: the experiment programs, MNIST, the shards and
-# the kernel stamp and the parameter-set identities, which the unpacked tree writes anew
-# (it compiles its own programs; only numcheck is used).
+# data stand and no experiment re-runs: the experiment programs, MNIST, the shards, the
+# EBM classifier and replicas, the kernel stamp and the parameter-set identities, which
+# the unpacked tree writes anew (it compiles its own programs; only numcheck is used).
 dist-oldfiles:
 	@echo $(addprefix $(BIN)/,$(filter-out numcheck,$(PROGRAMS))) $(MNIST_STAMP) $(FIG51_SHARDS) $(fig51deep_SHARDS) $(EBM_CLF) \
-	  $(foreach t,$(EBM_TAUS),$(foreach k,$(EBM_REPLICAS),$(call ebm_rep,$(t),$(k)))) $(STAMPS)/kernel $(call params_id,*)
+	  $(EBM_REPLICA_FILES) $(STAMPS)/kernel $(call params_id,*)
 .PHONY: dist-oldfiles
