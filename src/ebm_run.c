@@ -211,6 +211,13 @@ enum { T_UPDATE, T_W, T_WLO, T_WHI, T_Q, T_QLO, T_QHI, T_R, T_RLO, T_RHI, T_DU, 
        T_EDATA, T_ENEG, T_DSD, T_STEPS, T_NCOLS };
 enum { S_GX, S_GY, S_V, S_UPDATE, S_NCOLS };
 enum { Q_UPDATE, Q_CONF, Q_CONF_SE, Q_H, Q_H_SE, Q_NN, Q_NN_SE, Q_NCOLS };
+/* The quality table's columns; the snapshot numbers ebm_r<run>_s<snap>_<name> take the same names and units. */
+static const column_t QUALITY_COLS[Q_NCOLS] = {
+    [Q_UPDATE] = {"update", "1", "SGD update"}, [Q_CONF] = {"conf", "1", "classifier mean confidence"},
+    [Q_CONF_SE] = {"conf_se", "1", "its standard error"},
+    [Q_H] = {"label_H", "nats", "entropy of the predicted-label histogram"},
+    [Q_H_SE] = {"label_H_se", "nats", "jackknife standard error"},
+    [Q_NN] = {"nn", "1", "mean distance to the closest training image"}, [Q_NN_SE] = {"nn_se", "1", "its standard error"}};
 
 static void open_tables(run_t *R, char **argv) {
     const column_t tc[T_NCOLS] = {
@@ -240,13 +247,7 @@ static void open_tables(run_t *R, char **argv) {
     table_cols(R->samples, sc, S_NCOLS);
     R->quality = table_open(argv[8], "EBM on MNIST: quality of the current samples at snapshots", R->conf,
                             (uint64_t)R->k.seed, "%.9g");
-    static const column_t qc[Q_NCOLS] = {
-        [Q_UPDATE] = {"update", "1", "SGD update"}, [Q_CONF] = {"conf", "1", "classifier mean confidence"},
-        [Q_CONF_SE] = {"conf_se", "1", "its standard error"},
-        [Q_H] = {"label_H", "nats", "entropy of the predicted-label histogram"},
-        [Q_H_SE] = {"label_H_se", "nats", "jackknife standard error"},
-        [Q_NN] = {"nn", "1", "mean distance to the closest training image"}, [Q_NN_SE] = {"nn_se", "1", "its standard error"}};
-    table_cols(R->quality, qc, Q_NCOLS);
+    table_cols(R->quality, QUALITY_COLS, Q_NCOLS);
 }
 
 static void trace_row(run_t *R) {
@@ -286,9 +287,8 @@ static void snapshot(run_t *R, numbers_t *nb) {
         for (int i = 0; i < Q_NCOLS; i++) table_set(R->quality, i, v[i]);
         table_row(R->quality);
     }
-    const char *names[6] = {"conf", "conf_se", "label_H", "label_H_se", "nn", "nn_se"};
-    const char *units[6] = {"1", "1", "nats", "nats", "1", "1"};
-    for (int i = 0; i < 6; i++) numbers_putf(nb, v[i + 1], units[i], "ebm_r%d_s%d_%s", R->run, R->snap, names[i]);
+    for (int i = Q_CONF; i < Q_NCOLS; i++)
+        numbers_putf(nb, v[i], QUALITY_COLS[i].unit, "ebm_r%d_s%d_%s", R->run, R->snap, QUALITY_COLS[i].name);
     numbers_putf(nb, (double)s->t, "updates", "ebm_r%d_s%d_update", R->run, R->snap);
     R->snap++;
 }
