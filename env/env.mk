@@ -24,13 +24,16 @@ export PROV_TOOLS := gcc $(shell gcc -dumpfullversion 2>/dev/null); openblas $(s
 # Installed vs locked versions of every listed package, and the OpenBLAS kernel
 # this machine runs beside the one that produced each committed reference
 # (float32 results are bit-identical only where the kernels match).
-# (src/build.mk, included later, builds $(BUILD)/bin/numcheck.)
-env-report: $(BUILD)/bin/numcheck | $(SETUP_STAMP)
+# envinfo adds the measured sgemm rate and, when a generic kernel runs on a CPU with
+# AVX2 or AVX-512, the variable a user may set (src/blasinfo.h); nothing here sets it.
+# (src/build.mk, included later, builds $(BUILD)/bin/numcheck and envinfo.)
+env-report: $(BUILD)/bin/numcheck $(BUILD)/bin/envinfo | $(SETUP_STAMP)
 	env/report.sh env/versions.lock
 	printf 'blas_kernel\t%s\t%s\n' this-machine "$$($< --kernel)"
 	for r in data/reference/*/numbers.tsv; do
 	  printf 'blas_kernel\t%s\t%s\n' "$$r" "$$(sed -n 's/^# blas_kernel: //p' $$r)"
 	done
+	$(BUILD)/bin/envinfo '# '
 .PHONY: env-report
 
 # Rewrite env/versions.lock from this machine (when references are re-blessed).

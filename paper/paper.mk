@@ -104,11 +104,12 @@ paper: $(B)/summary.txt
 # What a finished `make paper` says: where the paper is, the scale, the
 # verification verdict and the ledger's counts (kept in a file so that a second
 # make paper has nothing to do).
-$(B)/summary.txt: $(B)/paper.pdf $(B)/paper.html $(B)/verify.md tests/ledger.tsv $(TEST_RESULTS)
+$(B)/summary.txt: $(B)/paper.pdf $(B)/paper.html $(B)/verify.md tests/ledger.tsv $(TEST_RESULTS) $(BIN)/envinfo
 	{ echo "paper ($(SCALE) scale): $(abspath $(B)/paper.pdf)"
 	  echo "                      $(abspath $(B)/paper.html)"
 	  echo "verification: $$(grep -o '^\*\*[A-Z]*' $(B)/verify.md | tr -d '*' | head -n 1) ($(B)/verify.md)"
-	  { tests/ledger.sh check tests/ledger.tsv $(TEST_RESULTS) 2>&1 || true; } | tail -n 1; } > $@.tmp
+	  { tests/ledger.sh check tests/ledger.tsv $(TEST_RESULTS) 2>&1 || true; } | tail -n 1
+	  $(BIN)/envinfo 'blas: '; } > $@.tmp
 	mv $@.tmp $@
 	cat $@
 

@@ -25,6 +25,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "blasinfo.h"
 #include "ebm.h"
 #include "fvbm.h"
 #include "idx.h"
@@ -90,6 +91,10 @@ static void bench_mlp(const mnist_t *tr, rng_t *r, int maxthreads) {
         double pk = 2.0 * n * n * (double)n / s * 1e-9;
         printf("sgemm_peak%s\t%.3e\t%.2f\n", sfx, s, pk);
         printf("# %d thread(s): fullgrad at %.0f%% of the same-run sgemm peak\n", threads, 100 * fg / pk);
+        if (threads == 1) { /* the kernel behind every rate above, and whether a faster one fits */
+            printf("# sgemm 2048^3 at 1 thread (the sgemm_peak row):\n");
+            blasinfo_report(stdout, "# ", blas_kernel(), pk);
+        }
     }
     free(theta), free(grad), free(a), free(bm), free(c);
     mlp_work_free(w);

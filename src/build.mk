@@ -14,10 +14,10 @@ OBJ := $(BUILD)/obj
 # Library modules, and for each program the modules it links: a program is
 # relinked (and its experiment re-run) only when code it uses changes.
 LIB_MODULES := util idx mlp thermo gauss gauss_ppm fvbm stats sgdnoise fig51_shard
-LIB_MODULES += bm_model ident numfile
+LIB_MODULES += bm_model ident numfile judge
 PROGRAMS := mnist_stats numcheck fig51 bench identities ppm_gauss bm
 DEPS_mnist_stats := util idx
-DEPS_numcheck := util numfile
+DEPS_numcheck := util numfile judge
 DEPS_fig51 := util idx mlp stats sgdnoise fig51_shard
 DEPS_bench := util idx mlp fvbm thermo
 DEPS_identities := util thermo ident
@@ -26,6 +26,11 @@ DEPS_bm := util idx thermo fvbm bm_model
 # seedspread: the seed-to-seed spread of the EBM's numbers (data/data.mk)
 PROGRAMS += seedspread
 DEPS_seedspread := util numfile
+# envinfo: the OpenBLAS kernel, its measured sgemm rate and the advice on a generic kernel
+LIB_MODULES += blasinfo
+PROGRAMS += envinfo
+DEPS_envinfo := util blasinfo
+DEPS_bench += blasinfo
 # conf_get: make reads parameter files through the C parser (data/data.mk)
 PROGRAMS += conf_get
 DEPS_conf_get := util

@@ -38,6 +38,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "judge.h"
 #include "numfile.h"
 #include "util.h"
 
@@ -93,59 +94,24 @@ static void tally_fail(tally_t *t, const char *key) {
     t->failing++;
 }
 
-static double scale_of(const keytab_t *t, const char *key, tolkind_t kind) {
-    char se[512];
-    snprintf(se, sizeof se, "%s%s", key, scale_suffix[kind]);
-    const row_t *r = keytab_find(t, se);
-    return r ? r->value : NAN;
-}
-
-/* Judges one computed key against its reference row; prints a FAIL line. */
+/* Judges one key (g or r may be NULL: see judge_key); prints a FAIL line. */
 static void judge(tally_t *tl, const keytab_t *got, const keytab_t *ref, const row_t *g, const row_t *r) {
-    if (r->tol.kind == TOL_SKIP) {
-        tl->skipped++;
-        return;
+    judgment_t j = judge_key(got, ref, g, r);
+    switch (j.kind) {
+    case JUDGE_IDENTICAL: tl->identical++; return;
+    case JUDGE_STATISTICAL: tl->statistical++; return;
+    case JUDGE_ROUNDOFF: tl->roundoff++; return;
+    case JUDGE_SKIPPED: tl->skipped++; return;
+    case JUDGE_FAILING: break;
     }
-    if (g->value == r->value) {
-        tl->identical++;
-        return;
-    }
-    double d = fabs(g->value - r->value), allowed = 0;
-    int ok = 0;
-    switch (r->tol.kind) {
-    case TOL_ABS: allowed = r->tol.x; break;
-    case TOL_REL: allowed = r->tol.x * fabs(r->value); break;
-    case TOL_SE:
-    case TOL_SEEDSD: {
-        const char *sfx = scale_suffix[r->tol.kind];
-        double sg = scale_of(got, g->key, r->tol.kind), sr = scale_of(ref, g->key, r->tol.kind);
-        if (isnan(sg) || isnan(sr)) {
-            printf("FAIL %s got %.17g expected %.17g tolerance %s %g: no key '%s%s' in %s\n", g->key, g->value,
-                   r->value, tol_names[r->tol.kind], r->tol.x, g->key, sfx, isnan(sg) ? got->path : ref->path);
-            tally_fail(tl, g->key);
-            return;
-        }
-        if (r->tol.kind == TOL_SEEDSD) { /* runs differ at least by one run's own error */
-            sg = fmax(sg, scale_of(got, g->key, TOL_SE)), sr = fmax(sr, scale_of(ref, g->key, TOL_SE));
-        }
-        allowed = r->tol.x * sqrt(sg * sg + sr * sr);
-        break;
-    }
-    case TOL_RATIO:
-        ok = g->value / r->value > 0 && fmax(g->value / r->value, r->value / g->value) <= r->tol.x;
-        allowed = NAN;
-        break;
-    default: break; /* exact: only identity passes */
-    }
-    if (r->tol.kind != TOL_RATIO) ok = d <= allowed;
-    if (ok) {
-        if (r->tol.kind == TOL_SE || r->tol.kind == TOL_SEEDSD || r->tol.kind == TOL_RATIO) tl->statistical++;
-        else tl->roundoff++;
-        return;
-    }
-    printf("FAIL %s got %.17g expected %.17g tolerance %s %g (|diff| %.3g, allowed %.3g): %s\n", g->key,
-           g->value, r->value, tol_names[r->tol.kind], r->tol.x, d, allowed, r->why);
-    tally_fail(tl, g->key);
+    if (!r)
+        printf("FAIL %s got %.17g expected (no reference)\n", g->key, g->value);
+    else if (!g)
+        printf("FAIL %s got (not computed) expected %.17g\n", r->key, r->value);
+    else
+        printf("FAIL %s got %.17g expected %.17g tolerance %s %g (|diff| %.3g, allowed %.3g): %s; %s\n", g->key,
+               g->value, r->value, tol_names[r->tol.kind], r->tol.x, j.diff, j.allowed, j.reason, r->why);
+    tally_fail(tl, g ? g->key : r->key);
 }
 
 static void write_note(const char *md, const tally_t *t, const char *refpath, const char *kernel_line) {
@@ -180,19 +146,11 @@ static int verify(const char *numpath, const char *refpath, const char *md) {
     tally_t t = {0};
     for (int i = 0; i < got.n; i++) {
         row_t *r = keytab_find(&ref, got.r[i].key);
-        if (!r) {
-            printf("FAIL %s got %.17g expected (no reference)\n", got.r[i].key, got.r[i].value);
-            tally_fail(&t, got.r[i].key);
-            continue;
-        }
-        r->seen = 1;
+        if (r) r->seen = 1;
         judge(&t, &got, &ref, &got.r[i], r);
     }
     for (int i = 0; i < ref.n; i++)
-        if (!ref.r[i].seen) {
-            printf("FAIL %s got (not computed) expected %.17g\n", ref.r[i].key, ref.r[i].value);
-            tally_fail(&t, ref.r[i].key);
-        }
+        if (!ref.r[i].seen) judge(&t, &got, &ref, NULL, &ref.r[i]);
     printf("numcheck: %d keys: %d identical, %d within tolerance (%d statistical, %d round-off), "
            "%d failing, %d recorded only (%s vs %s)\n",
            got.n, t.identical, t.statistical + t.roundoff, t.statistical, t.roundoff, t.failing,
