@@ -27,7 +27,7 @@ $(SWEEP)/conf/r%.conf: $(FIG51_CONF)
 
 # Shards: stem r<rate>/b<batch>_s<shard>; resources as the base file's shard.
 sweep_conf_of = $(SWEEP)/conf/$(patsubst %/,%,$(dir $(1))).conf
-$(SWEEP)/shards/%.tsv: $(BIN)/fig51 $$(call sweep_conf_of,$$*) $(MNIST_STAMP) | sweep-plan
+$(SWEEP)/shards/%.tsv: $(call code_id,fig51) $$(call sweep_conf_of,$$*) $(MNIST_STAMP) | sweep-plan
 	mkdir -p $(@D)
 	name=$(notdir $*); bs=$${name%_s*}; bs=$${bs#b}; shard=$${name#*_s}
 	$(call params_sha,$(word 2,$^)) $(LAUNCH) $(BIN)/fig51 run $(word 2,$^) $(MNIST) $$bs $$shard $@
@@ -37,7 +37,7 @@ $(SWEEP)/shards/%.tsv: RES_TIME = $(call fig51_res,$(shard_of),4)
 
 # Per rate: the merge of its shards (tables and numbers with jackknife errors).
 define sweep_rate
-$(SWEEP)/r$(1)/numbers.tsv: $(BIN)/fig51 $(SWEEP)/conf/r$(1).conf $(call sweep_shards,$(1))
+$(SWEEP)/r$(1)/numbers.tsv: $(call code_id,fig51) $(SWEEP)/conf/r$(1).conf $(call sweep_shards,$(1))
 	mkdir -p $$(@D)/data
 	$$(call params_sha,$(SWEEP)/conf/r$(1).conf) $(BIN)/fig51 merge $(SWEEP)/conf/r$(1).conf $$(@D)/data $$@ $(call sweep_shards,$(1))
 endef

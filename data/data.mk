@@ -35,7 +35,7 @@ $(shell mkdir -p $(B)/params-id; for f in $(PARAMS)/*.conf; do \
 
 # ---- Data section: class means and counts --------------------------------
 MNIST_DATA := $(B)/data/mnist_mean.tsv $(B)/data/mnist_counts.tsv
-$(MNIST_DATA) $(B)/numbers/mnist.tsv &: $(BIN)/mnist_stats $(MNIST_STAMP)
+$(MNIST_DATA) $(B)/numbers/mnist.tsv &: $(call code_id,mnist_stats) $(MNIST_STAMP)
 	mkdir -p $(B)/data $(B)/numbers
 	$(LAUNCH) $(BIN)/mnist_stats $(MNIST) $(MNIST_DATA) $(B)/numbers/mnist.tsv
 NUMBERS += $(B)/numbers/mnist.tsv
@@ -54,7 +54,7 @@ NUMBERS += $(B)/numbers/mnist.tsv
 define fig51_experiment # $(1) = name of data/params/<scale>/<name>.conf
 $(1)_CONF := $$(PARAMS)/$(1).conf
 $(1)_MK := $$(B)/$(1).mk
-$$($(1)_MK): $$(BIN)/conf_get $$($(1)_CONF) $$(call params_id,$(1)) data/data.mk
+$$($(1)_MK): $$(call code_id,conf_get) $$($(1)_CONF) $$(call params_id,$(1)) data/data.mk
 	mkdir -p $$(@D)
 	vals=$$$$($$(BIN)/conf_get $$($(1)_CONF) batch_sizes:ints trials:int trials_per_shard:int param_trials:int)
 	{ read -r bs; read -r trials; read -r per; read -r ptrials; } <<< "$$$$vals"
@@ -72,12 +72,12 @@ endif
 $(1)_SHARDS := $$(foreach s,$$(if $$($(1)_NSHARD),$$(shell seq 0 $$$$(( $$($(1)_NSHARD) - 1 )))),$$(foreach b,$$($(1)_BS),$$(B)/$(1)/b$$(b)_s$$(s).tsv))
 $(1)_DATA := $$(addprefix $$(B)/$(2)/fig51_,param.tsv acc.tsv noise.tsv acf.tsv)
 
-$$(B)/$(1)/b%.tsv: $$(BIN)/fig51 $$($(1)_CONF) $$(call params_id,$(1)) $$(MNIST_STAMP)
+$$(B)/$(1)/b%.tsv: $$(call code_id,fig51) $$($(1)_CONF) $$(call params_id,$(1)) $$(MNIST_STAMP)
 	mkdir -p $$(@D)
 	name=$$*; bs=$$$${name%_s*}; shard=$$$${name#*_s}
 	$$(call params_sha,$$($(1)_CONF)) $$(LAUNCH) $$(BIN)/fig51 run $$($(1)_CONF) $$(MNIST) $$$$bs $$$$shard $$@
 
-$$($(1)_DATA) $$(B)/numbers/$(1).tsv &: $$(BIN)/fig51 $$(call params_id,$(1)) $$($(1)_SHARDS)
+$$($(1)_DATA) $$(B)/numbers/$(1).tsv &: $$(call code_id,fig51) $$(call params_id,$(1)) $$($(1)_SHARDS)
 	mkdir -p $$(B)/$(2) $$(B)/numbers
 	$$(call params_sha,$$($(1)_CONF)) $$(BIN)/fig51 merge $$($(1)_CONF) $$(B)/$(2) $$(B)/numbers/$(1).tsv.keys $$($(1)_SHARDS)
 	sed 's/^fig51_/$(1)_/' $$(B)/numbers/$(1).tsv.keys > $$(B)/numbers/$(1).tsv.tmp
@@ -97,34 +97,34 @@ FIG51_SHARDS := $(fig51_SHARDS)
 FIG51_DATA := $(fig51_DATA)
 
 # ---- Residuals of the information-theoretic statements (src/identities.c) ---
-$(B)/numbers/identities.tsv: $(BIN)/identities $(PARAMS)/identities.conf $(call params_id,identities)
+$(B)/numbers/identities.tsv: $(call code_id,identities) $(PARAMS)/identities.conf $(call params_id,identities)
 	mkdir -p $(@D)
 	$(call params_sha,$(PARAMS)/identities.conf) $(LAUNCH) $(BIN)/identities $(PARAMS)/identities.conf $@
 NUMBERS += $(B)/numbers/identities.tsv
 
 # ---- Gaussian PPM ensemble (src/ppm_gauss.c) --------------------------------
 GAUSS_DATA := $(B)/data/gauss_moments.tsv $(B)/data/gauss_ep.tsv $(B)/data/gauss_tausweep.tsv
-$(GAUSS_DATA) $(B)/numbers/gauss.tsv &: $(BIN)/ppm_gauss $(PARAMS)/gauss.conf $(call params_id,gauss)
+$(GAUSS_DATA) $(B)/numbers/gauss.tsv &: $(call code_id,ppm_gauss) $(PARAMS)/gauss.conf $(call params_id,gauss)
 	mkdir -p $(B)/data $(B)/numbers
 	$(call params_sha,$(PARAMS)/gauss.conf) $(LAUNCH) $(BIN)/ppm_gauss $(PARAMS)/gauss.conf $(GAUSS_DATA) $(B)/numbers/gauss.tsv
 NUMBERS += $(B)/numbers/gauss.tsv
 
 # ---- Boltzmann machine (src/bm.c) -----------------------------------------
 BM_TRAIN := $(B)/data/bm_train.tsv
-$(BM_TRAIN) $(B)/numbers/bm_train.tsv &: $(BIN)/bm $(PARAMS)/bm_train.conf $(call params_id,bm_train) $(MNIST_STAMP)
+$(BM_TRAIN) $(B)/numbers/bm_train.tsv &: $(call code_id,bm) $(PARAMS)/bm_train.conf $(call params_id,bm_train) $(MNIST_STAMP)
 	mkdir -p $(B)/data $(B)/numbers
 	$(call params_sha,$(PARAMS)/bm_train.conf) $(LAUNCH) $(BIN)/bm train $(PARAMS)/bm_train.conf $(MNIST) $(BM_TRAIN) $(B)/numbers/bm_train.tsv
 NUMBERS += $(B)/numbers/bm_train.tsv
 
 BM_GRID := $(B)/data/bm_grid.tsv
-$(BM_GRID) $(B)/numbers/bm_grid.tsv &: $(BIN)/bm $(PARAMS)/bm_grid.conf $(call params_id,bm_grid) $(MNIST_STAMP)
+$(BM_GRID) $(B)/numbers/bm_grid.tsv &: $(call code_id,bm) $(PARAMS)/bm_grid.conf $(call params_id,bm_grid) $(MNIST_STAMP)
 	mkdir -p $(B)/data $(B)/numbers
 	$(call params_sha,$(PARAMS)/bm_grid.conf) $(LAUNCH) $(BIN)/bm grid $(PARAMS)/bm_grid.conf $(MNIST) $(BM_GRID) $(B)/numbers/bm_grid.tsv
 NUMBERS += $(B)/numbers/bm_grid.tsv
 
 # Local detailed balance (Eq 39) of the sampler kernel: no data, exact chain law.
 BM_LDB := $(B)/data/bm_ldb.tsv
-$(BM_LDB) $(B)/numbers/bm_ldb.tsv &: $(BIN)/bm $(PARAMS)/bm_ldb.conf $(call params_id,bm_ldb)
+$(BM_LDB) $(B)/numbers/bm_ldb.tsv &: $(call code_id,bm) $(PARAMS)/bm_ldb.conf $(call params_id,bm_ldb)
 	mkdir -p $(B)/data $(B)/numbers
 	$(call params_sha,$(PARAMS)/bm_ldb.conf) $(LAUNCH) $(BIN)/bm ldb $(PARAMS)/bm_ldb.conf $(BM_LDB) $(B)/numbers/bm_ldb.tsv
 NUMBERS += $(B)/numbers/bm_ldb.tsv
@@ -139,7 +139,7 @@ TOLERANCES := data/reference/tolerances.tsv
 ifneq ($(wildcard $(EBM_CONF)),)
 # the taus, read by the C parser into a generated fragment (as for Fig. 5.1)
 EBM_MK := $(B)/ebm.mk
-$(EBM_MK): $(BIN)/conf_get $(EBM_CONF) $(call params_id,ebm) data/data.mk
+$(EBM_MK): $(call code_id,conf_get) $(EBM_CONF) $(call params_id,ebm) data/data.mk
 	mkdir -p $(@D)
 	taus=$$($(BIN)/conf_get $(EBM_CONF) taus:ints)
 	replicas=$$($(BIN)/conf_get $(EBM_CONF) replicas:int)
@@ -150,7 +150,7 @@ include $(EBM_MK)
 endif
 EBM_CLF := $(B)/ebm/classifier.bin
 EBM_TRACES := $(foreach t,$(EBM_TAUS),$(B)/data/ebm_trace_tau$(t).tsv)
-$(EBM_CLF) $(B)/numbers/ebm_setup.tsv &: $(BIN)/ebm_run $(EBM_CONF) $(call params_id,ebm) $(MNIST_STAMP)
+$(EBM_CLF) $(B)/numbers/ebm_setup.tsv &: $(call code_id,ebm_run) $(EBM_CONF) $(call params_id,ebm) $(MNIST_STAMP)
 	mkdir -p $(B)/ebm $(B)/numbers
 	$(call params_sha,$(EBM_CONF)) $(LAUNCH) $(BIN)/ebm_run classifier $(EBM_CONF) $(MNIST) $(EBM_CLF) $(B)/numbers/ebm_setup.tsv
 NUMBERS += $(B)/numbers/ebm_setup.tsv
@@ -158,7 +158,7 @@ NUMBERS += $(B)/numbers/ebm_setup.tsv
 # One run writes four files; explicit grouped targets per tau ($$ defers to recipe time).
 ebm_outs = $(B)/data/ebm_trace_tau$(1).tsv $(B)/data/ebm_samples_tau$(1).tsv $(B)/data/ebm_quality_tau$(1).tsv $(B)/numbers/ebm_tau$(1).tsv
 define ebm_rule
-$(call ebm_outs,$(1)) &: $(BIN)/ebm_run $(EBM_CONF) $$(call params_id,ebm) $(EBM_CLF) $(MNIST_STAMP)
+$(call ebm_outs,$(1)) &: $(call code_id,ebm_run) $(EBM_CONF) $$(call params_id,ebm) $(EBM_CLF) $(MNIST_STAMP)
 	mkdir -p $$(B)/data $$(B)/numbers
 	$$(call params_sha,$$(EBM_CONF)) $$(LAUNCH) $$(BIN)/ebm_run train $$(EBM_CONF) $$(MNIST) $$(EBM_CLF) $(1) $$(call ebm_outs,$(1))
 endef
@@ -169,13 +169,13 @@ NUMBERS += $(foreach t,$(EBM_TAUS),$(B)/numbers/ebm_tau$(t).tsv)
 # rule is 'seedsd' over the run and its replicas.
 ebm_rep = $(B)/ebm/replicas/tau$(1)_rep$(2).tsv
 define ebm_replica_rule
-$(call ebm_rep,$(1),$(2)): $(BIN)/ebm_run $(EBM_CONF) $$(call params_id,ebm) $(EBM_CLF) $(MNIST_STAMP)
+$(call ebm_rep,$(1),$(2)): $(call code_id,ebm_run) $(EBM_CONF) $$(call params_id,ebm) $(EBM_CLF) $(MNIST_STAMP)
 	mkdir -p $$(@D)
 	$$(call params_sha,$$(EBM_CONF)) $$(LAUNCH) $$(BIN)/ebm_run replica $$(EBM_CONF) $$(MNIST) $$(EBM_CLF) $(1) $(2) $$@
 endef
 $(foreach t,$(EBM_TAUS),$(foreach k,$(EBM_REPLICAS),$(eval $(call ebm_replica_rule,$(t),$(k)))))
 EBM_REPLICA_FILES := $(foreach t,$(EBM_TAUS),$(foreach k,$(EBM_REPLICAS),$(call ebm_rep,$(t),$(k))))
-$(B)/numbers/ebm_spread_tau%.tsv: $(BIN)/seedspread $(TOLERANCES) $(B)/numbers/ebm_tau%.tsv $$(foreach k,$$(EBM_REPLICAS),$$(call ebm_rep,$$*,$$(k)))
+$(B)/numbers/ebm_spread_tau%.tsv: $(call code_id,seedspread) $(TOLERANCES) $(B)/numbers/ebm_tau%.tsv $$(foreach k,$$(EBM_REPLICAS),$$(call ebm_rep,$$*,$$(k)))
 	$(BIN)/seedspread $@ $(TOLERANCES) $(B)/numbers/ebm_tau$*.tsv $(foreach k,$(EBM_REPLICAS),$(call ebm_rep,$*,$(k)))
 NUMBERS += $(foreach t,$(EBM_TAUS),$(B)/numbers/ebm_spread_tau$(t).tsv)
 endif

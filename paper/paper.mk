@@ -29,11 +29,12 @@ PANDOC_OPTS := --from markdown --standalone --number-sections \
 $(CSL): | $(SETUP_STAMP)
 	@test -f $@ || { echo "paper: missing CSL style $@ (Debian package citation-style-language-styles)" >&2; exit 1; }
 
-# All numbers files merged; a key computed twice is an error. The BLAS kernel
+# All numbers files merged; a key computed twice or a CRLF line is an error. The BLAS kernel
 # lines of their provenance blocks are kept (numcheck rejects a mix of kernels).
 $(B)/numbers.tsv: $(NUMBERS)
 	: > $@.kernel
-	awk -F'\t' -v kernels=$@.kernel '/^# blas_kernel: / { if (!k[$$0]++) print > kernels; next }
+	awk -F'\t' -v kernels=$@.kernel '/\r$$/ { printf "numbers: %s:%d ends in a carriage return (a CRLF file)\n", FILENAME, FNR > "/dev/stderr"; bad = 1; next }
+	  /^# blas_kernel: / { if (!k[$$0]++) print > kernels; next }
 	  /^#/ || $$1 == "key" || NF == 0 { next }
 	  seen[$$1]++ { printf "numbers: key %s appears twice (%s)\n", $$1, FILENAME > "/dev/stderr"; bad = 1 }
 	  { print } END { close(kernels); exit bad }' $^ > $@.rows
@@ -46,7 +47,7 @@ $(B)/numbers.tsv: $(NUMBERS)
 # the new one only when it finishes, so an error in the verifier (a malformed
 # reference, a crash) can never leave a stale VERIFIED: it becomes UNVERIFIED
 # with the verifier's own message.
-$(B)/verify.md: $(B)/numbers.tsv $(wildcard $(REFERENCE)) $(BIN)/numcheck
+$(B)/verify.md: $(B)/numbers.tsv $(wildcard $(REFERENCE)) $(call code_id,numcheck)
 	rm -f $@
 	if [ ! -f $(REFERENCE) ]; then
 	  echo "**UNVERIFIED.** There is no reference file $(REFERENCE) for this scale yet." > $@.tmp

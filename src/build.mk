@@ -55,8 +55,20 @@ $(OBJ)/%.o: src/%.c | $(SETUP_STAMP)
 .SECONDEXPANSION:
 $(BIN)/%: $(OBJ)/%.o $$(call modules,$$(DEPS_$$*))
 	mkdir -p $(@D)
-	$(CC) $(CFLAGS) $^ $(BLAS_LIBS) -lm -o $@.tmp
+	$(CC) $(CFLAGS) $^ $(BLAS_LIBS) -lnettle -lm -o $@.tmp
 	mv $@.tmp $@
+
+# Code identity: what an experiment depends on is the code its program runs, not
+# the time it was linked. $(call code_id,P) holds the SHA-256 of $(BIN)/P without
+# debug information and build id (tools/codeid.sh), rewritten only when it
+# changes; make reads its time again after the silent check, so a comment edit
+# relinks P and re-runs nothing. (Until the next real change, each make repeats
+# the check, a few milliseconds, and make -q reports it as pending.)
+CODE := $(BUILD)/stamps/code
+code_id = $(CODE)/$(1).id
+$(CODE)/%.id: $(BIN)/% tools/codeid.sh tools/stamp.sh
+	@tools/codeid.sh $< $@
+.PRECIOUS: $(CODE)/%.id
 
 ## programs: compile every C program into $(BUILD)/bin
 programs: $(addprefix $(BIN)/,$(PROGRAMS))

@@ -3,6 +3,7 @@
 #include "idx.h"
 
 #include <errno.h>
+#include <nettle/sha2.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -86,7 +87,13 @@ int idx_load(const char *path, int want_ndim, idx_t *out, char *err, size_t errl
     }
     fseek(f, (long)hlen, SEEK_SET);
     out->data = xmalloc(out->count);
-    if (fread(out->data, 1, out->count, f) != out->count) {
+    size_t got = fread(out->data, 1, out->count, f);
+    struct sha256_ctx sha;
+    sha256_init(&sha);
+    sha256_update(&sha, hlen, head);
+    sha256_update(&sha, got, out->data);
+    sha256_digest(&sha, sizeof out->sha256, out->sha256);
+    if (got != out->count) {
         snprintf(err, errlen, "%s: read error", path);
         free(out->data);
         out->data = NULL;
@@ -102,6 +109,29 @@ void idx_free(idx_t *x) {
     x->data = NULL;
 }
 
+/* The SHA-256 <dir>/SHA256SUMS lists for <dir>/<name> must be x's: dies otherwise. */
+static void idx_check_sum(const char *dir, const char *name, const idx_t *x) {
+    char sums[4096], hex[65];
+    snprintf(sums, sizeof sums, "%s/SHA256SUMS", dir);
+    for (int i = 0; i < 32; i++) snprintf(hex + 2 * i, 3, "%02x", x->sha256[i]);
+    FILE *f = fopen(sums, "r");
+    if (!f) die("%s: cannot open (%s): the IDX files in %s were not verified (make mnist verifies them)", sums,
+                strerror(errno), dir);
+    char *line = NULL, *want = NULL;
+    size_t cap = 0;
+    while (!want && getline(&line, &cap, f) != -1) {
+        char sum[65], file[256];
+        if (sscanf(line, "%64s %255s", sum, file) == 2 && strcmp(file, name) == 0) want = xstrdup(sum);
+    }
+    free(line);
+    fclose(f);
+    if (!want) die("%s lists no checksum for %s", sums, name);
+    if (strcmp(want, hex) != 0)
+        die("%s/%s: checksum mismatch: sha256 %s, but %s lists %s: the file changed after verification "
+            "(make mnist fetches and verifies it again)", dir, name, hex, sums, want);
+    free(want);
+}
+
 mnist_t mnist_load(const char *dir, const char *prefix) {
     char ipath[4096], lpath[4096], err[8192];
     snprintf(ipath, sizeof ipath, "%s/%s-images-idx3-ubyte", dir, prefix);
@@ -109,6 +139,8 @@ mnist_t mnist_load(const char *dir, const char *prefix) {
     idx_t im, lb;
     if (idx_load(ipath, 3, &im, err, sizeof err) != 0) die("%s", err);
     if (idx_load(lpath, 1, &lb, err, sizeof err) != 0) die("%s", err);
+    idx_check_sum(dir, strrchr(ipath, '/') + 1, &im);
+    idx_check_sum(dir, strrchr(lpath, '/') + 1, &lb);
     if (im.dim[0] != lb.dim[0])
         die("%s has %u images but %s has %u labels", ipath, im.dim[0], lpath, lb.dim[0]);
     mnist_t m = {.n = (int)im.dim[0], .rows = (int)im.dim[1], .cols = (int)im.dim[2]};

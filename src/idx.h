@@ -16,6 +16,7 @@ typedef struct {
     uint32_t dim[3];
     size_t count; /* product of dims */
     uint8_t *data;
+    uint8_t sha256[32]; /* of the whole file, header included */
 } idx_t;
 
 /* Returns 0 on success; on failure fills err (naming the file) and returns -1. */
@@ -37,7 +38,11 @@ typedef struct {
 } mnist_t;
 
 /* Loads <dir>/<prefix>-images-idx3-ubyte and -labels-idx1-ubyte
- * (prefix "train" or "t10k"); dies with a clear message on any mismatch. */
+ * (prefix "train" or "t10k"); dies with a clear message on any mismatch.
+ * The content is checked where it is consumed: each file's SHA-256 must be the
+ * one <dir>/SHA256SUMS lists for it (data/fetch-mnist.sh writes that copy of
+ * data/SHA256SUMS when it verifies the files), so a file changed after
+ * verification stops the program naming it, whatever its modification time. */
 mnist_t mnist_load(const char *dir, const char *prefix);
 void mnist_free(mnist_t *m);
 

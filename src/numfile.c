@@ -97,6 +97,12 @@ static char *lines_next(lines_t *L) {
     }
     L->lineno++;
     L->line[strcspn(L->line, "\n")] = 0;
+    /* A CRLF file would leave '\r' in the last field (the kernel name, a rule's
+     * reason) and compare unequal for no visible reason: refused, as every
+     * reader of these files refuses it (paper/paper.mk's merge too). */
+    size_t len = strlen(L->line);
+    if (len && L->line[len - 1] == '\r')
+        die("%s:%ld: line ends in a carriage return (a CRLF file): convert it to LF line ends", L->path, L->lineno);
     return L->line;
 }
 

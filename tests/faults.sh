@@ -224,6 +224,40 @@ idx_tampered() {
     fi
 }
 check "faults: an IDX file changed after verification is noticed, named and replaced by verified data" idx_tampered
+# The same change with the file's modification time put back: make cannot see it, so
+# the program that reads the file must (src/idx.c checks each file's SHA-256).
+idx_tampered_quietly() {
+    local b; b=$(build_copy tamper-quiet)
+    local f="$b/mnist/t10k-labels-idx1-ubyte" out="$b/quick/numbers/mnist.tsv"
+    local byte; byte=$(od -An -tu1 -j100 -N1 "$f" | tr -d ' ')
+    printf "\\$(printf %o $(( (byte + 1) % 10 )))" > "$tmp/byte"
+    touch -r "$f" "$tmp/mtime"
+    dd if="$tmp/byte" of="$f" bs=1 seek=100 conv=notrunc status=none
+    touch -r "$tmp/mtime" "$f"
+    cmp -s "$f" "$mnist/t10k-labels-idx1-ubyte" && { echo "the byte was not changed"; return 1; }
+    rm "$out"
+    local msg; msg=$(make_q SCALE=quick BUILD="$b" MNIST_DIR="$mnist" "$out" 2>&1) && { echo "make exited 0"; return 1; }
+    grep 'checksum mismatch' <<< "$msg"
+    grep -q "t10k-labels-idx1-ubyte: checksum mismatch" <<< "$msg" && test ! -e "$out"
+}
+check "faults: an IDX file changed with its modification time put back stops the program that reads it, naming it" idx_tampered_quietly
+
+# ---- CRLF line ends in the verification's files are refused, naming file and line --
+crlf_refused() {
+    local nb="$tmp/build/quick/numbers.tsv" ref=data/reference/quick/numbers.tsv
+    sed 's/$/\r/' "$nb" > "$tmp/crlf-numbers.tsv"
+    sed 's/$/\r/' "$ref" > "$tmp/crlf-reference.tsv"
+    local msg
+    msg=$("$tmp/build/bin/numcheck" "$tmp/crlf-numbers.tsv" "$ref" 2>&1) && return 1
+    grep -q "crlf-numbers.tsv:1: line ends in a carriage return" <<< "$msg" || { echo "$msg" | tail -3; return 1; }
+    msg=$("$tmp/build/bin/numcheck" "$nb" "$tmp/crlf-reference.tsv" 2>&1) && return 1
+    grep -q "crlf-reference.tsv:1: line ends in a carriage return" <<< "$msg" || { echo "$msg" | tail -3; return 1; }
+    local b; b=$(build_copy crlf)
+    sed -i 's/$/\r/' "$b/quick/numbers/gauss.tsv"
+    msg=$(make_q SCALE=quick BUILD="$b" MNIST_DIR="$mnist" "$b/quick/numbers.tsv" 2>&1) && { echo "the merge accepted it"; return 1; }
+    grep -q "numbers/gauss.tsv:1 ends in a carriage return" <<< "$msg" || { echo "$msg" | tail -3; return 1; }
+}
+check "faults: a CRLF numbers or reference file is refused by the verifier and by the merge, naming file and line" crlf_refused
 
 # ---- 13. a failed npm fetch says why ---------------------------------------------
 # npm pointed at a closed port on this machine, with an empty cache: the

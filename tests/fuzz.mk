@@ -24,7 +24,7 @@ FUZZ_LINK_shard := src/fig51_shard.c src/util.c
 $(FUZZ_BIN)/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h src/util.c src/util.h src/idx.c src/idx.h src/numfile.c src/numfile.h \
   src/fig51_shard.c src/fig51_shard.h | $(SETUP_STAMP)
 	mkdir -p $(@D)
-	$(FUZZ_CC) $(FUZZ_FLAGS) $(BLAS_CFLAGS) $< $(FUZZ_LINK_$*) $(BLAS_LIBS) -lm -o $@.tmp
+	$(FUZZ_CC) $(FUZZ_FLAGS) $(BLAS_CFLAGS) $< $(FUZZ_LINK_$*) $(BLAS_LIBS) -lnettle -lm -o $@.tmp
 	mv $@.tmp $@
 
 fuzz: $(addprefix $(FUZZ_BIN)/fuzz_,$(FUZZ_TARGETS))

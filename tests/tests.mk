@@ -9,7 +9,7 @@ $(OBJ)/tests/%.o: tests/%.c | $(SETUP_STAMP)
 
 $(TEST_BIN): $(patsubst tests/%.c,$(OBJ)/tests/%.o,$(TEST_SRC)) $(call modules,$(LIB_MODULES))
 	mkdir -p $(@D)
-	$(CC) $(CFLAGS) $^ $(CRITERION_LIBS) $(BLAS_LIBS) -lm -o $@.tmp
+	$(CC) $(CFLAGS) $^ $(CRITERION_LIBS) $(BLAS_LIBS) -lnettle -lm -o $@.tmp
 	mv $@.tmp $@
 
 # The JSON report is kept even when tests fail, so the paper's ledger shows

@@ -119,6 +119,50 @@ stamps() { # a flag change recompiles, a kernel change re-runs experiments, noth
     grep -q 'gcc .*-DSTAMP_TEST .*-c src/numcheck.c' <<< "$plan" && grep -q -- '-DSTAMP_TEST' "$tmp/stampbuild/stamps/cc" || { echo "a flag change did not recompile"; return 1; }
 }
 check "stamps: a compiler flag change recompiles, a BLAS kernel change re-runs the experiments, else nothing" stamps
+kernel_reruns_every_shard() { # every heavy target hangs on the kernel stamp, fig51deep's shards too
+    local b="$tmp/kernelbuild" d n m
+    cp -a "$tmp/build" "$b"
+    touch "$b/stamps/kernel"
+    local plan; plan=$(make_q -n SCALE=quick BUILD="$b" MNIST_DIR="$(cd "$mnist" && pwd)" paper 2> /dev/null)
+    for d in fig51 fig51deep; do
+        n=$(ls "$b/quick/$d"/b*_s*.tsv | wc -l)
+        m=$(grep -c "bin/fig51 run data/params/quick/$d.conf" <<< "$plan")
+        echo "$d: $n shards, $m re-run after a kernel change"
+        [ "$n" -gt 0 ] && [ "$m" -eq "$n" ] || return 1
+    done
+    rm -rf "$b"
+}
+check "stamps: a BLAS kernel change re-runs every shard of both Fig. 5.1 ensembles (fig51deep too)" kernel_reruns_every_shard
+
+# A comment edit relinks the programs (their debug information changes) but must re-run
+# no experiment; a change of the code a program runs must re-run its experiments and no
+# other. In a copy of the sources (the checkout is never touched) against a copy of the
+# quick build; PARAMS names the checkout's parameter files, whose identities (path and
+# SHA-256) the build recorded.
+code_identity() {
+    local src="$tmp/code-src" b="$tmp/codebuild" mark="$tmp/code.mark"
+    rm -rf "$src" "$b"; mkdir -p "$src"
+    tar --exclude=./build --exclude=./.git -cf - . | tar -xf - -C "$src"
+    cp -a "$tmp/build" "$b"
+    local cq=(-C "$src" SCALE=quick BUILD="$b" PARAMS="$PWD/data/params/quick" MNIST_DIR="$(cd "$mnist" && pwd)")
+    make_q "${cq[@]}" "$b/quick/numbers.tsv" > /dev/null 2>&1 || { echo "the copy is not buildable"; return 1; }
+    touch "$mark"; sleep 1
+    printf '/* a comment added by the code-identity test */\n' >> "$src/src/util.c"
+    printf '/* a comment added by the code-identity test */\n' >> "$src/src/mlp.h"
+    make_q "${cq[@]}" "$b/quick/numbers.tsv" > "$tmp/code.log" 2>&1 || { tail "$tmp/code.log"; return 1; }
+    [ "$b/bin/fig51" -nt "$mark" ] || { echo "the comment edit did not relink fig51: the test proves nothing"; return 1; }
+    local ran; ran=$(find "$b/quick" -newer "$mark" -type f \( -path '*/numbers/*' -o -path '*/data/*' -o -path '*/fig51*/*' -o -path '*/ebm/*' \))
+    [ -z "$ran" ] || { echo "a comment edit re-ran experiments: $ran"; return 1; }
+    echo "comment edit: programs relinked, no experiment output rewritten"
+    touch "$mark"; sleep 1
+    sed -i 's/^int main(int argc, char \*\*argv) {$/&\n    if (getenv("STL_CODE_IDENTITY_TEST")) return 3;/' "$src/src/identities.c"
+    grep -q STL_CODE_IDENTITY_TEST "$src/src/identities.c" || { echo "could not edit identities.c"; return 1; }
+    make_q "${cq[@]}" "$b/quick/numbers.tsv" > "$tmp/code.log" 2>&1 || { tail "$tmp/code.log"; return 1; }
+    ran=$(cd "$b/quick" && find numbers data -newer "$mark" -type f | sort | tr '\n' ' ')
+    echo "code change in identities.c re-ran: $ran"
+    [ "$ran" = "numbers/identities.tsv " ] || [ "$ran" = "numbers/identities.tsv numbers.tsv " ]
+}
+check "stamps: a comment edit relinks the programs and re-runs no experiment; a code change re-runs only its experiment" code_identity
 params_dirs() {
     local plan; plan=$(BUILD="$tmp/kb" make --no-print-directory -n SCALE=quick PARAMS="$tmp/p2" paper 2> /dev/null)
     grep -q "$tmp/kb/quick-params-p2-[0-9a-f]\{8\}/numbers/gauss.tsv" <<< "$plan" || { echo "PARAMS did not key the directory"; return 1; }

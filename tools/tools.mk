@@ -12,9 +12,11 @@
 $(eval TOOLS_LAUNCH = $(value LAUNCH))
 TIME_WRAP ?= tools/timed $(B)/timings $@ --
 override LAUNCH = $(TOOLS_LAUNCH) $(TIME_WRAP)
-# the heavy targets: one per Fig. 5.1 shard, one per EBM replica and one per other
-# experiment (the Fig. 5.1 merge and the EBM spreads run without LAUNCH)
-TOOLS_HEAVY := $(FIG51_SHARDS) $(EBM_REPLICA_FILES) $(filter-out %/fig51.tsv $(B)/numbers/ebm_spread_%,$(NUMBERS))
+# the heavy targets: one per shard of each Fig. 5.1 ensemble (fig51 and, where the
+# scale has it, fig51deep), one per EBM replica and one per other experiment (the
+# merges and the EBM spreads run without LAUNCH)
+TOOLS_HEAVY := $(fig51_SHARDS) $(fig51deep_SHARDS) $(EBM_REPLICA_FILES) \
+  $(filter-out %/fig51.tsv %/fig51deep.tsv $(B)/numbers/ebm_spread_%,$(NUMBERS))
 export TOOLS_HEAVY_N := $(words $(TOOLS_HEAVY))
 export TOOLS_MAKE_START := $(shell date +%s)
 
@@ -100,9 +102,9 @@ compare: $(BIN)/numcheck
 
 # Files distcheck treats as old (make -o) in the unpacked archive, so that the archived
 # data stand and no experiment re-runs: the experiment programs, MNIST, the shards, the
-# EBM classifier and replicas, the kernel stamp and the parameter-set identities, which
+# EBM classifier and replicas, the kernel stamp, the code and parameter-set identities, which
 # the unpacked tree writes anew (it compiles its own programs; only numcheck is used).
 dist-oldfiles:
-	@echo $(addprefix $(BIN)/,$(filter-out numcheck,$(PROGRAMS))) $(MNIST_STAMP) $(FIG51_SHARDS) $(fig51deep_SHARDS) $(EBM_CLF) \
-	  $(EBM_REPLICA_FILES) $(STAMPS)/kernel $(call params_id,*)
+	@echo $(addprefix $(BIN)/,$(filter-out numcheck,$(PROGRAMS))) $(foreach p,$(filter-out numcheck,$(PROGRAMS)),$(call code_id,$(p))) \
+	  $(MNIST_STAMP) $(FIG51_SHARDS) $(fig51deep_SHARDS) $(EBM_CLF) $(EBM_REPLICA_FILES) $(STAMPS)/kernel $(call params_id,*)
 .PHONY: dist-oldfiles
