@@ -32,7 +32,6 @@
 
 #define STREAM_INIT (1ull << 62)
 #define MAX_LIST 16
-#define SEED_MAX 0x7fffffffffffffffL
 #define RATE_UNIT 1e-4 /* learning rates are given in units of 1e-4 to keep the list integer */
 #define TAU_MAX 100000000L
 #define GRID_STREAM_TAU_SHIFT 40

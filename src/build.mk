@@ -70,6 +70,16 @@ $(CODE)/%.id: $(BIN)/% tools/codeid.sh tools/stamp.sh
 	@tools/codeid.sh $< $@
 .PRECIOUS: $(CODE)/%.id
 
+# The same sources under a second compiler: clang-14 (installed for the fuzzers)
+# with the warnings of CFLAGS as errors; make test runs it.
+## clang-check: every C source compiled by clang-14 with -Werror (syntax and warnings only)
+clang-check: | $(SETUP_STAMP)
+	for f in src/*.c tests/test_*.c; do
+	  clang-14 -std=gnu11 -Wall -Wextra -Wshadow -Werror -fsyntax-only $(BLAS_CFLAGS) -Isrc $$f || exit 1
+	done
+	echo "clang-check: $$(ls src/*.c tests/test_*.c | wc -l) sources clean under clang-14 -Werror"
+.PHONY: clang-check
+
 ## programs: compile every C program into $(BUILD)/bin
 programs: $(addprefix $(BIN)/,$(PROGRAMS))
 .PHONY: programs

@@ -33,7 +33,6 @@
 #include "util.h"
 
 #define MAX_TAUS 8
-#define SEED_MAX 1e18
 #define STREAM_INIT (1ull << 62)
 #define STREAM_CLF (1ull << 61)
 #define STREAM_TEST (1ull << 60)

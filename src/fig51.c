@@ -62,7 +62,7 @@ static const char *const first_layer_names[] = {"sparse", "dense", NULL};
 
 #define F(field) offsetof(params_t, field)
 static const conf_spec_t spec[] = {
-    {"seed", CONF_INT, F(seed), 0, 9.2e18, .doc = "Philox key of every stream"},
+    {"seed", CONF_INT, F(seed), 0, SEED_MAX, .doc = "Philox key of every stream"},
     {"batch_sizes", CONF_LIST, F(batch), 1, MNIST_TRAIN, .count_offset = F(nbatch), .max_count = MAX_BS,
      .doc = "mini-batch sizes |b|, comma-separated"},
     {"learning_rate", CONF_DOUBLE, F(rate), 1e-12, 1e6, .doc = "r of Algorithm 1 (vanilla SGD)"},

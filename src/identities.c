@@ -20,7 +20,6 @@
 #include "thermo.h"
 #include "util.h"
 
-#define SEED_MAX 9.2e18 /* below 2^63, so the bound converts to a long */
 #define STATES_MAX 4096
 #define CHAIN_NB 6 /* alphabet sizes of the chain B -> Theta -> X */
 #define CHAIN_NT 5

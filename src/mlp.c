@@ -81,11 +81,6 @@ HOT static void relu_select(float *restrict out, const float *restrict z, const 
     }
 }
 
-/* y += a x over n floats */
-static inline __attribute__((always_inline)) void axpy(float *restrict y, float a, const float *restrict x, int n) {
-    for (int i = 0; i < n; i++) y[i] += a * x[i];
-}
-
 
 /* Register tiles: a tile of z_i (or of a row of W) stays in vector registers
  * while the nonzeros stream past. Per element the sums run in the order of

@@ -35,7 +35,6 @@
 // ---- parameters: one table documents, bounds and reads every key ----------------
 
 #define LIST_MAX GPPM_MAX_TAUS
-#define SEED_MAX 1e18 /* exactly representable, and a valid long */
 
 typedef struct { /* the keys as read (conf_read_spec fills it) */
     long seed, K, batch, trials, steps, tau, ift, every, grid;

@@ -11,6 +11,11 @@
 #include <math.h>
 #include <stdint.h>
 
+/* The largest seed a parameter file may give (every program's 'seed' key): a
+ * double the parameter reader holds exactly and a long it converts to without
+ * rounding (2^63 - 1 is neither). */
+#define SEED_MAX 1e18
+
 typedef struct {
     philox4x32_key_t key;
     philox4x32_ctr_t ctr;

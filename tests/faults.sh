@@ -336,6 +336,7 @@ no_control_chars() {
 check "faults: no source file (src, tests, paper, figures, data/params) contains a control character" no_control_chars
 
 # ---- sanitizers and fuzzing (issues 9 and 14) ----------------------------------
+check "compilers: every C source compiles under clang-14 with -Wall -Wextra -Wshadow -Werror" make_q "${quick[@]}" clang-check
 check "sanitizers: the unit tests under -fsanitize=address,undefined (and -Werror) have no finding" \
     make_q "${quick[@]}" asan-unit
 check "fuzz: a short libFuzzer pass over the IDX, parameter and numbers readers finds no crash and no unnamed reject" \
