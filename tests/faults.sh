@@ -83,6 +83,20 @@ html_on_full_disk() {
 }
 check "faults: the paper's HTML written to a full disk is not renamed into place" html_on_full_disk
 
+# the claims file claims.lua writes (make claims reads it): a write that fails
+# must stop the build naming the file, not rename what was written into place
+claims_on_full_disk() {
+    local b; b=$(build_copy claims)
+    local out="$b/quick/claims.tsv"
+    rm -f "$out"
+    ln -s /dev/full "$out.tmp"
+    local msg; msg=$(make_q SCALE=quick BUILD="$b" MNIST_DIR="$mnist" "$out" 2>&1) && { echo "make exited 0"; return 1; }
+    echo "$msg" | grep claims.lua
+    test ! -e "$out" && test ! -L "$out" || { echo "$out was renamed into place"; return 1; }
+    grep -qF "$out.tmp" <<< "$msg" || { echo "the message does not name $out.tmp"; return 1; }
+}
+check "faults: the claims file written to a full disk stops the build naming it and is not renamed into place" claims_on_full_disk
+
 # ---- 10. every SVG of the build is well-formed XML (UTF-8) --------------------
 svg_well_formed() {
     local n=0 f
