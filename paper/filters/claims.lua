@@ -9,6 +9,8 @@
 -- is kept and marked "shown at paper scale only" with the value that fails.
 -- An unknown claim id, an unknown key, or a claim never cited also stop the build:
 -- a guard nobody cites guards nothing.
+package.path = PANDOC_SCRIPT_FILE:match("^(.*[/\\])") .. "?.lua;" .. package.path
+local xref = require("xref")
 local numbers_path = os.getenv("NUMBERS_FILE") or error("claims.lua: NUMBERS_FILE is not set")
 local claims_path = os.getenv("CLAIMS_FILE") or error("claims.lua: CLAIMS_FILE is not set")
 local report_path = os.getenv("CLAIMS_REPORT")
@@ -72,8 +74,8 @@ function Span(el)
 end
 
 function Pandoc(doc)
-  local rep = report_path and assert(io.open(report_path .. ".tmp", "w"))
-  if rep then rep:write("id\tholds\tcited\tpredicate\tvalues\n") end
+  -- the report is written whole by xref.write_file, or not at all
+  local rep = {"id\tholds\tcited\tpredicate\tvalues\n"}
   local false_ids, uncited = {}, {}
   for _, id in ipairs(order) do
     local c = claims[id]
@@ -82,9 +84,9 @@ function Pandoc(doc)
       false_ids[#false_ids + 1] = id
       io.stderr:write(string.format("claims.lua: FALSE at this scale: %s: %s (%s)\n", id, c.pred, c.values))
     end
-    if rep then rep:write(string.format("%s\t%s\t%d\t%s\t%s\n", id, tostring(c.holds), c.cited, c.pred, c.values)) end
+    rep[#rep + 1] = string.format("%s\t%s\t%d\t%s\t%s\n", id, tostring(c.holds), c.cited, c.pred, c.values)
   end
-  if rep then rep:close(); assert(os.rename(report_path .. ".tmp", report_path)) end
+  if report_path then xref.write_file(report_path, table.concat(rep), "claims.lua") end
   if #uncited > 0 then error("claims.lua: claims defined but never cited: " .. table.concat(uncited, ", ")) end
   if strict and #false_ids > 0 then
     error("claims.lua: " .. #false_ids .. " claims are false at this scale: " .. table.concat(false_ids, ", "))
