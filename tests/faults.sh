@@ -303,6 +303,27 @@ check "faults: a number inside math, \$[key]{.num}\$, is substituted" \
     filter_output 'We have $n = [mnist_n_test]{.num}$ images.' '<mn>10000</mn>'
 check "faults: an unknown key inside math stops the paper naming it" \
     filter_error 'We have $n = [no_such_key]{.num}$ images.' "unknown numbers key 'no_such_key'"
+# a format must turn the number into text: exactly one numeric conversion
+check "faults: fmt=\"n/a\" (no conversion) stops the paper naming its key" \
+    filter_error 'There are [mnist_n_test]{.num fmt="n/a"} images.' "key 'mnist_n_test': bad fmt 'n/a'"
+check "faults: an empty fmt stops the paper naming its key" \
+    filter_error 'There are [mnist_n_test]{.num fmt=""} images.' "key 'mnist_n_test': bad fmt ''"
+check "faults: a fmt with two conversions stops the paper naming its key" \
+    filter_error 'There are [mnist_n_test]{.num fmt="%d of %d"} images.' "key 'mnist_n_test': bad fmt '%d of %d'"
+check "faults: a fmt with flags, width, precision and a literal %% is accepted" \
+    filter_output 'We have [mnist_n_test]{.num fmt="%d%%"} and [mnist_n_test]{.num fmt="%+09.1f"}.' '10000%' '+010000.0'
+# a misspelled class would leave the raw key in the paper
+check "faults: [key]{.nums} stops the paper naming the span" \
+    filter_error 'There are [mnist_n_test]{.nums} images.' "[mnist_n_test]{.nums}"
+check "faults: [key]{.Num} stops the paper naming the span" \
+    filter_error 'There are [mnist_n_test]{.Num} images.' "[mnist_n_test]{.Num}"
+check "faults: [misspelled key]{.number} stops the paper naming the span" \
+    filter_error 'There are [mnist_n_tset]{.number} images.' "[mnist_n_tset]{.number}"
+check "faults: a misspelled .num in math stops the paper naming it" \
+    filter_error 'We have $n = [mnist_n_test]{.Num}$ images.' "[mnist_n_test]{.Num}"
+check "faults: the paper's other spans (.claim, .ledger-count, .smallcaps) pass the number filter" \
+    filter_output '[holds]{.ledger-count}, [a sentence]{.claim ref=x}, [Small]{.smallcaps}.' 'holds' 'a sentence' 'Small'
+
 
 # ---- issue 8: no source file carries a control character ------------------------
 # (a carriage return once turned \rangle into 'angle' in both outputs)
