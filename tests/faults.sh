@@ -324,6 +324,26 @@ check "faults: a misspelled .num in math stops the paper naming it" \
 check "faults: the paper's other spans (.claim, .ledger-count, .smallcaps) pass the number filter" \
     filter_output '[holds]{.ledger-count}, [a sentence]{.claim ref=x}, [Small]{.smallcaps}.' 'holds' 'a sentence' 'Small'
 
+# claims.lua on one claim: every name in a predicate must be a numbers key (or
+# one of the language's words and functions), and it must read at least one,
+# however evaluation would short-circuit
+claims_filter() { # claims_filter PREDICATE: the one claim t1, cited once
+    printf 'id\tpredicate\twhat it guards\nt1\t%s\ttest\n' "$1" > "$tmp/claims-one.tsv"
+    echo '[a sentence]{.claim ref=t1}' > "$tmp/claims-one.md"
+    NUMBERS_FILE="$tmp/build/quick/numbers.tsv" CLAIMS_FILE="$tmp/claims-one.tsv" \
+        pandoc --lua-filter paper/filters/claims.lua -t plain "$tmp/claims-one.md"
+}
+claim_error() { # claim_error PREDICATE EXPECTED-MESSAGE
+    local msg; msg=$(claims_filter "$1" 2>&1) && { echo "accepted: $msg"; return 1; }
+    echo "$msg" | head -n 3
+    grep -qF "$2" <<< "$msg"
+}
+check "faults: a claim predicate that reads no number (1 < 2) stops the paper naming the claim" \
+    claim_error '1 < 2' "claim 't1': the predicate reads no numbers key"
+check "faults: an unknown key behind a short-circuit (x > 0 or typo > 100) stops the paper naming claim and key" \
+    claim_error 'mnist_n_test > 0 or mnist_n_tset > 100' "claim 't1': unknown numbers key 'mnist_n_tset'"
+check "faults: a claim predicate with keywords, functions and 1e-12 literals is accepted" \
+    claims_filter 'not (abs(mnist_n_test) < 1e-12) and max(mnist_n_test, 2E+3) > sqrt(4) and min(mnist_n_train, 1.5e3) ~= nil'
 
 # ---- issue 8: no source file carries a control character ------------------------
 # (a carriage return once turned \rangle into 'angle' in both outputs)
