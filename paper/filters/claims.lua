@@ -7,8 +7,9 @@
 -- A false predicate is reported on stderr and in $CLAIMS_REPORT; with
 -- CLAIMS_STRICT=1 (the paper scale) it stops the build; otherwise the sentence
 -- is kept and marked "shown at paper scale only" with the value that fails.
--- An unknown claim id, an unknown key, or a claim never cited also stop the build:
--- a guard nobody cites guards nothing.
+-- An unknown claim id, an unknown key (wherever it stands in the predicate), a
+-- predicate that reads no key, or a claim never cited also stop the build: a
+-- guard nobody cites guards nothing.
 package.path = PANDOC_SCRIPT_FILE:match("^(.*[/\\])") .. "?.lua;" .. package.path
 local xref = require("xref")
 local numbers_path = os.getenv("NUMBERS_FILE") or error("claims.lua: NUMBERS_FILE is not set")
@@ -27,6 +28,24 @@ local env = setmetatable({abs = math.abs, sqrt = math.sqrt, min = math.min, max 
     return values[k] or error("unknown numbers key '" .. tostring(k) .. "'", 0)
   end})
 
+-- The keys a predicate reads, from its text rather than by evaluating it:
+-- `a > b or typo > 1` never reads typo while a > b holds, and `1 < 2` reads
+-- nothing, yet both evaluate. Numerals are blanked first (the e of 1e-12 is no
+-- name); the words below and env's functions are no keys, every other name is.
+local WORDS = {["and"] = true, ["or"] = true, ["not"] = true, ["true"] = true, ["false"] = true, ["nil"] = true}
+local function keys_of(id, pred)
+  local keys, seen = {}, {}
+  for name in pred:gsub("%f[%w_]%d[%w_%.]*", " "):gmatch("[%a_][%w_]*") do
+    if not (WORDS[name] or rawget(env, name) or seen[name]) then
+      if not values[name] then error("claims.lua: claim '" .. id .. "': unknown numbers key '" .. name .. "'", 0) end
+      seen[name] = true
+      keys[#keys + 1] = name
+    end
+  end
+  if #keys == 0 then error("claims.lua: claim '" .. id .. "': the predicate reads no numbers key", 0) end
+  return keys
+end
+
 local claims, order = {}, {}
 local lineno = 0
 for line in io.lines(claims_path) do
@@ -35,6 +54,7 @@ for line in io.lines(claims_path) do
     local id, pred, what = line:match("^([%w%-_]+)\t([^\t]+)\t([^\t]+)$")
     if not id then error(string.format("claims.lua: %s:%d: expected id, predicate, what it guards", claims_path, lineno)) end
     if claims[id] then error(string.format("claims.lua: %s:%d: claim '%s' defined twice", claims_path, lineno, id)) end
+    local keys = keys_of(id, pred)
     local fn, err = load("return " .. pred, "claim " .. id, "t", env)
     if not fn then error("claims.lua: claim '" .. id .. "': cannot parse predicate: " .. err) end
     local ok, result = pcall(fn)
@@ -42,12 +62,7 @@ for line in io.lines(claims_path) do
     if type(result) ~= "boolean" then error("claims.lua: claim '" .. id .. "': predicate is not a comparison") end
     -- the keys the predicate reads, with their values, for the report
     local shown = {}
-    for key in pred:gmatch("[%a_][%w_]*") do
-      if values[key] and not shown[key] then
-        shown[key] = true
-        shown[#shown + 1] = string.format("%s = %.4g", key, values[key])
-      end
-    end
+    for _, key in ipairs(keys) do shown[#shown + 1] = string.format("%s = %.4g", key, values[key]) end
     claims[id] = {pred = pred, what = what, holds = result, values = table.concat(shown, ", "), cited = 0}
     order[#order + 1] = id
   end
