@@ -7,15 +7,16 @@
 # Sourced by tests/run.sh after its quick build: it uses run.sh's check, make_q,
 # tmp, mnist and quick (SCALE=quick BUILD=$tmp/build MNIST_DIR=...), and its
 # counts go into run.sh's summary. Standalone (for development):
-#   tests/faults.sh MNIST_DIR [BUILD_DIR_WITH_A_QUICK_PAPER]
+#   [FAULTS_ONLY=REGEX] tests/faults.sh MNIST_DIR [BUILD_DIR_WITH_A_QUICK_PAPER]
 # copies the given build (or makes a quick paper) into a temporary directory.
 
 if [ "${BASH_SOURCE[0]}" = "$0" ]; then
     set -uo pipefail
     mnist=$1 pass=0 fail=0
     make_q() { make --no-print-directory "$@"; }
-    check() {
+    check() { # FAULTS_ONLY=REGEX runs only the checks whose names match
         local name=$1; shift
+        [[ -z "${FAULTS_ONLY:-}" || "$name" =~ $FAULTS_ONLY ]] || return 0
         local log; log=$(mktemp)
         if "$@" > "$log" 2>&1; then pass=$((pass + 1)); echo "ok   $name"
         else fail=$((fail + 1)); echo "FAIL $name"; tail -n 25 "$log" | sed 's/^/     /'; fi
@@ -81,6 +82,20 @@ html_on_full_disk() {
     test ! -e "$out" || { echo "$out was renamed into place"; return 1; }
 }
 check "faults: the paper's HTML written to a full disk is not renamed into place" html_on_full_disk
+
+# the claims file claims.lua writes (make claims reads it): a write that fails
+# must stop the build naming the file, not rename what was written into place
+claims_on_full_disk() {
+    local b; b=$(build_copy claims)
+    local out="$b/quick/claims.tsv"
+    rm -f "$out"
+    ln -s /dev/full "$out.tmp"
+    local msg; msg=$(make_q SCALE=quick BUILD="$b" MNIST_DIR="$mnist" "$out" 2>&1) && { echo "make exited 0"; return 1; }
+    echo "$msg" | grep claims.lua
+    test ! -e "$out" && test ! -L "$out" || { echo "$out was renamed into place"; return 1; }
+    grep -qF "$out.tmp" <<< "$msg" || { echo "the message does not name $out.tmp"; return 1; }
+}
+check "faults: the claims file written to a full disk stops the build naming it and is not renamed into place" claims_on_full_disk
 
 # ---- 10. every SVG of the build is well-formed XML (UTF-8) --------------------
 svg_well_formed() {
@@ -322,6 +337,47 @@ check "faults: a number inside math, \$[key]{.num}\$, is substituted" \
     filter_output 'We have $n = [mnist_n_test]{.num}$ images.' '<mn>10000</mn>'
 check "faults: an unknown key inside math stops the paper naming it" \
     filter_error 'We have $n = [no_such_key]{.num}$ images.' "unknown numbers key 'no_such_key'"
+# a format must turn the number into text: exactly one numeric conversion
+check "faults: fmt=\"n/a\" (no conversion) stops the paper naming its key" \
+    filter_error 'There are [mnist_n_test]{.num fmt="n/a"} images.' "key 'mnist_n_test': bad fmt 'n/a'"
+check "faults: an empty fmt stops the paper naming its key" \
+    filter_error 'There are [mnist_n_test]{.num fmt=""} images.' "key 'mnist_n_test': bad fmt ''"
+check "faults: a fmt with two conversions stops the paper naming its key" \
+    filter_error 'There are [mnist_n_test]{.num fmt="%d of %d"} images.' "key 'mnist_n_test': bad fmt '%d of %d'"
+check "faults: a fmt with flags, width, precision and a literal %% is accepted" \
+    filter_output 'We have [mnist_n_test]{.num fmt="%d%%"} and [mnist_n_test]{.num fmt="%+09.1f"}.' '10000%' '+010000.0'
+# a misspelled class would leave the raw key in the paper
+check "faults: [key]{.nums} stops the paper naming the span" \
+    filter_error 'There are [mnist_n_test]{.nums} images.' "[mnist_n_test]{.nums}"
+check "faults: [key]{.Num} stops the paper naming the span" \
+    filter_error 'There are [mnist_n_test]{.Num} images.' "[mnist_n_test]{.Num}"
+check "faults: [misspelled key]{.number} stops the paper naming the span" \
+    filter_error 'There are [mnist_n_tset]{.number} images.' "[mnist_n_tset]{.number}"
+check "faults: a misspelled .num in math stops the paper naming it" \
+    filter_error 'We have $n = [mnist_n_test]{.Num}$ images.' "[mnist_n_test]{.Num}"
+check "faults: the paper's other spans (.claim, .ledger-count, .smallcaps) pass the number filter" \
+    filter_output '[holds]{.ledger-count}, [a sentence]{.claim ref=x}, [Small]{.smallcaps}.' 'holds' 'a sentence' 'Small'
+
+# claims.lua on one claim: every name in a predicate must be a numbers key (or
+# one of the language's words and functions), and it must read at least one,
+# however evaluation would short-circuit
+claims_filter() { # claims_filter PREDICATE: the one claim t1, cited once
+    printf 'id\tpredicate\twhat it guards\nt1\t%s\ttest\n' "$1" > "$tmp/claims-one.tsv"
+    echo '[a sentence]{.claim ref=t1}' > "$tmp/claims-one.md"
+    NUMBERS_FILE="$tmp/build/quick/numbers.tsv" CLAIMS_FILE="$tmp/claims-one.tsv" \
+        pandoc --lua-filter paper/filters/claims.lua -t plain "$tmp/claims-one.md"
+}
+claim_error() { # claim_error PREDICATE EXPECTED-MESSAGE
+    local msg; msg=$(claims_filter "$1" 2>&1) && { echo "accepted: $msg"; return 1; }
+    echo "$msg" | head -n 3
+    grep -qF "$2" <<< "$msg"
+}
+check "faults: a claim predicate that reads no number (1 < 2) stops the paper naming the claim" \
+    claim_error '1 < 2' "claim 't1': the predicate reads no numbers key"
+check "faults: an unknown key behind a short-circuit (x > 0 or typo > 100) stops the paper naming claim and key" \
+    claim_error 'mnist_n_test > 0 or mnist_n_tset > 100' "claim 't1': unknown numbers key 'mnist_n_tset'"
+check "faults: a claim predicate with keywords, functions and 1e-12 literals is accepted" \
+    claims_filter 'not (abs(mnist_n_test) < 1e-12) and max(mnist_n_test, 2E+3) > sqrt(4) and min(mnist_n_train, 1.5e3) ~= nil'
 
 # ---- issue 8: no source file carries a control character ------------------------
 # (a carriage return once turned \rangle into 'angle' in both outputs)

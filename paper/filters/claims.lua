@@ -7,8 +7,11 @@
 -- A false predicate is reported on stderr and in $CLAIMS_REPORT; with
 -- CLAIMS_STRICT=1 (the paper scale) it stops the build; otherwise the sentence
 -- is kept and marked "shown at paper scale only" with the value that fails.
--- An unknown claim id, an unknown key, or a claim never cited also stop the build:
--- a guard nobody cites guards nothing.
+-- An unknown claim id, an unknown key (wherever it stands in the predicate), a
+-- predicate that reads no key, or a claim never cited also stop the build: a
+-- guard nobody cites guards nothing.
+package.path = PANDOC_SCRIPT_FILE:match("^(.*[/\\])") .. "?.lua;" .. package.path
+local xref = require("xref")
 local numbers_path = os.getenv("NUMBERS_FILE") or error("claims.lua: NUMBERS_FILE is not set")
 local claims_path = os.getenv("CLAIMS_FILE") or error("claims.lua: CLAIMS_FILE is not set")
 local report_path = os.getenv("CLAIMS_REPORT")
@@ -25,6 +28,24 @@ local env = setmetatable({abs = math.abs, sqrt = math.sqrt, min = math.min, max 
     return values[k] or error("unknown numbers key '" .. tostring(k) .. "'", 0)
   end})
 
+-- The keys a predicate reads, from its text rather than by evaluating it:
+-- `a > b or typo > 1` never reads typo while a > b holds, and `1 < 2` reads
+-- nothing, yet both evaluate. Numerals are blanked first (the e of 1e-12 is no
+-- name); the words below and env's functions are no keys, every other name is.
+local WORDS = {["and"] = true, ["or"] = true, ["not"] = true, ["true"] = true, ["false"] = true, ["nil"] = true}
+local function keys_of(id, pred)
+  local keys, seen = {}, {}
+  for name in pred:gsub("%f[%w_]%d[%w_%.]*", " "):gmatch("[%a_][%w_]*") do
+    if not (WORDS[name] or rawget(env, name) or seen[name]) then
+      if not values[name] then error("claims.lua: claim '" .. id .. "': unknown numbers key '" .. name .. "'", 0) end
+      seen[name] = true
+      keys[#keys + 1] = name
+    end
+  end
+  if #keys == 0 then error("claims.lua: claim '" .. id .. "': the predicate reads no numbers key", 0) end
+  return keys
+end
+
 local claims, order = {}, {}
 local lineno = 0
 for line in io.lines(claims_path) do
@@ -33,6 +54,7 @@ for line in io.lines(claims_path) do
     local id, pred, what = line:match("^([%w%-_]+)\t([^\t]+)\t([^\t]+)$")
     if not id then error(string.format("claims.lua: %s:%d: expected id, predicate, what it guards", claims_path, lineno)) end
     if claims[id] then error(string.format("claims.lua: %s:%d: claim '%s' defined twice", claims_path, lineno, id)) end
+    local keys = keys_of(id, pred)
     local fn, err = load("return " .. pred, "claim " .. id, "t", env)
     if not fn then error("claims.lua: claim '" .. id .. "': cannot parse predicate: " .. err) end
     local ok, result = pcall(fn)
@@ -40,12 +62,7 @@ for line in io.lines(claims_path) do
     if type(result) ~= "boolean" then error("claims.lua: claim '" .. id .. "': predicate is not a comparison") end
     -- the keys the predicate reads, with their values, for the report
     local shown = {}
-    for key in pred:gmatch("[%a_][%w_]*") do
-      if values[key] and not shown[key] then
-        shown[key] = true
-        shown[#shown + 1] = string.format("%s = %.4g", key, values[key])
-      end
-    end
+    for _, key in ipairs(keys) do shown[#shown + 1] = string.format("%s = %.4g", key, values[key]) end
     claims[id] = {pred = pred, what = what, holds = result, values = table.concat(shown, ", "), cited = 0}
     order[#order + 1] = id
   end
@@ -72,8 +89,8 @@ function Span(el)
 end
 
 function Pandoc(doc)
-  local rep = report_path and assert(io.open(report_path .. ".tmp", "w"))
-  if rep then rep:write("id\tholds\tcited\tpredicate\tvalues\n") end
+  -- the report is written whole by xref.write_file, or not at all
+  local rep = {"id\tholds\tcited\tpredicate\tvalues\n"}
   local false_ids, uncited = {}, {}
   for _, id in ipairs(order) do
     local c = claims[id]
@@ -82,9 +99,9 @@ function Pandoc(doc)
       false_ids[#false_ids + 1] = id
       io.stderr:write(string.format("claims.lua: FALSE at this scale: %s: %s (%s)\n", id, c.pred, c.values))
     end
-    if rep then rep:write(string.format("%s\t%s\t%d\t%s\t%s\n", id, tostring(c.holds), c.cited, c.pred, c.values)) end
+    rep[#rep + 1] = string.format("%s\t%s\t%d\t%s\t%s\n", id, tostring(c.holds), c.cited, c.pred, c.values)
   end
-  if rep then rep:close(); assert(os.rename(report_path .. ".tmp", report_path)) end
+  if report_path then xref.write_file(report_path, table.concat(rep), "claims.lua") end
   if #uncited > 0 then error("claims.lua: claims defined but never cited: " .. table.concat(uncited, ", ")) end
   if strict and #false_ids > 0 then
     error("claims.lua: " .. #false_ids .. " claims are false at this scale: " .. table.concat(false_ids, ", "))

@@ -2,9 +2,10 @@
 -- The merged numbers file (key<TAB>value<TAB>unit) is named by $NUMBERS_FILE.
 -- Optional attribute fmt="%.3f" picks the format; the default is an integer
 -- when the value is one, else 4 significant digits (powers of ten as math).
--- Inside math, $x = [key]{.num}$ is substituted too. An unknown key or a bad
--- fmt stops the build naming the key; keys computed but never quoted
--- are listed on stderr so that dead numbers are noticed.
+-- Inside math, $x = [key]{.num}$ is substituted too. An unknown key, a bad
+-- fmt or a misspelled class ([key]{.nums}) stops the build naming the key;
+-- keys computed but never quoted are listed on stderr so that dead numbers
+-- are noticed.
 local path = os.getenv("NUMBERS_FILE") or error("numbers.lua: NUMBERS_FILE is not set")
 local values, units, order, quoted = {}, {}, {}, {}
 
@@ -21,8 +22,15 @@ for line in f:lines() do
 end
 f:close()
 
+-- A fmt must print the number: exactly one numeric conversion (flags, width
+-- and precision allowed) besides literal %%; "n/a" or "" would replace it.
+local ONE_CONVERSION = "^[^%%]*%%[-+ #0]*%d*%.?%d*[diouxXaAeEfFgG][^%%]*$"
+
 local function format(key, v, fmt)
   if fmt then
+    if not fmt:gsub("%%%%", ""):match(ONE_CONVERSION) then
+      error("numbers.lua: key '" .. key .. "': bad fmt '" .. fmt .. "': expected one numeric conversion such as %.3f", 0)
+    end
     local ok, s = pcall(string.format, fmt, v)
     if not ok then error("numbers.lua: key '" .. key .. "': bad fmt '" .. fmt .. "': " .. tostring(s), 0) end
     return s
@@ -47,8 +55,25 @@ local function as_inline(s)
   return pandoc.Str(s)
 end
 
+-- A number reference with a misspelled class would leave its key as text in
+-- the paper. So a span without class num is taken for one, and stops the
+-- build, when its text is a numbers key, when it has fmt (meaningful on .num
+-- only), or when a class begins with num in any case (nums, Num, number). The
+-- paper's other spans (.claim, .ledger-count, pandoc's .smallcaps) hold prose.
+local function misspelled(el)
+  local text = pandoc.utils.stringify(el.content)
+  local slip = values[text] ~= nil or el.attributes.fmt ~= nil
+  for _, c in ipairs(el.classes) do slip = slip or c:lower():match("^num") ~= nil end
+  if slip then
+    local attrs = {}
+    for _, c in ipairs(el.classes) do attrs[#attrs + 1] = "." .. c end
+    if el.attributes.fmt then attrs[#attrs + 1] = 'fmt="' .. el.attributes.fmt .. '"' end
+    error("numbers.lua: [" .. text .. "]{" .. table.concat(attrs, " ") .. "} is not a number reference: write [key]{.num}", 0)
+  end
+end
+
 function Span(el)
-  if not el.classes:includes("num") then return nil end
+  if not el.classes:includes("num") then return misspelled(el) end
   return as_inline(quote(pandoc.utils.stringify(el.content), el.attributes.fmt))
 end
 
@@ -64,7 +89,7 @@ function Math(el)
     local mant, ex = s:match("^(%-?[%d%.]+)e([%+%-]%d+)$")
     return mant and (mant .. "\\times 10^{" .. tonumber(ex) .. "}") or s
   end)
-  if text:match("{%.num") then error("numbers.lua: a .num in math that is not [key]{.num}: " .. el.text, 0) end
+  if text:lower():match("{%.num") then error("numbers.lua: a .num in math that is not [key]{.num}: " .. el.text, 0) end
   if text ~= el.text then
     el.text = text
     return el
