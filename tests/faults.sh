@@ -7,21 +7,13 @@
 # Sourced by tests/run.sh after its quick build: it uses run.sh's check, make_q,
 # tmp, mnist and quick (SCALE=quick BUILD=$tmp/build MNIST_DIR=...), and its
 # counts go into run.sh's summary. Standalone (for development):
-#   [FAULTS_ONLY=REGEX] tests/faults.sh MNIST_DIR [BUILD_DIR_WITH_A_QUICK_PAPER]
+#   [TEST_ONLY=REGEX] tests/faults.sh MNIST_DIR [BUILD_DIR_WITH_A_QUICK_PAPER]
 # copies the given build (or makes a quick paper) into a temporary directory.
 
 if [ "${BASH_SOURCE[0]}" = "$0" ]; then
     set -uo pipefail
-    mnist=$1 pass=0 fail=0
-    make_q() { make --no-print-directory "$@"; }
-    check() { # FAULTS_ONLY=REGEX runs only the checks whose names match
-        local name=$1; shift
-        [[ -z "${FAULTS_ONLY:-}" || "$name" =~ $FAULTS_ONLY ]] || return 0
-        local log; log=$(mktemp)
-        if "$@" > "$log" 2>&1; then pass=$((pass + 1)); echo "ok   $name"
-        else fail=$((fail + 1)); echo "FAIL $name"; tail -n 25 "$log" | sed 's/^/     /'; fi
-        rm -f "$log"
-    }
+    mnist=$1
+    . "$(dirname "$0")/harness.sh"
     tmp=$(mktemp -d /tmp/stl-faults.XXXXXX)
     trap 'rm -rf "$tmp"' EXIT
     quick=(SCALE=quick BUILD="$tmp/build" MNIST_DIR="$(cd "$mnist" && pwd)")

@@ -4,8 +4,7 @@
 # together and ends with "tests: N passed, N failed".
 set -uo pipefail
 results=$1 mnist=$2
-pass=0 fail=0
-make_q() { make --no-print-directory "$@"; }
+. tests/harness.sh
 
 # 1. Criterion unit tests
 while IFS=$'\t' read -r name status; do
@@ -13,21 +12,9 @@ while IFS=$'\t' read -r name status; do
 done < "$results"
 echo "unit tests: $pass passed, $fail failed"
 
-# For development: TEST_ONLY=REGEX runs only the checks whose names match it, and
-# TEST_BUILD=DIR (a finished quick build directory, e.g. build) is copied in place of
-# the end-to-end build, which TEST_ONLY would otherwise skip.
-check() { # check NAME COMMAND...: one pipeline check
-    local name=$1; shift
-    if [ -n "${TEST_ONLY:-}" ] && ! grep -qE -- "$TEST_ONLY" <<< "$name"; then return 0; fi
-    local log; log=$(mktemp)
-    if "$@" > "$log" 2>&1; then
-        pass=$((pass + 1)); echo "ok   $name"
-    else
-        fail=$((fail + 1)); echo "FAIL $name"; tail -n 25 "$log" | sed 's/^/     /'
-    fi
-    rm -f "$log"
-}
-
+# For development: TEST_ONLY=REGEX (tests/harness.sh) runs only the matching checks,
+# and TEST_BUILD=DIR (a finished quick build directory, e.g. build) is copied in place
+# of the end-to-end build, which TEST_ONLY would otherwise skip.
 tmp=$(mktemp -d /tmp/stl-test.XXXXXX)
 trap 'rm -rf "$tmp"' EXIT
 

@@ -1,6 +1,8 @@
 /* Tests of the table writer and numbers file in util.c: files read back as a
  * reader (the paper, gnuplot) sees them. */
+#define _XOPEN_SOURCE 700
 #include <criterion/criterion.h>
+#include <ftw.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,8 +21,18 @@ static char *slurp(const char *path) {
     return buf;
 }
 
+/* Each test (its own process) writes into a fresh directory, removed when the
+ * process exits, also through die()'s exit: nothing is left in /tmp. */
 static char dir[] = "/tmp/test_util.XXXXXX";
-static void mkdir_tmp(void) { cr_assert_not_null(mkdtemp(dir)); }
+static int rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw) {
+    (void)st, (void)flag, (void)ftw;
+    return remove(path);
+}
+static void rm_tmp(void) { nftw(dir, rm_entry, 8, FTW_DEPTH | FTW_PHYS); }
+static void mkdir_tmp(void) {
+    cr_assert_not_null(mkdtemp(dir));
+    atexit(rm_tmp);
+}
 
 Test(util, table_writes_declared_columns_by_name_in_any_order, .init = mkdir_tmp) {
     char path[256];
