@@ -60,15 +60,27 @@ $(BIN)/%: $(OBJ)/%.o $$(call modules,$$(DEPS_$$*))
 
 # Code identity: what an experiment depends on is the code its program runs, not
 # the time it was linked. $(call code_id,P) holds the SHA-256 of $(BIN)/P without
-# debug information and build id (tools/codeid.sh), rewritten only when it
-# changes; make reads its time again after the silent check, so a comment edit
-# relinks P and re-runs nothing. (Until the next real change, each make repeats
-# the check, a few milliseconds, and make -q reports it as pending.)
+# debug information and build id (tools/codeid.sh), rewritten only when it changes.
+# The ids are brought up to date while make remakes its makefiles: the included
+# $(CODE)/ids.mk depends on every program that has an id, so make first relinks
+# those that changed, then codeid.sh rewrites the ids whose code changed, and make
+# restarts and plans the experiments against the ids alone. A comment edit thus
+# relinks and re-runs nothing, and make -q stays true afterwards (no experiment
+# hangs on a binary's time). A program without an id yet gets one when it is built.
 CODE := $(BUILD)/stamps/code
 code_id = $(CODE)/$(1).id
-$(CODE)/%.id: $(BIN)/% tools/codeid.sh tools/stamp.sh
-	@tools/codeid.sh $< $@
+$(CODE)/%.id: | $(BIN)/%
+	@tools/codeid.sh $(BIN)/$* $@
 .PRECIOUS: $(CODE)/%.id
+CODE_IDS := $(CODE)/ids.mk
+$(CODE_IDS): $(patsubst $(CODE)/%.id,$(BIN)/%,$(wildcard $(CODE)/*.id)) tools/codeid.sh tools/stamp.sh
+	@mkdir -p $(@D)
+	for p in $(patsubst $(BIN)/%,%,$(filter $(BIN)/%,$^)); do tools/codeid.sh $(BIN)/$$p $(CODE)/$$p.id; done
+	echo '# code identities checked (src/build.mk); make restarts after this file changes' > $@.tmp
+	mv $@.tmp $@
+ifneq ($(if $(MAKECMDGOALS),$(filter-out clean help,$(MAKECMDGOALS)),default),)
+include $(CODE_IDS)
+endif
 
 # The same sources under a second compiler: clang-14 (installed for the fuzzers)
 # with the warnings of CFLAGS as errors; make test runs it.
