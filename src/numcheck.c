@@ -4,6 +4,7 @@
  *   numcheck [--md OUT.md] NUMBERS REFERENCE   exit 0 verified, 1 failing keys
  *   numcheck --bless NUMBERS REFERENCE RULES   rewrite REFERENCE from NUMBERS
  *   numcheck --kernel                          print the OpenBLAS kernel this machine runs
+ *   numcheck --merge OUT NUMBERS...            one numbers file from the experiments' files
  *
  * NUMBERS rows are key<TAB>value<TAB>unit; REFERENCE rows key<TAB>value<TAB>tol<TAB>why.
  * Both may carry a "# blas_kernel: ..." comment: the OpenBLAS kernel that
@@ -162,6 +163,50 @@ static int verify(const char *numpath, const char *refpath, const char *md) {
     return t.failing ? 1 : 0;
 }
 
+/* ---------------------------------------------------------------------- */
+/* merge                                                                   */
+
+static int by_key(const void *a, const void *b) {
+    return strcmp((*(const row_t *const *)a)->key, (*(const row_t *const *)b)->key);
+}
+
+/* The experiments' numbers files as one (the paper's and verify's input), read
+ * by the same strict reader as everything else: a malformed or CRLF row, or a
+ * key computed twice, stops the merge naming the file(s). Rows keep their text
+ * (%.17g as written) and unit, sorted by key (byte order); each distinct
+ * kernel line is kept, so that numcheck refuses a mix of kernels, and
+ * "unknown" is written when no file names one. */
+static void merge(const char *outpath, int n, char **paths) {
+    keytab_t *t = xcalloc((size_t)n, sizeof *t);
+    int total = 0;
+    for (int i = 0; i < n; i++) t[i] = read_table(paths[i], 0), total += t[i].n;
+    row_t **all = xmalloc((size_t)(total ? total : 1) * sizeof *all);
+    int k = 0;
+    for (int i = 0; i < n; i++)
+        for (int j = 0; j < t[i].n; j++) all[k++] = &t[i].r[j];
+    qsort(all, (size_t)total, sizeof *all, by_key);
+    for (int i = 1; i < total; i++) {
+        if (strcmp(all[i]->key, all[i - 1]->key) != 0) continue;
+        const char *a = NULL, *b = NULL; /* read_table refuses a key twice in one file */
+        for (int j = 0; j < n; j++)
+            if (keytab_find(&t[j], all[i]->key)) *(a ? &b : &a) = paths[j];
+        die("numbers: key %s appears twice (%s and %s)", all[i]->key, a, b);
+    }
+    out_t *o = out_open(outpath);
+    FILE *f = out_file(o);
+    int kernels = 0;
+    for (int i = 0; i < n; i++) {
+        int seen = 0;
+        for (int j = 0; j < i && !seen; j++) seen = t[j].kernel && t[i].kernel && !strcmp(t[j].kernel, t[i].kernel);
+        if (t[i].kernel && !seen) fprintf(f, "# blas_kernel: %s\n", t[i].kernel), kernels++;
+    }
+    if (!kernels) fprintf(f, "# blas_kernel: unknown\n");
+    fprintf(f, "key\tvalue\tunit\n");
+    for (int i = 0; i < total; i++) fprintf(f, "%s\t%s\t%s\n", all[i]->key, all[i]->text, all[i]->unit);
+    out_close(o);
+    free(all), free(t); /* the rows' strings live until exit */
+}
+
 int main(int argc, char **argv) {
     prog_name = "numcheck";
     if (argc == 5 && strcmp(argv[1], "--bless") == 0) {
@@ -172,8 +217,12 @@ int main(int argc, char **argv) {
         printf("%s\n", blas_kernel());
         return 0;
     }
+    if (argc >= 3 && strcmp(argv[1], "--merge") == 0) {
+        merge(argv[2], argc - 3, argv + 3);
+        return 0;
+    }
     if (argc == 5 && strcmp(argv[1], "--md") == 0) return verify(argv[3], argv[4], argv[2]);
     if (argc == 3) return verify(argv[1], argv[2], NULL);
     die("usage: numcheck [--md OUT.md] NUMBERS REFERENCE | numcheck --bless NUMBERS REFERENCE RULES | "
-        "numcheck --kernel");
+        "numcheck --kernel | numcheck --merge OUT NUMBERS...");
 }

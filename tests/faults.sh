@@ -279,7 +279,7 @@ crlf_refused() {
     local b; b=$(build_copy crlf)
     sed -i 's/$/\r/' "$b/quick/numbers/gauss.tsv"
     msg=$(make_q SCALE=quick BUILD="$b" MNIST_DIR="$mnist" "$b/quick/numbers.tsv" 2>&1) && { echo "the merge accepted it"; return 1; }
-    grep -q "numbers/gauss.tsv:1 ends in a carriage return" <<< "$msg" || { echo "$msg" | tail -3; return 1; }
+    grep -q "numbers/gauss.tsv:1: line ends in a carriage return" <<< "$msg" || { echo "$msg" | tail -3; return 1; }
 }
 check "faults: a CRLF numbers or reference file is refused by the verifier and by the merge, naming file and line" crlf_refused
 
