@@ -27,10 +27,13 @@ DEPS_bm := util idx thermo fvbm bm_model
 PROGRAMS += seedspread
 DEPS_seedspread := util numfile
 # envinfo: the OpenBLAS kernel, its measured sgemm rate and the advice on a generic kernel
-LIB_MODULES += blasinfo
+LIB_MODULES += blasinfo costfit
 PROGRAMS += envinfo
 DEPS_envinfo := util blasinfo
 DEPS_bench += blasinfo
+# costmodel: the Fig. 5.1 shards' cost model (cluster/cost.sh) on fig51 plan's features
+PROGRAMS += costmodel
+DEPS_costmodel := util costfit
 # conf_get: make reads parameter files through the C parser (data/data.mk)
 PROGRAMS += conf_get
 DEPS_conf_get := util
