@@ -216,6 +216,39 @@ gz() {
 }
 check "data: MNIST_DIR with .gz IDX files is accepted after verification" gz
 
+# 5b. valid IDX files of 2 x 2-pixel images (MNIST's counts, labels 0-9 in turn, with the
+# SHA256SUMS of a verified set): every program that reads MNIST stops naming the file
+# (src/idx.c mnist_load), none crashes
+be32() { printf "$(printf '\\x%02x' $(($1 >> 24 & 255)) $(($1 >> 16 & 255)) $(($1 >> 8 & 255)) $(($1 & 255)))"; }
+small="$tmp/idx22"; mkdir -p "$small"
+for set in train:60000 t10k:10000; do
+    { printf '\x00\x00\x08\x03'; be32 "${set#*:}"; be32 2; be32 2; head -c $((${set#*:} * 4)) /dev/zero; } > "$small/${set%:*}-images-idx3-ubyte"
+    { printf '\x00\x00\x08\x01'; be32 "${set#*:}"; yes 0123456789 | tr -d '\n' | head -c "${set#*:}" | tr '0-9' '\000-\011'; } \
+        > "$small/${set%:*}-labels-idx1-ubyte"
+done
+(cd "$small" && sha256sum -- *-ubyte > SHA256SUMS)
+small_images() { # small_images PROGRAM ARGS...: fails naming the training images, without a signal or an output
+    local out="$tmp/idx22-out" msg status=0; rm -rf "$out"; mkdir -p "$out"
+    msg=$(cd "$out" && "$tmp/build/bin/$1" "${@:2}" 2>&1) || status=$?
+    echo "$msg"; echo "exit status $status"
+    [ "$status" -ne 0 ] && [ "$status" -lt 128 ] && [ -z "$(ls -A "$out")" ] \
+        && grep -qF "$small/train-images-idx3-ubyte: each item is 2 x 2, not 28 x 28 pixels" <<< "$msg"
+}
+make_q "${quick[@]}" "$tmp/build/bin/bench" > /dev/null 2>&1
+for prog in "mnist_stats" "fig51 run" "bm train" "bm grid" "ebm_run classifier" "ebm_run train" "ebm_run replica" "bench"; do
+    p="$PWD/data/params/quick" clf="$tmp/build/quick/ebm/classifier.bin"
+    case $prog in # each program's arguments, outputs in the working directory
+        mnist_stats) args=("$small" m.tsv c.tsv n.tsv) ;;
+        "fig51 run") args=(run "$p/fig51.conf" "$small" 10 0 s.tsv) ;;
+        "bm train") args=(train "$p/bm_train.conf" "$small" t.tsv n.tsv) ;;
+        "bm grid") args=(grid "$p/bm_grid.conf" "$small" g.tsv n.tsv) ;;
+        "ebm_run classifier") args=(classifier "$p/ebm.conf" "$small" c.bin n.tsv) ;;
+        "ebm_run train") args=(train "$p/ebm.conf" "$small" "$clf" 2 t.tsv s.tsv q.tsv n.tsv) ;;
+        "ebm_run replica") args=(replica "$p/ebm.conf" "$small" "$clf" 2 1 r.tsv) ;;
+        bench) args=("$small" 1) ;;
+    esac
+    check "data: 2 x 2-pixel IDX images stop $prog naming the file, without a crash" small_images "${prog%% *}" "${args[@]}"
+done
 
 # 6. Fig. 5.1: results do not depend on how trials are split into shards
 sharding() {
