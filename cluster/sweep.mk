@@ -30,7 +30,7 @@ sweep_conf_of = $(SWEEP)/conf/$(patsubst %/,%,$(dir $(1))).conf
 $(SWEEP)/shards/%.tsv: $(call code_id,fig51) $$(call sweep_conf_of,$$*) $(MNIST_STAMP) | sweep-plan
 	mkdir -p $(@D)
 	name=$(notdir $*); bs=$${name%_s*}; bs=$${bs#b}; shard=$${name#*_s}
-	$(call params_sha,$(word 2,$^)) $(LAUNCH) $(BIN)/fig51 run $(word 2,$^) $(MNIST) $$bs $$shard $@
+	$(LAUNCH) $(BIN)/fig51 run $(word 2,$^) $(MNIST) $$bs $$shard $@
 $(SWEEP)/shards/%.tsv: RES_NAME = sweep-$(notdir $(@D))-$(subst _,-,$(shard_of))
 $(SWEEP)/shards/%.tsv: RES_MEM = $(call fig51_res,$(shard_of),3)
 $(SWEEP)/shards/%.tsv: RES_TIME = $(call fig51_res,$(shard_of),4)
@@ -39,7 +39,7 @@ $(SWEEP)/shards/%.tsv: RES_TIME = $(call fig51_res,$(shard_of),4)
 define sweep_rate
 $(SWEEP)/r$(1)/numbers.tsv: $(call code_id,fig51) $(SWEEP)/conf/r$(1).conf $(call sweep_shards,$(1))
 	mkdir -p $$(@D)/data
-	$$(call params_sha,$(SWEEP)/conf/r$(1).conf) $(BIN)/fig51 merge $(SWEEP)/conf/r$(1).conf $$(@D)/data $$@ $(call sweep_shards,$(1))
+	$(BIN)/fig51 merge $(SWEEP)/conf/r$(1).conf $$(@D)/data $$@ $(call sweep_shards,$(1))
 endef
 $(foreach r,$(SWEEP_RATES),$(eval $(call sweep_rate,$(r))))
 

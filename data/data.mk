@@ -15,9 +15,6 @@ $(MNIST_STAMP): data/SHA256SUMS data/fetch-mnist.sh $(wildcard $(MNIST_FILES)) |
 mnist: $(MNIST_STAMP)
 .PHONY: mnist
 
-# Short hash of a parameter file, exported into the provenance block.
-params_sha = PROV_PARAMS_SHA=$$(sha256sum $(1) | cut -c1-16)
-
 # For recipes (e.g. gnuplot variables in figures/figures.mk): the value of a key
 # as the C parser reads it, by shell command substitution when the recipe runs
 # (such a rule lists $(BIN)/conf_get as an order-only prerequisite).
@@ -75,11 +72,11 @@ $(1)_DATA := $$(addprefix $$(B)/$(2)/fig51_,param.tsv acc.tsv noise.tsv acf.tsv)
 $$(B)/$(1)/b%.tsv: $$(call code_id,fig51) $$($(1)_CONF) $$(call params_id,$(1)) $$(MNIST_STAMP)
 	mkdir -p $$(@D)
 	name=$$*; bs=$$$${name%_s*}; shard=$$$${name#*_s}
-	$$(call params_sha,$$($(1)_CONF)) $$(LAUNCH) $$(BIN)/fig51 run $$($(1)_CONF) $$(MNIST) $$$$bs $$$$shard $$@
+	$$(LAUNCH) $$(BIN)/fig51 run $$($(1)_CONF) $$(MNIST) $$$$bs $$$$shard $$@
 
 $$($(1)_DATA) $$(B)/numbers/$(1).tsv &: $$(call code_id,fig51) $$(call params_id,$(1)) $$($(1)_SHARDS)
 	mkdir -p $$(B)/$(2) $$(B)/numbers
-	$$(call params_sha,$$($(1)_CONF)) $$(BIN)/fig51 merge $$($(1)_CONF) $$(B)/$(2) $$(B)/numbers/$(1).tsv.keys $$($(1)_SHARDS)
+	$$(BIN)/fig51 merge $$($(1)_CONF) $$(B)/$(2) $$(B)/numbers/$(1).tsv.keys $$($(1)_SHARDS)
 	sed 's/^fig51_/$(1)_/' $$(B)/numbers/$(1).tsv.keys > $$(B)/numbers/$(1).tsv.tmp
 	rm $$(B)/numbers/$(1).tsv.keys
 	mv $$(B)/numbers/$(1).tsv.tmp $$(B)/numbers/$(1).tsv
@@ -99,34 +96,34 @@ FIG51_DATA := $(fig51_DATA)
 # ---- Residuals of the information-theoretic statements (src/identities.c) ---
 $(B)/numbers/identities.tsv: $(call code_id,identities) $(PARAMS)/identities.conf $(call params_id,identities)
 	mkdir -p $(@D)
-	$(call params_sha,$(PARAMS)/identities.conf) $(LAUNCH) $(BIN)/identities $(PARAMS)/identities.conf $@
+	$(LAUNCH) $(BIN)/identities $(PARAMS)/identities.conf $@
 NUMBERS += $(B)/numbers/identities.tsv
 
 # ---- Gaussian PPM ensemble (src/ppm_gauss.c) --------------------------------
 GAUSS_DATA := $(B)/data/gauss_moments.tsv $(B)/data/gauss_ep.tsv $(B)/data/gauss_tausweep.tsv
 $(GAUSS_DATA) $(B)/numbers/gauss.tsv &: $(call code_id,ppm_gauss) $(PARAMS)/gauss.conf $(call params_id,gauss)
 	mkdir -p $(B)/data $(B)/numbers
-	$(call params_sha,$(PARAMS)/gauss.conf) $(LAUNCH) $(BIN)/ppm_gauss $(PARAMS)/gauss.conf $(GAUSS_DATA) $(B)/numbers/gauss.tsv
+	$(LAUNCH) $(BIN)/ppm_gauss $(PARAMS)/gauss.conf $(GAUSS_DATA) $(B)/numbers/gauss.tsv
 NUMBERS += $(B)/numbers/gauss.tsv
 
 # ---- Boltzmann machine (src/bm.c) -----------------------------------------
 BM_TRAIN := $(B)/data/bm_train.tsv
 $(BM_TRAIN) $(B)/numbers/bm_train.tsv &: $(call code_id,bm) $(PARAMS)/bm_train.conf $(call params_id,bm_train) $(MNIST_STAMP)
 	mkdir -p $(B)/data $(B)/numbers
-	$(call params_sha,$(PARAMS)/bm_train.conf) $(LAUNCH) $(BIN)/bm train $(PARAMS)/bm_train.conf $(MNIST) $(BM_TRAIN) $(B)/numbers/bm_train.tsv
+	$(LAUNCH) $(BIN)/bm train $(PARAMS)/bm_train.conf $(MNIST) $(BM_TRAIN) $(B)/numbers/bm_train.tsv
 NUMBERS += $(B)/numbers/bm_train.tsv
 
 BM_GRID := $(B)/data/bm_grid.tsv
 $(BM_GRID) $(B)/numbers/bm_grid.tsv &: $(call code_id,bm) $(PARAMS)/bm_grid.conf $(call params_id,bm_grid) $(MNIST_STAMP)
 	mkdir -p $(B)/data $(B)/numbers
-	$(call params_sha,$(PARAMS)/bm_grid.conf) $(LAUNCH) $(BIN)/bm grid $(PARAMS)/bm_grid.conf $(MNIST) $(BM_GRID) $(B)/numbers/bm_grid.tsv
+	$(LAUNCH) $(BIN)/bm grid $(PARAMS)/bm_grid.conf $(MNIST) $(BM_GRID) $(B)/numbers/bm_grid.tsv
 NUMBERS += $(B)/numbers/bm_grid.tsv
 
 # Local detailed balance (Eq 39) of the sampler kernel: no data, exact chain law.
 BM_LDB := $(B)/data/bm_ldb.tsv
 $(BM_LDB) $(B)/numbers/bm_ldb.tsv &: $(call code_id,bm) $(PARAMS)/bm_ldb.conf $(call params_id,bm_ldb)
 	mkdir -p $(B)/data $(B)/numbers
-	$(call params_sha,$(PARAMS)/bm_ldb.conf) $(LAUNCH) $(BIN)/bm ldb $(PARAMS)/bm_ldb.conf $(BM_LDB) $(B)/numbers/bm_ldb.tsv
+	$(LAUNCH) $(BIN)/bm ldb $(PARAMS)/bm_ldb.conf $(BM_LDB) $(B)/numbers/bm_ldb.tsv
 NUMBERS += $(B)/numbers/bm_ldb.tsv
 
 # ---- Langevin energy-based model on MNIST (src/ebm_run.c) ------------------
@@ -152,7 +149,7 @@ EBM_CLF := $(B)/ebm/classifier.bin
 EBM_TRACES := $(foreach t,$(EBM_TAUS),$(B)/data/ebm_trace_tau$(t).tsv)
 $(EBM_CLF) $(B)/numbers/ebm_setup.tsv &: $(call code_id,ebm_run) $(EBM_CONF) $(call params_id,ebm) $(MNIST_STAMP)
 	mkdir -p $(B)/ebm $(B)/numbers
-	$(call params_sha,$(EBM_CONF)) $(LAUNCH) $(BIN)/ebm_run classifier $(EBM_CONF) $(MNIST) $(EBM_CLF) $(B)/numbers/ebm_setup.tsv
+	$(LAUNCH) $(BIN)/ebm_run classifier $(EBM_CONF) $(MNIST) $(EBM_CLF) $(B)/numbers/ebm_setup.tsv
 NUMBERS += $(B)/numbers/ebm_setup.tsv
 
 # One run writes four files; explicit grouped targets per tau ($$ defers to recipe time).
@@ -160,7 +157,7 @@ ebm_outs = $(B)/data/ebm_trace_tau$(1).tsv $(B)/data/ebm_samples_tau$(1).tsv $(B
 define ebm_rule
 $(call ebm_outs,$(1)) &: $(call code_id,ebm_run) $(EBM_CONF) $$(call params_id,ebm) $(EBM_CLF) $(MNIST_STAMP)
 	mkdir -p $$(B)/data $$(B)/numbers
-	$$(call params_sha,$$(EBM_CONF)) $$(LAUNCH) $$(BIN)/ebm_run train $$(EBM_CONF) $$(MNIST) $$(EBM_CLF) $(1) $$(call ebm_outs,$(1))
+	$$(LAUNCH) $$(BIN)/ebm_run train $$(EBM_CONF) $$(MNIST) $$(EBM_CLF) $(1) $$(call ebm_outs,$(1))
 endef
 $(foreach t,$(EBM_TAUS),$(eval $(call ebm_rule,$(t))))
 NUMBERS += $(foreach t,$(EBM_TAUS),$(B)/numbers/ebm_tau$(t).tsv)
@@ -171,7 +168,7 @@ ebm_rep = $(B)/ebm/replicas/tau$(1)_rep$(2).tsv
 define ebm_replica_rule
 $(call ebm_rep,$(1),$(2)): $(call code_id,ebm_run) $(EBM_CONF) $$(call params_id,ebm) $(EBM_CLF) $(MNIST_STAMP)
 	mkdir -p $$(@D)
-	$$(call params_sha,$$(EBM_CONF)) $$(LAUNCH) $$(BIN)/ebm_run replica $$(EBM_CONF) $$(MNIST) $$(EBM_CLF) $(1) $(2) $$@
+	$$(LAUNCH) $$(BIN)/ebm_run replica $$(EBM_CONF) $$(MNIST) $$(EBM_CLF) $(1) $(2) $$@
 endef
 $(foreach t,$(EBM_TAUS),$(foreach k,$(EBM_REPLICAS),$(eval $(call ebm_replica_rule,$(t),$(k)))))
 EBM_REPLICA_FILES := $(foreach t,$(EBM_TAUS),$(foreach k,$(EBM_REPLICAS),$(call ebm_rep,$(t),$(k))))

@@ -5,9 +5,11 @@
  *       trains the shard's trials at one batch size and writes their raw
  *       records (src/fig51_shard.h);
  *   fig51 merge PARAMS OUTDIR NUMBERS.tsv SHARD.tsv...
- *       checks every record of every (batch, trial) is there once and writes
- *       the figure's tables and the numbers the paper quotes, each ensemble
- *       statistic with its jackknife standard error over trials (<key>_se);
+ *       refuses a shard of another parameter file or one cut short (its
+ *       'params' and 'end' lines), checks every record of every (batch,
+ *       trial) is there once and writes the figure's tables and the numbers
+ *       the paper quotes, each ensemble statistic with its jackknife
+ *       standard error over trials (<key>_se);
  *   fig51 shards PARAMS
  *       prints the batch sizes and the shard count, for make;
  *   fig51 keys
@@ -328,6 +330,9 @@ static int cmd_run(int argc, char **argv) {
     fprintf(s.f, "# batch: %ld  trials: %ld..%ld  dim_theta: %zu  K: %ld  test: %ld  param_index: %zu\n", s.bs, t0,
             t1 - 1, s.m.nparam, p->train_subset, p->test_subset, s.pidx);
     shard_write_legend(s.f);
+    shard_rec_t params = {.kind = SHARD_PARAMS};
+    memcpy(params.sha256, conf_sha256(conf), sizeof params.sha256);
+    shard_write(s.f, &params);
     progress_t prog;
     char what[64];
     snprintf(what, sizeof what, "|b|=%ld trials %ld-%ld steps", s.bs, t0, t1 - 1);
@@ -336,6 +341,7 @@ static int cmd_run(int argc, char **argv) {
     struct rusage ru;
     getrusage(RUSAGE_SELF, &ru);
     shard_write(s.f, &(shard_rec_t){.kind = SHARD_TIME, .seconds = now_seconds() - start, .maxrss_kb = ru.ru_maxrss});
+    shard_write(s.f, &(shard_rec_t){.kind = SHARD_END});
     out_close(o);
     char summary[64];
     snprintf(summary, sizeof summary, "%.0f MB peak", ru.ru_maxrss / 1024.0);
@@ -453,21 +459,24 @@ static void merge_record(merge_t *g, int b, const shard_rec_t *r, const char *pa
 static void merge_read_shard(merge_t *g, const char *path) {
     FILE *f = fopen(path, "r");
     if (!f) die("%s: cannot open shard file: %s", path, strerror(errno));
-    char *line = NULL, err[128];
+    char *line = NULL, err[512];
     size_t cap = 0;
+    ssize_t len;
     long lineno = 0, bs;
     int b = -1;
     shard_rec_t r;
-    while (getline(&line, &cap, f) > 0) {
+    shard_file_t sf = {.want_sha256 = conf_sha256(g->conf), .conf_path = conf_path(g->conf)};
+    while ((len = getline(&line, &cap, f)) > 0) {
         lineno++;
         if (sscanf(line, "# batch: %ld", &bs) == 1 && (b = batch_index(&g->p, bs)) < 0)
             die("%s:%ld: batch size %ld is not in %s", path, lineno, bs, conf_path(g->conf));
         if (strncmp(line, "rec\t", 4) == 0) continue;
-        int got = shard_parse(line, &r, err, sizeof err);
+        int got = shard_file_line(&sf, line, (size_t)len, &r, err, sizeof err);
         if (got < 0) die("%s:%ld: %s", path, lineno, err);
         if (got > 0) merge_record(g, b, &r, path, lineno);
     }
     if (ferror(f)) die("%s: read error: %s", path, strerror(errno));
+    if (shard_file_end(&sf, err, sizeof err) != 0) die("%s: %s", path, err);
     free(line);
     fclose(f);
 }

@@ -12,13 +12,14 @@ static const struct {
 } kinds[SHARD_KINDS] = {
     [SHARD_ACC] = {"acc", 3}, [SHARD_PARAM] = {"param", 3}, [SHARD_NOISE] = {"noise", 7},
     [SHARD_ACF] = {"acf", 3}, [SHARD_FORCE] = {"force", 3}, [SHARD_TIME] = {"time", 2},
+    [SHARD_PARAMS] = {"params", 1}, [SHARD_END] = {"end", 0},
 };
 
 void shard_write_legend(FILE *f) {
     fprintf(f, "# records: acc trial step accuracy | param trial step value |\n"
                "#   noise trial step var_measured var_expected drift_msq max_abs_gradU loss_full |\n"
                "#   acf trial lag window_sum_of_dots | force trial step relative_change_of_grad_U_B |\n"
-               "#   time seconds maxrss_kb\n");
+               "#   time seconds maxrss_kb | params sha256_of_the_parameter_file (first) | end (last line)\n");
 }
 
 void shard_write(FILE *f, const shard_rec_t *r) {
@@ -34,6 +35,8 @@ void shard_write(FILE *f, const shard_rec_t *r) {
                 r->noise.loss_full);
         break;
     case SHARD_TIME: fprintf(f, "%s\t%.6f\t%ld\n", k, r->seconds, r->maxrss_kb); break;
+    case SHARD_PARAMS: fprintf(f, "%s\t%s\n", k, r->sha256); break;
+    case SHARD_END: fprintf(f, "%s\n", k); break;
     default: break;
     }
 }
@@ -80,6 +83,13 @@ int shard_parse(const char *line, shard_rec_t *r, char *err, size_t errlen) {
     if (r->kind == SHARD_KINDS) return snprintf(err, errlen, "unknown record kind '%.40s'", f[0]), -1;
     if (n - 1 != kinds[r->kind].nfields)
         return snprintf(err, errlen, "%s record with %d fields (expected %d)", f[0], n - 1, kinds[r->kind].nfields), -1;
+    if (r->kind == SHARD_END) return 1;
+    if (r->kind == SHARD_PARAMS) {
+        if (strlen(f[1]) != 64 || strspn(f[1], "0123456789abcdef") != 64)
+            return snprintf(err, errlen, "params record: '%.70s' is not a SHA-256 (64 lowercase hex digits)", f[1]), -1;
+        memcpy(r->sha256, f[1], 65);
+        return 1;
+    }
     if (r->kind == SHARD_TIME) {
         if (!parse_double(f[1], &r->seconds) || !parse_long(f[2], &r->maxrss_kb))
             return snprintf(err, errlen, "time record: a field is not a finite number"), -1;
@@ -95,4 +105,35 @@ int shard_parse(const char *line, shard_rec_t *r, char *err, size_t errlen) {
     else
         r->value = v[0];
     return 1;
+}
+
+int shard_file_line(shard_file_t *s, const char *line, size_t len, shard_rec_t *r, char *err, size_t errlen) {
+    if (s->ended) return snprintf(err, errlen, "a line after the 'end' line"), -1;
+    /* getline ends a line at its newline, so only the file's last line can lack one */
+    if (len == 0 || line[len - 1] != '\n')
+        return snprintf(err, errlen, "the last line has no newline: the shard is cut short"), -1;
+    if (memchr(line, 0, len)) return snprintf(err, errlen, "line contains a NUL byte"), -1;
+    int got = shard_parse(line, r, err, errlen);
+    if (got <= 0) return got;
+    if (r->kind == SHARD_PARAMS) {
+        if (s->have_params) return snprintf(err, errlen, "a second 'params' record"), -1;
+        if (strcmp(r->sha256, s->want_sha256) != 0)
+            return snprintf(err, errlen, "written with another parameter file (params sha256:%.16s...), not %.200s (sha256:%.16s...)",
+                            r->sha256, s->conf_path, s->want_sha256), -1;
+        s->have_params = 1;
+        return 0;
+    }
+    if (!s->have_params)
+        return snprintf(err, errlen, "%s record before the 'params' record of the parameter file's SHA-256",
+                        kinds[r->kind].name), -1;
+    if (r->kind == SHARD_END) {
+        s->ended = 1;
+        return 0;
+    }
+    return 1;
+}
+
+int shard_file_end(const shard_file_t *s, char *err, size_t errlen) {
+    if (s->ended) return 0;
+    return snprintf(err, errlen, "no 'end' line: the shard is cut short or its run did not finish"), -1;
 }

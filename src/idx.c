@@ -14,6 +14,13 @@ static uint32_t be32(const uint8_t *b) {
     return ((uint32_t)b[0] << 24) | ((uint32_t)b[1] << 16) | ((uint32_t)b[2] << 8) | b[3];
 }
 
+/* "d0 x d1 x ..." of dims[0..n) into buf (at most 3 sizes of 10 digits: 64 bytes suffice). */
+static void shape(char *buf, size_t len, const uint32_t *dims, int n) {
+    buf[0] = 0;
+    for (int d = 0, k = 0; d < n && k >= 0 && (size_t)k < len; d++)
+        k += snprintf(buf + k, len - (size_t)k, "%s%u", d ? " x " : "", dims[d]);
+}
+
 /* The largest item count accepted: the loader converts every byte to a float,
  * so count * sizeof(float) and the header length must not overflow either. */
 #define IDX_MAX_COUNT (SIZE_MAX / sizeof(float) / 2)
@@ -33,10 +40,9 @@ static int idx_dims(const char *path, const uint8_t *head, int ndim, idx_t *out,
         overflow |= __builtin_mul_overflow(out->count, (size_t)out->dim[d], &out->count);
     }
     if (overflow || out->count > IDX_MAX_COUNT) {
-        int n = snprintf(err, errlen, "%s: dimensions ", path);
-        for (int d = 0; d < ndim && n >= 0 && (size_t)n < errlen; d++)
-            n += snprintf(err + n, errlen - (size_t)n, "%s%u", d ? " x " : "", out->dim[d]);
-        if (n >= 0 && (size_t)n < errlen) snprintf(err + n, errlen - (size_t)n, " overflow the item count (at most %zu)", (size_t)IDX_MAX_COUNT);
+        char dims[64];
+        shape(dims, sizeof dims, out->dim, ndim);
+        snprintf(err, errlen, "%s: dimensions %s overflow the item count (at most %zu)", path, dims, (size_t)IDX_MAX_COUNT);
         return -1;
     }
     return 0;
@@ -132,12 +138,23 @@ static void idx_check_sum(const char *dir, const char *name, const idx_t *x) {
     free(want);
 }
 
+int idx_require(const idx_t *x, const char *path, const uint32_t *want, char *err, size_t errlen) {
+    if (memcmp(x->dim + 1, want, (size_t)(x->ndim - 1) * sizeof *want) == 0) return 0;
+    char have[64], need[64];
+    shape(have, sizeof have, x->dim + 1, x->ndim - 1);
+    shape(need, sizeof need, want, x->ndim - 1);
+    snprintf(err, errlen, "%s: each item is %s, not %s", path, have, need);
+    return -1;
+}
+
 mnist_t mnist_load(const char *dir, const char *prefix) {
     char ipath[4096], lpath[4096], err[8192];
     snprintf(ipath, sizeof ipath, "%s/%s-images-idx3-ubyte", dir, prefix);
     snprintf(lpath, sizeof lpath, "%s/%s-labels-idx1-ubyte", dir, prefix);
     idx_t im, lb;
     if (idx_load(ipath, 3, &im, err, sizeof err) != 0) die("%s", err);
+    if (idx_require(&im, ipath, (const uint32_t[]){MNIST_SIDE, MNIST_SIDE}, err, sizeof err) != 0)
+        die("%s pixels", err);
     if (idx_load(lpath, 1, &lb, err, sizeof err) != 0) die("%s", err);
     idx_check_sum(dir, strrchr(ipath, '/') + 1, &im);
     idx_check_sum(dir, strrchr(lpath, '/') + 1, &lb);

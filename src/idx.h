@@ -22,6 +22,11 @@ typedef struct {
 /* Returns 0 on success; on failure fills err (naming the file) and returns -1. */
 int idx_load(const char *path, int want_ndim, idx_t *out, char *err, size_t errlen);
 void idx_free(idx_t *x);
+/* 0 if each item of x (the dimensions after the first, which counts the items)
+ * is want[0] x want[1] x ...; else -1 with err naming the file and both
+ * shapes. A valid file of other items would otherwise be read out of bounds
+ * by code sized for want. */
+int idx_require(const idx_t *x, const char *path, const uint32_t *want, char *err, size_t errlen);
 
 /* MNIST's fixed sizes: 28 x 28 images, 60000 for training, 10000 for test, 10 digits. */
 #define MNIST_SIDE 28
@@ -38,7 +43,9 @@ typedef struct {
 } mnist_t;
 
 /* Loads <dir>/<prefix>-images-idx3-ubyte and -labels-idx1-ubyte
- * (prefix "train" or "t10k"); dies with a clear message on any mismatch.
+ * (prefix "train" or "t10k"); dies with a clear message on any mismatch,
+ * and unless the images are MNIST_SIDE x MNIST_SIDE: every program sizes its
+ * buffers and models by MNIST_PIXELS.
  * The content is checked where it is consumed: each file's SHA-256 must be the
  * one <dir>/SHA256SUMS lists for it (data/fetch-mnist.sh writes that copy of
  * data/SHA256SUMS when it verifies the files), so a file changed after

@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <limits.h>
 #include <math.h>
+#include <nettle/sha2.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -143,6 +144,7 @@ int command_run(const command_t *cmds, int n, const conf_spec_t *keys, int nkeys
 #define MAX_KEYS 128
 struct conf {
     char *path;
+    char sha256[65]; /* of the bytes conf_load parsed, in hex */
     int n;
     char *key[MAX_KEYS], *val[MAX_KEYS];
     int used[MAX_KEYS];
@@ -185,11 +187,19 @@ conf_t *conf_load(const char *path) {
     size_t cap = 0;
     ssize_t len;
     long lineno = 0;
-    while ((len = getline(&line, &cap, f)) != -1) conf_line(c, line, (size_t)len, ++lineno);
+    struct sha256_ctx sha; /* of the very bytes parsed: a file edited meanwhile cannot pass for them */
+    sha256_init(&sha);
+    while ((len = getline(&line, &cap, f)) != -1) {
+        sha256_update(&sha, (size_t)len, (const uint8_t *)line); /* before conf_line cuts comments off */
+        conf_line(c, line, (size_t)len, ++lineno);
+    }
     int read_error = ferror(f);
     free(line);
     fclose(f);
     if (read_error) die("%s: read error", path);
+    uint8_t digest[SHA256_DIGEST_SIZE];
+    sha256_digest(&sha, sizeof digest, digest);
+    for (int i = 0; i < SHA256_DIGEST_SIZE; i++) snprintf(c->sha256 + 2 * i, 3, "%02x", digest[i]);
     return c;
 }
 
@@ -335,6 +345,8 @@ void conf_finish(conf_t *c) {
 
 const char *conf_path(const conf_t *c) { return c->path; }
 
+const char *conf_sha256(const conf_t *c) { return c->sha256; }
+
 void conf_free(conf_t *c) {
     for (int i = 0; i < c->n; i++) {
         free(c->key[i]);
@@ -395,7 +407,7 @@ void prov_write(FILE *f, const char *title, const conf_t *params, uint64_t seed)
     fprintf(f, "# git: %s\n", env_or("PROV_GIT", "unknown"));
     fprintf(f, "# scale: %s\n", env_or("PROV_SCALE", "unknown"));
     if (params)
-        fprintf(f, "# params: %s sha256:%s\n", params->path, env_or("PROV_PARAMS_SHA", "unknown"));
+        fprintf(f, "# params: %s sha256:%.16s\n", params->path, conf_sha256(params));
     fprintf(f, "# seed: %llu\n", (unsigned long long)seed);
     fprintf(f, "# tools: %s\n", env_or("PROV_TOOLS", "unknown"));
     fprintf(f, "# blas_kernel: %s\n", blas_kernel());

@@ -73,6 +73,12 @@ void conf_known(conf_t *c, const char *const known[]);
 /* Dies naming the first key that no getter asked for (a typo or stale key). */
 void conf_finish(conf_t *c);
 const char *conf_path(const conf_t *c);
+/* The SHA-256 of the parameter file's bytes as conf_load read them, 64
+ * lowercase hex digits (nettle, as idx.c's MNIST checksums): what `sha256sum`
+ * prints and make keys its rebuilds on ($(B)/params-id). Provenance blocks print
+ * its first 16 digits; a Fig. 5.1 shard records it whole, so the merge refuses
+ * shards of another parameter file. */
+const char *conf_sha256(const conf_t *c);
 
 /* Table-driven reading: one spec list per program documents every key and
  * validates it. Each entry stores into the field at `offset` of the caller's
@@ -114,8 +120,9 @@ FILE *out_file(out_t *o);
 /* Flushes, checks for write errors, renames the temporary file to path. */
 void out_close(out_t *o);
 
-/* Provenance block: title, git describe, scale, params file + hash, seed,
- * tool versions (taken from the environment the Makefile exports). */
+/* Provenance block: title, git describe, scale, params file + hash
+ * (conf_sha256), seed, tool versions (git, scale and tools taken from the
+ * environment the Makefile exports). */
 void prov_write(FILE *f, const char *title, const conf_t *params, uint64_t seed);
 /* The OpenBLAS kernel this process runs, e.g. "Haswell OPENBLAS_CORETYPE=Haswell". */
 const char *blas_kernel(void);
