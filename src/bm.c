@@ -124,7 +124,7 @@ static void run_setup(run_t *run, const char *params, const char *mnist_dir, int
     const bmparams_t *p = &run->p;
     fvbm_init(&run->m, (int)(p->rows * p->cols));
     mnist_t tr = mnist_load(mnist_dir, "train");
-    if (p->K > tr.n) die("%s: key 'K' = %ld exceeds the %d training images", params, p->K, tr.n);
+    mnist_require_count(&tr, p->K, "key 'K'");
     run->d = bm_data_pool(&run->m, tr.x, (int)p->K, tr.rows, tr.cols, (int)p->rows, (int)p->cols, p->thr);
     mnist_free(&tr);
     run->theta0 = xmalloc((size_t)run->m.npar * sizeof(double));

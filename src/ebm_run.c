@@ -128,6 +128,8 @@ static int cmd_classifier(int argc, char **argv) {
     conf_t *conf;
     keys_t k = read_params(argv[2], &conf);
     mnist_t tr = mnist_load(argv[3], "train"), te = mnist_load(argv[3], "t10k");
+    mnist_require_count(&tr, k.K, "key 'K'");
+    mnist_require_count(&te, k.quality_test, "key 'quality_test'");
     const int sizes[] = {MNIST_PIXELS, (int)k.clf_hidden, (int)k.clf_hidden, MNIST_CLASSES};
     mlp_t clf;
     mlp_init(&clf, sizes, 3);
@@ -190,6 +192,7 @@ static void run_setup(run_t *R, char **argv, long replica) {
     if (R->run < 0) die("%s: TAU = %ld is not in the key 'taus'", argv[2], tau);
     R->tau = (int)tau;
     R->tr = mnist_load(argv[3], "train");
+    mnist_require_count(&R->tr, R->k.K, "key 'K'");
     R->clf_theta = ebm_eval_load(argv[4], &R->clf);
     energy_shape(&R->k, &R->m);
     float *theta0 = xmalloc(R->m.nparam * sizeof(float));

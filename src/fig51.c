@@ -194,6 +194,8 @@ static void shard_setup(shard_t *s, const char *mnist_dir) {
     const params_t *p = &s->p;
     s->tr = mnist_load(mnist_dir, "train");
     s->te = mnist_load(mnist_dir, "t10k");
+    mnist_require_count(&s->tr, p->train_subset, "key 'train_subset'");
+    mnist_require_count(&s->te, p->test_subset, "key 'test_subset'");
     model_shape(p, &s->m);
     size_t P = s->m.nparam;
     long cap = p->chunk > s->bs ? p->chunk : s->bs;

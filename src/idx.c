@@ -160,7 +160,7 @@ mnist_t mnist_load(const char *dir, const char *prefix) {
     idx_check_sum(dir, strrchr(lpath, '/') + 1, &lb);
     if (im.dim[0] != lb.dim[0])
         die("%s has %u images but %s has %u labels", ipath, im.dim[0], lpath, lb.dim[0]);
-    mnist_t m = {.n = (int)im.dim[0], .rows = (int)im.dim[1], .cols = (int)im.dim[2]};
+    mnist_t m = {.n = (int)im.dim[0], .rows = (int)im.dim[1], .cols = (int)im.dim[2], .path = xstrdup(ipath)};
     m.x = xmalloc(im.count * sizeof(float));
     for (size_t i = 0; i < im.count; i++) m.x[i] = (float)im.data[i] / 255.0f;
     m.label = lb.data;
@@ -173,4 +173,9 @@ mnist_t mnist_load(const char *dir, const char *prefix) {
 void mnist_free(mnist_t *m) {
     free(m->x);
     free(m->label);
+    free(m->path);
+}
+
+void mnist_require_count(const mnist_t *m, long n, const char *what) {
+    if (n > m->n) die("%s holds %d images, fewer than the %ld of %s", m->path, m->n, n, what);
 }

@@ -40,6 +40,7 @@ typedef struct {
     int n, rows, cols;
     float *x;        /* n x (rows*cols), row-major */
     uint8_t *label;  /* n */
+    char *path;      /* the images file, for messages */
 } mnist_t;
 
 /* Loads <dir>/<prefix>-images-idx3-ubyte and -labels-idx1-ubyte
@@ -52,5 +53,8 @@ typedef struct {
  * verification stops the program naming it, whatever its modification time. */
 mnist_t mnist_load(const char *dir, const char *prefix);
 void mnist_free(mnist_t *m);
+/* Dies unless m holds at least n items: "<images file> holds N images, fewer
+ * than the n of <what>" (what names the parameter, e.g. "key 'K' of FILE"). */
+void mnist_require_count(const mnist_t *m, long n, const char *what);
 
 #endif

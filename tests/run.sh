@@ -236,6 +236,28 @@ for prog in "mnist_stats" "fig51 run" "bm train" "bm grid" "ebm_run classifier" 
     esac
     check "data: 2 x 2-pixel IDX images stop $prog naming the file, without a crash" small_images "${prog%% *}" "${args[@]}"
 done
+# ... and a valid set of 28 x 28 images with only 10 of each split stops the programs whose
+# parameter files ask for more (K, train_subset, test_subset), naming the file and key
+few="$tmp/idx10"; mkdir -p "$few"
+for set in train t10k; do
+    { printf '\x00\x00\x08\x03'; be32 10; be32 28; be32 28; head -c $((10 * 784)) /dev/zero; } > "$few/$set-images-idx3-ubyte"
+    { printf '\x00\x00\x08\x01'; be32 10; printf '\x00\x01\x02\x03\x04\x05\x06\x07\x08\x09'; } > "$few/$set-labels-idx1-ubyte"
+done
+(cd "$few" && sha256sum -- *-ubyte > SHA256SUMS)
+few_images() { # few_images EXPECTED-KEY PROGRAM ARGS...
+    local out="$tmp/idx10-out" msg status=0; rm -rf "$out"; mkdir -p "$out"
+    msg=$(cd "$out" && "$tmp/build/bin/$2" "${@:3}" 2>&1) || status=$?
+    echo "$msg"; echo "exit status $status"
+    [ "$status" -ne 0 ] && [ "$status" -lt 128 ] && [ -z "$(ls -A "$out")" ] \
+        && grep -qF "$few/train-images-idx3-ubyte holds 10 images, fewer than the" <<< "$msg" && grep -qF "key '$1'" <<< "$msg"
+}
+p=$PWD/data/params/quick
+check "data: 10 training images stop fig51 run naming the file and key 'train_subset'" \
+    few_images train_subset fig51 run "$p/fig51.conf" "$few" 10 0 s.tsv
+check "data: 10 training images stop ebm_run classifier naming the file and key 'K'" \
+    few_images K ebm_run classifier "$p/ebm.conf" "$few" c.bin n.tsv
+check "data: 10 training images stop bm train naming the file and key 'K'" \
+    few_images K bm train "$p/bm_train.conf" "$few" t.tsv n.tsv
 
 # 6. Fig. 5.1: results do not depend on how trials are split into shards
 sharding() {
