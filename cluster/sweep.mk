@@ -8,8 +8,13 @@
 # $(B)/data/sweep.tsv and the figure $(B)/figures/sweep.{pdf,svg}.
 SWEEP_CONF := $(PARAMS)/sweep.conf
 comma := ,
+# the rates, read by the C parser into a generated fragment (as data/data.mk does)
 ifeq ($(SCALE),sweep)
-SWEEP_RATES := $(subst $(comma), ,$(shell $(COST) get $(SWEEP_CONF) learning_rates))
+$(B)/sweep-rates.mk: $(call code_id,conf_get) $(SWEEP_CONF)
+	mkdir -p $(@D)
+	echo "SWEEP_RATES := $$($(BIN)/conf_get $(SWEEP_CONF) learning_rates | tr ',' ' ')" > $@.tmp
+	mv $@.tmp $@
+include $(B)/sweep-rates.mk
 endif
 SWEEP := $(B)
 SWEEP_SHARD_NAMES = $(patsubst $(B)/fig51/%.tsv,%,$(FIG51_SHARDS))
@@ -50,6 +55,6 @@ $(SWEEP_TABLE): cluster/sweep-table.sh $(SWEEP_CONF) $(SWEEP_NUMBERS)
 	mv $@.tmp $@
 
 sweep: $(B)/figures/sweep.pdf $(B)/figures/sweep.svg $(B)/figures/sweep.prov
-sweep-plan:
+sweep-plan: $(BIN)/fig51 $(BIN)/costmodel
 	@$(COST) plan $(COST_MODEL) $(NODES) $(CORES) $(SWEEP)/shards $(FIG51_CONF) $(addprefix r,$(SWEEP_RATES))
 .PHONY: sweep sweep-plan

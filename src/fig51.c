@@ -10,7 +10,7 @@
  *       trial) is there once and writes the figure's tables and the numbers
  *       the paper quotes, each ensemble statistic with its jackknife
  *       standard error over trials (<key>_se);
- *   fig51 shards PARAMS
+ *   fig51 plan PARAMS
  *       prints the batch sizes and the shard count, for make;
  *   fig51 keys
  *       prints the parameter keys with their meaning.
@@ -803,13 +803,47 @@ static int cmd_merge(int argc, char **argv) {
     return 0;
 }
 
-/* For make: "<batch sizes> <shards>" on one line, from the C parser. */
-static int cmd_shards(int argc, char **argv) {
+/* The shard plan, the one place it is computed: one row per shard in make's
+ * order (shard index outer, so the shards with the heavy noise and window
+ * trials come first; batch sizes largest first), with the features of the
+ * cost model (src/costmodel.c): counted work in its units, and the shard's
+ * buffer bytes. make reads the shard names; the cost model the rest. */
+static long overlap(long n, long t0, long t1) { return n <= t0 ? 0 : (n >= t1 ? t1 - t0 : n - t0); }
+
+static int cmd_plan(int argc, char **argv) {
     (void)argc; /* command_run checked the count */
     conf_t *conf;
     params_t p = read_params(argv[2], &conf);
-    for (int b = 0; b < p.nbatch; b++) printf("%ld%s", p.batch[b], b + 1 < p.nbatch ? "," : " ");
-    printf("%ld\n", nshards(&p));
+    mlp_t m;
+    model_shape(&p, &m);
+    const double P = (double)m.nparam;
+    long order[MAX_BS];
+    for (int b = 0; b < p.nbatch; b++) order[b] = p.batch[b];
+    for (int i = 1; i < p.nbatch; i++) /* largest first */
+        for (int j = i; j > 0 && order[j] > order[j - 1]; j--) {
+            long x = order[j];
+            order[j] = order[j - 1], order[j - 1] = x;
+        }
+    const long nev = p.steps / p.eval_every + 1 + (p.steps % p.eval_every != 0);
+    const long nnoise = (p.steps + p.noise_every - 1) / p.noise_every;
+    const long hidden = (p.depth - 1) * p.width + MNIST_CLASSES;
+    printf("# fig51 plan of %s: %ld shards x %d batch sizes; P = %zu parameters\n", argv[2], nshards(&p), p.nbatch,
+           m.nparam);
+    printf("shard\tbatch\tindex\ttrial0\ttrials\tnparam\tf_shard\tf_param\tf_small\tf_eval\tf_dense\tbuffer_bytes\n");
+    for (long s = 0; s < nshards(&p); s++)
+        for (int b = 0; b < p.nbatch; b++) {
+            long t0 = s * p.trials_per_shard, t1 = t0 + p.trials_per_shard < p.trials ? t0 + p.trials_per_shard : p.trials;
+            double n = (double)(t1 - t0), bs = (double)order[b];
+            long acf = overlap(p.acf_trials, t0, t1);
+            double eval = n * (double)nev * (double)p.test_subset * 2 * P;
+            double dense = (double)overlap(p.noise_trials, t0, t1) * (double)nnoise * ((double)p.train_subset + bs) * 6 * P +
+                           (double)acf * (double)(p.acf_window + p.acf_lags) * ((double)p.acf_batch + bs) * 6 * P;
+            long cap = p.chunk > order[b] ? p.chunk : order[b];
+            if (p.acf_batch > cap) cap = p.acf_batch;
+            double buffer = 4 * (P * (5 + (acf > 0 ? (double)p.acf_lags + 1 : 0)) + 3.0 * (double)cap * (double)(MNIST_PIXELS + hidden));
+            printf("b%ld_s%ld\t%ld\t%ld\t%ld\t%.0f\t%zu\t1\t%.17g\t%.17g\t%.17g\t%.17g\t%.17g\n", order[b], s, order[b],
+                   s, t0, n, m.nparam, (double)p.steps * n * P, 6 * P * bs * (double)p.steps * n, eval, dense, buffer);
+        }
     return 0;
 }
 
@@ -818,6 +852,6 @@ int main(int argc, char **argv) {
     openblas_set_num_threads(1);
     static const command_t cmds[] = {{"run", "PARAMS MNIST_DIR BATCH SHARD OUT.tsv", 5, 5, cmd_run},
                                      {"merge", "PARAMS OUTDIR NUMBERS.tsv SHARD.tsv...", 4, -1, cmd_merge},
-                                     {"shards", "PARAMS", 1, 1, cmd_shards}};
+                                     {"plan", "PARAMS", 1, 1, cmd_plan}};
     return command_run(cmds, (int)(sizeof cmds / sizeof cmds[0]), spec, NSPEC, argc, argv);
 }
