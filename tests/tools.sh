@@ -16,6 +16,25 @@ timer_measures() { # the wrapper against known loads: a sleep, a busy loop, 100 
     awk -F'\t' '$1 == "fails" { found = 1; bad = $5 != 3 } END { exit !(found && !bad) }' "$d"/*.tsv
 }
 check "timings: tools/timed measures a 1 s sleep, a 100 MB busy loop and passes on an exit status" timer_measures
+timer_no_row() { # timer_no_row DIR WANT-STATUS PREFIX... -- COMMAND: timed fails with WANT-STATUS, DIR left empty
+    local d=$1 want=$2; shift 2
+    local pre=(); while [ "$1" != -- ]; do pre+=("$1"); shift; done; shift
+    # (timeout: a row renamed into place as a link to /dev/full makes timed read zeros for ever)
+    local out status=0; out=$("${pre[@]}" timeout 20 tools/timed "$d" full -- "$@" 2>&1) || status=$?
+    echo "timed $*: exit $status; left: $(ls -A "$d" | tr '\n' ' ')"
+    [ "$status" -eq "$want" ] && [ -z "$(ls -A "$d")" ] && grep -q 'no timing row written' <<< "$out"
+}
+timer_write_fails() { # a failed write of the row leaves no row and fails, keeping a failed command's status
+    local d="$tmp/timer-full" fsize=(bash -c 'ulimit -f 0; trap "" XFSZ; exec "$@"' -)
+    # the row's temporary file is /dev/full: its write fails (no space left on device)
+    mkdir -p "$d/full"; ln -s /dev/full "$d/full/$(printf '%s\n' true | sha256sum | cut -c1-16).tmp"
+    timer_no_row "$d/full" 1 -- true || return 1
+    # no file may grow (ulimit -f 0; SIGXFSZ ignored, so writes fail with EFBIG): /usr/bin/time's
+    # own record fails too, without saying so
+    mkdir -p "$d/fsize" "$d/fsize3"
+    timer_no_row "$d/fsize" 1 "${fsize[@]}" -- true && timer_no_row "$d/fsize3" 3 "${fsize[@]}" -- sh -c 'exit 3'
+}
+check "timings: a timing row that cannot be written is never renamed into place, and timed fails" timer_write_fails
 timings_cover() { # one row per heavy recipe: counted from make -n with a marker in TIME_WRAP
     local heavy rows
     heavy=$(make_q -Bn "${quick[@]}" TIME_WRAP=TIMEDMARK paper 2> /dev/null | grep -c 'TIMEDMARK')
