@@ -144,15 +144,41 @@ params_dirs() {
 }
 [ -d "$tmp/p2" ] || { mkdir -p "$tmp/p2"; cp data/params/quick/*.conf "$tmp/p2/"; }
 check "params: PARAMS=dir builds into its own directory (with BUILD given, data/data.mk's params-id rebuilds instead)" params_dirs
+snapshot() { # snapshot DIR: every entry's name, type, size, mode and mtime, and every file's SHA-256
+    (cd "$1" && find . -printf '%p %y %s %m %T@\n' | LC_ALL=C sort && find . -type f -print0 | LC_ALL=C sort -z | xargs -0r sha256sum)
+}
+numbers_copy() { # numbers_copy DIR [1.01]: the quick build's numbers in DIR/numbers, gauss_var_final_sim times the factor
+    rm -rf "$1"; mkdir -p "$1/numbers"; cp "$qb"/numbers/*.tsv "$1/numbers/"
+    [ -z "${2:-}" ] || awk -F'\t' -v f="$2" 'BEGIN { OFS = "\t" } $1 == "gauss_var_final_sim" { $2 = $2 * f } { print }' \
+        "$qb/numbers/gauss.tsv" > "$1/numbers/gauss.tsv"
+}
 compare_builds() {
-    make_q "${quick[@]}" compare A="$qb" B="$qb" > "$tmp/cmp-same.log" || return 1
+    make_q "${quick[@]}" compare OLD="$qb" NEW="$qb/." > "$tmp/cmp-same.log" 2>&1 && return 1  # the same directory
+    grep -q 'OLD and NEW are the same directory' "$tmp/cmp-same.log" || { cat "$tmp/cmp-same.log"; return 1; }
+    numbers_copy "$tmp/cmpa"
+    make_q "${quick[@]}" compare OLD="$qb" NEW="$tmp/cmpa" > "$tmp/cmp-same.log" || return 1
     grep -q ', 0 failing' "$tmp/cmp-same.log" && [ "$(grep -c 'DIFFERENT\|within tolerance$' "$tmp/cmp-same.log")" -eq 0 ] || return 1
-    mkdir -p "$tmp/cmpb/numbers"; cp "$qb"/numbers/*.tsv "$tmp/cmpb/numbers/"
-    awk -F'\t' 'BEGIN { OFS = "\t" } $1 == "gauss_var_final_sim" { $2 = $2 * 1.01 } { print }' "$qb/numbers/gauss.tsv" > "$tmp/cmpb/numbers/gauss.tsv"
-    local out status=0; out=$(make_q "${quick[@]}" compare A="$qb" B="$tmp/cmpb" 2>&1) || status=$?
+    numbers_copy "$tmp/cmpb" 1.01
+    local out status=0; out=$(make_q "${quick[@]}" compare OLD="$qb" NEW="$tmp/cmpb" 2>&1) || status=$?
     [ "$status" -ne 0 ] && grep -q '^gauss_var_final_sim .* DIFFERENT$' <<< "$out" && [ "$(grep -c ' DIFFERENT$' <<< "$out")" -eq 1 ]
 }
 check "compare: identical builds show no key; a 1% change of one key is the one DIFFERENT row" compare_builds
+compare_reads_only() { # compare writes nothing into either directory, even when make's own build directory is one
+    # of them and another parameter set would rewrite its params-id files; a missing argument is refused
+    local before after args
+    numbers_copy "$tmp/cmpc" 1.01
+    before=$(snapshot "$qb"; snapshot "$tmp/cmpc") || return 1
+    local out; out=$(make_q "${quick[@]}" PARAMS="$tmp/p2" compare OLD="$tmp/cmpc" NEW="$qb" 2>&1) && return 1
+    grep -q '^gauss_var_final_sim .* DIFFERENT$' <<< "$out" || { echo "$out"; return 1; }
+    for args in "" "OLD=$qb" "NEW=$qb" "A=$qb B=$tmp/cmpc"; do
+        out=$(make_q "${quick[@]}" compare $args 2>&1) && { echo "make compare $args succeeded"; return 1; }
+        grep -q 'make compare OLD=' <<< "$out" || { echo "make compare $args: no usage message: $out"; return 1; }
+    done
+    after=$(snapshot "$qb"; snapshot "$tmp/cmpc")
+    diff <(echo "$before") <(echo "$after") | head -n 20
+    [ "$before" = "$after" ]
+}
+check "compare: reads both directories and writes neither; no, one or an old-style argument is refused with the usage" compare_reads_only
 versions_differ() {
     sed 's/^\(jq\t\).*/\10.0-not-a-version/' env/versions.lock > "$tmp/lock"
     local out; out=$(tools/versions.sh "$tmp/lock" 2>&1) || return 1
