@@ -104,6 +104,23 @@ dist_refuses_dirty() { # in a clone with a modified tracked file
     grep -q 'uncommitted changes' <<< "$out" && [ ! -e "$tmp/clone-dist" ]
 }
 check "dist: a working tree with uncommitted changes is refused" dist_refuses_dirty
+dist_no_leftovers() { # leftovers of a killed run (outputs are written to <path>.tmp.<pid> or <path>.tmp, then
+    # renamed) never go into the archive. In a clone with this tree's dist.sh committed: make dist refuses
+    # uncommitted changes, and the check should run in any working tree
+    local q="$tmp/leftq" c="$tmp/leftclone" f list
+    rm -rf "$q" "$c" "$tmp/leftdist"
+    git clone -q "$PWD" "$c" && cp tools/dist.sh "$c/tools/dist.sh" && cp -a "$qb" "$q" || return 1
+    git -C "$c" -c user.name=test -c user.email=test@localhost commit -q -a -m 'dist.sh of the working tree' > /dev/null
+    for f in data/gauss_ep.tsv.tmp.4242 numbers/gauss.tsv.tmp.4242 figures/fig5_1.pdf.tmp ebm/replicas/tau2_rep1.tsv.tmp.4242 \
+        timings/0123456789abcdef.tmp timings/.time.AbC123 numbers/fig51.tsv.keys; do
+        echo 'partial output of a killed run' > "$q/$f"
+    done
+    "$c/tools/dist.sh" quick "$q" "$tmp/leftdist" || return 1
+    list=$(tar -tzf "$tmp"/leftdist/*.tar.gz) || return 1
+    grep -E '\.tmp(\.[0-9]+)?$|/\.time\.|\.keys$' <<< "$list" && { echo "^ leftovers in the archive"; return 1; }
+    grep -q '/build/quick/data/gauss_ep.tsv$' <<< "$list" && grep -q '/build/quick/numbers/gauss.tsv$' <<< "$list"
+}
+check "dist: leftovers of a killed run (*.tmp.<pid>, *.tmp) are not archived" dist_no_leftovers
 if clean_tree; then
     dist_ok() {
         make_q "${quick[@]}" distcheck || return 1
