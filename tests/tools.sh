@@ -26,6 +26,7 @@ timer_no_row() { # timer_no_row DIR WANT-STATUS PREFIX... -- COMMAND: timed fail
 }
 timer_write_fails() { # a failed write of the row leaves no row and fails, keeping a failed command's status
     local d="$tmp/timer-full" fsize=(bash -c 'ulimit -f 0; trap "" XFSZ; exec "$@"' -)
+    rm -rf "$d"
     # the row's temporary file is /dev/full: its write fails (no space left on device)
     mkdir -p "$d/full"; ln -s /dev/full "$d/full/$(printf '%s\n' true | sha256sum | cut -c1-16).tmp"
     timer_no_row "$d/full" 1 -- true || return 1
