@@ -25,10 +25,13 @@ conf_value = $$($(BIN)/conf_get $(1) $(2))
 # file, only when they change. Outputs live in $(B) whatever PARAMS is, so each
 # experiment depends on its .id: switching PARAMS away and back rebuilds it.
 params_id = $(B)/params-id/$(1).id
+# (not for a goal that only reads, such as make compare: see READ_ONLY in the Makefile)
+ifeq ($(READ_ONLY),)
 $(shell mkdir -p $(B)/params-id; for f in $(PARAMS)/*.conf; do \
   [ -f "$$f" ] || continue; id="$$(realpath "$$f") $$(sha256sum < "$$f" | cut -c1-64)"; \
   n=$(B)/params-id/$$(basename "$$f" .conf).id; \
   [ "$$(cat "$$n" 2> /dev/null)" = "$$id" ] || echo "$$id" > "$$n"; done)
+endif
 
 # ---- Data section: class means and counts --------------------------------
 MNIST_DATA := $(B)/data/mnist_mean.tsv $(B)/data/mnist_counts.tsv
@@ -61,7 +64,7 @@ $$($(1)_MK): $$(call code_id,fig51) $$(call code_id,conf_get) $$($(1)_CONF) $$(c
 	  echo "$(1)_BS := $$$$(cut -f2 <<< "$$$$plan" | awk '!seen[$$$$0]++' | tr '\n' ' ')"
 	  echo "$(1)_PTRIALS := $$$$ptrials"; } > $$@.tmp
 	mv $$@.tmp $$@
-ifeq ($$(filter clean,$$(MAKECMDGOALS)),)
+ifeq ($$(filter clean,$$(MAKECMDGOALS))$$(READ_ONLY),)
 include $$($(1)_MK)
 endif
 $(1)_SHARDS := $$(patsubst %,$$(B)/$(1)/%.tsv,$$($(1)_SHARD_NAMES))
@@ -139,7 +142,7 @@ $(EBM_MK): $(call code_id,conf_get) $(EBM_CONF) $(call params_id,ebm) data/data.
 	replicas=$$($(BIN)/conf_get $(EBM_CONF) replicas:int)
 	{ echo "EBM_TAUS := $$taus"; echo "EBM_REPLICAS := $$(seq -s ' ' 1 $$replicas)"; } > $@.tmp
 	mv $@.tmp $@
-ifeq ($(filter clean,$(MAKECMDGOALS)),)
+ifeq ($(filter clean,$(MAKECMDGOALS))$(READ_ONLY),)
 include $(EBM_MK)
 endif
 EBM_CLF := $(B)/ebm/classifier.bin

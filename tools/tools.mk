@@ -94,10 +94,10 @@ distcheck: dist
 .PHONY: dist distcheck
 
 # ---- Two builds side by side ---------------------------------------------------------
-## compare: A=dirA B=dirB: the numbers that differ between two builds (build/<scale> directories), with their tolerances
+## compare: OLD=dir NEW=dir: the numbers that differ between two builds (build/<scale> directories), with their tolerances; writes into neither
+# (OLD/NEW, not A/B: B is this build's directory. Read-only: see READ_ONLY in the Makefile.)
 compare: $(BIN)/numcheck
-	@test -n "$(A)" && test -n "$(B)" || { echo "compare: make compare A=build/quick B=other/quick" >&2; exit 2; }
-	tools/compare.sh "$(A)" "$(B)" $(BIN)/numcheck
+	tools/compare.sh "$(OLD)" "$(NEW)" $(BIN)/numcheck
 .PHONY: compare
 
 # Files distcheck treats as old (make -o) in the unpacked archive, so that the archived
