@@ -81,7 +81,8 @@ $(CODE_IDS): $(patsubst $(CODE)/%.id,$(BIN)/%,$(wildcard $(CODE)/*.id)) tools/co
 	for p in $(patsubst $(BIN)/%,%,$(filter $(BIN)/%,$^)); do tools/codeid.sh $(BIN)/$$p $(CODE)/$$p.id; done
 	echo '# code identities checked (src/build.mk); make restarts after this file changes' > $@.tmp
 	mv $@.tmp $@
-ifneq ($(if $(MAKECMDGOALS),$(filter-out clean help,$(MAKECMDGOALS)),default),)
+# (not for clean, nor for a goal that only reads: READ_ONLY in the Makefile)
+ifeq ($(filter clean,$(MAKECMDGOALS))$(READ_ONLY),)
 include $(CODE_IDS)
 endif
 
