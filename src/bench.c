@@ -93,7 +93,7 @@ static void bench_mlp(const mnist_t *tr, rng_t *r, int maxthreads) {
         printf("# %d thread(s): fullgrad at %.0f%% of the same-run sgemm peak\n", threads, 100 * fg / pk);
         if (threads == 1) { /* the kernel behind every rate above, and whether a faster one fits */
             printf("# sgemm 2048^3 at 1 thread (the sgemm_peak row):\n");
-            blasinfo_report(stdout, "# ", blas_kernel(), pk);
+            blasinfo_report(stdout, "# ", blasinfo_kernel(), pk);
         }
     }
     free(theta), free(grad), free(a), free(bm), free(c);

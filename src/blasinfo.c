@@ -15,6 +15,25 @@
 static const char *const avx2_kernels[] = {"Haswell", "Zen", "SkylakeX", "Cooperlake", "SapphireRapids",
                                            "Excavator"};
 
+/* OpenBLAS picks its sgemm kernel from the CPU (or from OPENBLAS_CORETYPE,
+ * which some machines set because a kernel miscomputes on their CPU). Float32
+ * results are bit-identical only where the same kernel runs, so the kernel is
+ * recorded, never forced: "<corename>" plus the two variables when set. */
+const char *blasinfo_kernel(void) {
+    static char buf[256];
+    if (!buf[0]) {
+        const char *core = openblas_get_corename();
+        int n = snprintf(buf, sizeof buf, "%s", core && *core ? core : "unknown");
+        const char *vars[] = {"OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE"};
+        for (int i = 0; i < 2; i++) {
+            const char *v = getenv(vars[i]);
+            if (v && *v && n < (int)sizeof buf)
+                n += snprintf(buf + n, sizeof buf - (size_t)n, " %s=%s", vars[i], v);
+        }
+    }
+    return buf;
+}
+
 int blasinfo_kernel_has_avx2(const char *kernel) {
     for (size_t i = 0; i < sizeof avx2_kernels / sizeof *avx2_kernels; i++)
         if (strcasecmp(kernel, avx2_kernels[i]) == 0) return 1;

@@ -16,6 +16,10 @@
 
 #include <stdio.h>
 
+/* The kernel this process runs: "<corename>" plus OPENBLAS_CORETYPE and
+ * OPENBLAS_L2_SIZE when set, e.g. "Haswell OPENBLAS_CORETYPE=Haswell". */
+const char *blasinfo_kernel(void);
+
 /* 1 when the named kernel (as openblas_get_corename() spells it, any case)
  * has AVX2 code, 0 for the generic and pre-AVX2 kernels. */
 int blasinfo_kernel_has_avx2(const char *kernel);

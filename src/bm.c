@@ -179,7 +179,7 @@ static void train_numbers(const run_t *run, const char *path, const bm_obs_t *o)
     numbers_t *nb = numbers_open(path, "Boltzmann machine along training", run->conf, (uint64_t)p->seed);
     numbers_put(nb, "bm_n", run->m.n, "units");
     numbers_put(nb, "bm_npar", run->m.npar, "parameters");
-    conf_put_numbers(nb, "bm_", bm_keys, NKEYS, p);
+    numbers_put_params(nb, "bm_", bm_keys, NKEYS, p);
     numbers_put(nb, "bm_tau", (double)p->tau[0], "sweeps");
     numbers_put(nb, "bm_rate", p->rate[0], "1");
     numbers_put(nb, "bm_data_entropy", thermo_entropy(run->d.pdata, run->m.N), "nats");
@@ -371,7 +371,7 @@ static int cmd_ldb(int argc, char **argv) {
     table_close(t);
     numbers_put(nb, "bm_ldb_sym_max", sym_max, "nats");
     numbers_put(nb, "bm_ldb_ctrl_min", ctrl_min, "nats");
-    conf_put_numbers(nb, "bm_ldb_", ldb_keys, NLDB_KEYS, &p);
+    numbers_put_params(nb, "bm_ldb_", ldb_keys, NLDB_KEYS, &p);
     numbers_close(nb);
     void *v[] = {th, E, Ec, pr, cond, condc, K};
     for (size_t i = 0; i < sizeof v / sizeof v[0]; i++) free(v[i]);

@@ -13,34 +13,36 @@ OBJ := $(BUILD)/obj
 
 # Library modules, and for each program the modules it links: a program is
 # relinked (and its experiment re-run) only when code it uses changes.
-LIB_MODULES := util idx mlp thermo gauss gauss_ppm fvbm stats sgdnoise fig51_shard
+# the shared pieces (util.h includes their headers): errors and allocation, subcommands,
+# parameter files, atomic outputs, provenance, tables, numbers files, progress
+UTIL := base command conf out prov table numbers progress blasinfo
+LIB_MODULES := $(UTIL) idx mlp thermo gauss gauss_ppm fvbm stats sgdnoise fig51_shard
 LIB_MODULES += bm_model ident numfile judge
 PROGRAMS := mnist_stats numcheck fig51 bench identities ppm_gauss bm
-DEPS_mnist_stats := util idx
-DEPS_numcheck := util numfile judge
-DEPS_fig51 := util idx mlp stats sgdnoise fig51_shard
-DEPS_bench := util idx mlp fvbm thermo
-DEPS_identities := util thermo ident
-DEPS_ppm_gauss := util thermo gauss gauss_ppm stats
-DEPS_bm := util idx thermo fvbm bm_model
+DEPS_mnist_stats := $(UTIL) idx
+DEPS_numcheck := $(UTIL) numfile judge
+DEPS_fig51 := $(UTIL) idx mlp stats sgdnoise fig51_shard
+DEPS_bench := $(UTIL) idx mlp fvbm thermo
+DEPS_identities := $(UTIL) thermo ident
+DEPS_ppm_gauss := $(UTIL) thermo gauss gauss_ppm stats
+DEPS_bm := $(UTIL) idx thermo fvbm bm_model
 # seedspread: the seed-to-seed spread of the EBM's numbers (data/data.mk)
 PROGRAMS += seedspread
-DEPS_seedspread := util numfile
+DEPS_seedspread := $(UTIL) numfile
 # envinfo: the OpenBLAS kernel, its measured sgemm rate and the advice on a generic kernel
-LIB_MODULES += blasinfo costfit
+LIB_MODULES += costfit
 PROGRAMS += envinfo
-DEPS_envinfo := util blasinfo
-DEPS_bench += blasinfo
+DEPS_envinfo := $(UTIL)
 # costmodel: the Fig. 5.1 shards' cost model (cluster/cost.sh) on fig51 plan's features
 PROGRAMS += costmodel
-DEPS_costmodel := util costfit
+DEPS_costmodel := $(UTIL) costfit
 # conf_get: make reads parameter files through the C parser (data/data.mk)
 PROGRAMS += conf_get
-DEPS_conf_get := util
+DEPS_conf_get := $(UTIL)
 # Langevin energy-based model on MNIST (src/ebm_run.c)
 LIB_MODULES += ebm ebm_train ebm_eval
 PROGRAMS += ebm_run
-DEPS_ebm_run := util idx mlp stats ebm ebm_train ebm_eval
+DEPS_ebm_run := $(UTIL) idx mlp stats ebm ebm_train ebm_eval
 DEPS_bench += ebm
 modules = $(patsubst %,$(OBJ)/%.o,$(1))
 

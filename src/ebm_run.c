@@ -118,7 +118,7 @@ static void energy_shape(const keys_t *k, mlp_t *m) {
 // ---- classifier: trained once, with the reference quality of test images ----
 
 static void setup_numbers(numbers_t *nb, const keys_t *k, const mlp_t *m) {
-    conf_put_numbers(nb, "ebm_", KEYS, NKEYS, k);
+    numbers_put_params(nb, "ebm_", KEYS, NKEYS, k);
     numbers_put(nb, "ebm_nparam", (double)m->nparam, "parameters");
     numbers_put(nb, "ebm_noise_sd", sqrt(2 * k->eps * k->T), "1");
 }

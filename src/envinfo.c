@@ -13,6 +13,6 @@
 int main(int argc, char **argv) {
     prog_name = "envinfo";
     if (argc > 2) die("usage: envinfo [PREFIX]");
-    blasinfo_report(stdout, argc == 2 ? argv[1] : "", blas_kernel(), blasinfo_sgemm_gflops(1024, 0.3));
+    blasinfo_report(stdout, argc == 2 ? argv[1] : "", blasinfo_kernel(), blasinfo_sgemm_gflops(1024, 0.3));
     return 0;
 }

@@ -726,7 +726,7 @@ static void put_counts(numbers_t *nb, const merge_t *g) {
     const params_t *p = &g->p;
     mlp_t m;
     model_shape(p, &m);
-    conf_put_numbers(nb, "fig51_", spec, NSPEC, p);
+    numbers_put_params(nb, "fig51_", spec, NSPEC, p);
     numbers_put(nb, "fig51_rate", (float)p->rate, "1"); /* as the float the steps use */
     numbers_put(nb, "fig51_dim_theta", (double)m.nparam, "parameters");
     params_t deeper = *p; /* the other reading of "four layers": four hidden layers */

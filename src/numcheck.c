@@ -39,6 +39,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "blasinfo.h"
 #include "judge.h"
 #include "numfile.h"
 #include "util.h"
@@ -214,7 +215,7 @@ int main(int argc, char **argv) {
         return 0;
     }
     if (argc == 2 && strcmp(argv[1], "--kernel") == 0) {
-        printf("%s\n", blas_kernel());
+        printf("%s\n", blasinfo_kernel());
         return 0;
     }
     if (argc >= 3 && strcmp(argv[1], "--merge") == 0) {

@@ -211,7 +211,7 @@ static void write_numbers(numbers_t *nb, const run_t *p, const gppm_t *m, const 
         double d = gppm_eq48(m, p->m0, p->v0, p->n, mu[0], mu[p->n], e->q_stoch[k]);
         cl_mean += d / M, cl_sq += d * d / M;
     }
-    conf_put_numbers(nb, "gauss_", KEYS, NKEYS, p->keys);
+    numbers_put_params(nb, "gauss_", KEYS, NKEYS, p->keys);
     numbers_put(nb, "gauss_rh", g->r * g->h, "1");
     numbers_put(nb, "gauss_eq19_residual", e->worst_eta, "1");
     numbers_put(nb, "gauss_mean_max_z", w->mean_z, "standard errors");
