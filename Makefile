@@ -46,6 +46,14 @@ READ_ONLY := $(if $(MAKECMDGOALS),$(if $(filter-out compare help,$(MAKECMDGOALS)
 # Prefix for heavy recipes: LAUNCH='$(SRUN)' sends each to Slurm with its own
 # resources (cluster/cluster.mk).
 LAUNCH ?=
+# Every heavy recipe runs through LAUNCH; tools/timed goes between the caller's
+# prefix (e.g. LAUNCH='srun -c1') and the program, so it measures the program
+# where it runs (tools/tools.mk: make report). TIME_WRAP= (empty) turns it off.
+# (the caller's LAUNCH is kept unexpanded: '$(SRUN)' and '$(MEASURE)' name
+# target-specific resources, expanded only inside each recipe)
+$(eval CALLER_LAUNCH = $(value LAUNCH))
+TIME_WRAP ?= tools/timed $(B)/timings $@ --
+override LAUNCH = $(CALLER_LAUNCH) $(TIME_WRAP)
 # Experiments parallelise across processes (make -j); BLAS stays single-threaded
 # inside each so results never depend on the thread count.
 export OPENBLAS_NUM_THREADS := 1

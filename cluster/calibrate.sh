@@ -2,7 +2,7 @@
 # calibrate.sh FIG51_BIN MNIST_DIR BASE_CONF OUT_MODEL - measure the cost model.
 #
 # Runs a handful of small Fig. 5.1 shards, each built to weigh one term of the
-# model of src/costmodel.c (per-shard start-up, per-step parameter sweeps, test accuracies,
+# model of src/tools/costmodel.c (per-shard start-up, per-step parameter sweeps, test accuracies,
 # mini-batch gradients, large-matrix passes), measures each one's CPU seconds
 # (user + system, so other load on the machine changes little) and peak memory,
 # and fits the model. About 10 CPU seconds. The parameter files are variations

@@ -2,7 +2,7 @@
 # cost.sh - the measured cost model of the Fig. 5.1 shards, and the Slurm resources
 # and cluster plans derived from it. Glue only: the shard plan and its features come
 # from the program that runs the shards (`fig51 plan CONF`), the arithmetic from
-# `costmodel` (src/costmodel.c, src/costfit.c, unit-tested), both in $BIN
+# `costmodel` (src/tools/costmodel.c, src/lib/costfit.c, unit-tested), both in $BIN
 # (default build/bin).
 #
 #   cost.sh measured SHARD.tsv...       "conf batch first_trial seconds maxrss_kb" from
@@ -19,7 +19,7 @@
 #                                       (once per SUBDIR of DIR, e.g. one per
 #                                       learning rate), all and those still missing
 #
-# The model (src/costmodel.c): a shard of n trials at batch size |b| with P network
+# The model (src/tools/costmodel.c): a shard of n trials at batch size |b| with P network
 # parameters takes  c_shard + c_param*steps*n*P + c_small*6P*|b|*steps*n + c_eval*E
 # + c_dense*D  seconds (E: test-accuracy flops, D: exact-noise and window flops), and
 # m_base + its buffers of memory. Resources: 1 core (BLAS is single-threaded: results

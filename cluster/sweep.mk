@@ -54,7 +54,9 @@ $(SWEEP_TABLE): cluster/sweep-table.sh $(SWEEP_CONF) $(SWEEP_NUMBERS)
 	cluster/sweep-table.sh $(SWEEP_CONF) $(FIG51_CONF) $(SWEEP_NUMBERS) > $@.tmp
 	mv $@.tmp $@
 
+## sweep: SCALE=sweep: the learning-rate x batch-size sweep and its figure (meant for a cluster)
 sweep: $(B)/figures/sweep.pdf $(B)/figures/sweep.svg $(B)/figures/sweep.prov
+## sweep-plan: SCALE=sweep: the sweep's cost plan on NODES x CORES, nothing run
 sweep-plan: $(BIN)/fig51 $(BIN)/costmodel
 	@$(COST) plan $(COST_MODEL) $(NODES) $(CORES) $(SWEEP)/shards $(FIG51_CONF) $(addprefix r,$(SWEEP_RATES))
 .PHONY: sweep sweep-plan

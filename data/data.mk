@@ -41,7 +41,7 @@ $(MNIST_DATA) $(B)/numbers/mnist.tsv &: $(call code_id,mnist_stats) $(MNIST_STAM
 NUMBERS += $(B)/numbers/mnist.tsv
 
 
-# ---- Fig. 5.1: the MNIST ensemble (src/fig51.c) ----------------------------
+# ---- Fig. 5.1: the MNIST ensemble (src/prog/fig51.c) ----------------------------
 # One template per parameter file: fig51 (the figure) and fig51deep (the other
 # reading of "four layers": four hidden layers, a short table). The parameter
 # file drives the shard list: one target per (batch size, shard of
@@ -93,20 +93,20 @@ FIG51_PTRIALS := $(fig51_PTRIALS)
 FIG51_SHARDS := $(fig51_SHARDS)
 FIG51_DATA := $(fig51_DATA)
 
-# ---- Residuals of the information-theoretic statements (src/identities.c) ---
+# ---- Residuals of the information-theoretic statements (src/prog/identities.c) ---
 $(B)/numbers/identities.tsv: $(call code_id,identities) $(PARAMS)/identities.conf $(call params_id,identities)
 	mkdir -p $(@D)
 	$(LAUNCH) $(BIN)/identities $(PARAMS)/identities.conf $@
 NUMBERS += $(B)/numbers/identities.tsv
 
-# ---- Gaussian PPM ensemble (src/ppm_gauss.c) --------------------------------
+# ---- Gaussian PPM ensemble (src/prog/ppm_gauss.c) --------------------------------
 GAUSS_DATA := $(B)/data/gauss_moments.tsv $(B)/data/gauss_ep.tsv $(B)/data/gauss_tausweep.tsv
 $(GAUSS_DATA) $(B)/numbers/gauss.tsv &: $(call code_id,ppm_gauss) $(PARAMS)/gauss.conf $(call params_id,gauss)
 	mkdir -p $(B)/data $(B)/numbers
 	$(LAUNCH) $(BIN)/ppm_gauss $(PARAMS)/gauss.conf $(GAUSS_DATA) $(B)/numbers/gauss.tsv
 NUMBERS += $(B)/numbers/gauss.tsv
 
-# ---- Boltzmann machine (src/bm.c) -----------------------------------------
+# ---- Boltzmann machine (src/prog/bm.c) -----------------------------------------
 BM_TRAIN := $(B)/data/bm_train.tsv
 $(BM_TRAIN) $(B)/numbers/bm_train.tsv &: $(call code_id,bm) $(PARAMS)/bm_train.conf $(call params_id,bm_train) $(MNIST_STAMP)
 	mkdir -p $(B)/data $(B)/numbers
@@ -126,7 +126,7 @@ $(BM_LDB) $(B)/numbers/bm_ldb.tsv &: $(call code_id,bm) $(PARAMS)/bm_ldb.conf $(
 	$(LAUNCH) $(BIN)/bm ldb $(PARAMS)/bm_ldb.conf $(BM_LDB) $(B)/numbers/bm_ldb.tsv
 NUMBERS += $(B)/numbers/bm_ldb.tsv
 
-# ---- Langevin energy-based model on MNIST (src/ebm_run.c) ------------------
+# ---- Langevin energy-based model on MNIST (src/prog/ebm_run.c) ------------------
 # The digit classifier that scores the samples is trained once (a cached
 # artefact); one run per tau of the parameter file, each its own make target,
 # and 'replicas' more runs per tau with other seeds, whose seed-to-seed spread
@@ -176,3 +176,16 @@ $(B)/numbers/ebm_spread_tau%.tsv: $(call code_id,seedspread) $(TOLERANCES) $(B)/
 	$(BIN)/seedspread $@ $(TOLERANCES) $(B)/numbers/ebm_tau$*.tsv $(foreach k,$(EBM_REPLICAS),$(call ebm_rep,$*,$(k)))
 NUMBERS += $(foreach t,$(EBM_TAUS),$(B)/numbers/ebm_spread_tau$(t).tsv)
 endif
+
+# ---- The heavy targets and the BLAS kernel --------------------------------
+# One per shard of each Fig. 5.1 ensemble, one per EBM replica and one per other
+# experiment (the merges and the EBM spreads are light): what runs through LAUNCH,
+# what make report times. Every experiment re-runs when the BLAS kernel selection
+# changes (OpenBLAS version, OPENBLAS_CORETYPE, OPENBLAS_L2_SIZE, the CPU), and the
+# shards wait for the cost model's program, which LAUNCH='$(SRUN)' asks for their
+# resources (cluster/cluster.mk).
+HEAVY_TARGETS := $(fig51_SHARDS) $(fig51deep_SHARDS) $(EBM_REPLICA_FILES) \
+  $(filter-out %/fig51.tsv %/fig51deep.tsv $(B)/numbers/ebm_spread_%,$(NUMBERS))
+KERNEL_TEXT := openblas $(call pkg_version,libopenblas0-pthread) | OPENBLAS_CORETYPE=$(OPENBLAS_CORETYPE) OPENBLAS_L2_SIZE=$(OPENBLAS_L2_SIZE) | $(shell sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1); flags $(shell grep -m1 '^flags' /proc/cpuinfo | sha256sum | cut -c1-12)
+$(HEAVY_TARGETS) $(NUMBERS): $(call stamp,kernel,$(KERNEL_TEXT))
+$(fig51_SHARDS) $(fig51deep_SHARDS): | $(BIN)/costmodel

@@ -86,4 +86,6 @@ FIG_PDF = $(patsubst %,$(B)/figures/%.pdf,$(FIGURES))
 FIG_SVG = $(patsubst %,$(B)/figures/%.svg,$(FIGURES))
 FIG_PROV = $(patsubst %,$(B)/figures/%.prov,$(FIGURES))
 figures: $(FIG_PDF) $(FIG_SVG) $(FIG_PROV)
+# figures are redrawn when gnuplot changes
+$(FIG_PDF) $(FIG_SVG): $(call stamp,gnuplot,gnuplot $(call pkg_version,gnuplot-nox))
 .PHONY: figures

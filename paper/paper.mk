@@ -92,6 +92,8 @@ $(B)/paper.html: $(PAPER_INPUTS) $(FIG_SVG)
 	mv $@.tmp $@
 
 ## paper: everything: programs, experiments, figures, verification, PDF and HTML in build/<scale>
+# the paper is rebuilt when Pandoc or LaTeX changes
+$(B)/paper.pdf $(B)/paper.html: $(call stamp,pandoc,pandoc $(call pkg_version,pandoc) | texlive $(call pkg_version,texlive-latex-recommended))
 paper: $(B)/summary.txt
 .PHONY: paper
 

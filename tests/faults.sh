@@ -249,7 +249,7 @@ idx_tampered() {
 }
 check "faults: an IDX file changed after verification is noticed, named and replaced by verified data" idx_tampered
 # The same change with the file's modification time put back: make cannot see it, so
-# the program that reads the file must (src/idx.c checks each file's SHA-256).
+# the program that reads the file must (src/lib/idx.c checks each file's SHA-256).
 idx_tampered_quietly() {
     local b; b=$(build_copy tamper-quiet)
     local f="$b/mnist/t10k-labels-idx1-ubyte" out="$b/quick/numbers/mnist.tsv"

@@ -205,7 +205,7 @@ check "data: MNIST_DIR with .gz IDX files is accepted after verification" gz
 
 # 5b. valid IDX files of 2 x 2-pixel images (MNIST's counts, labels 0-9 in turn, with the
 # SHA256SUMS of a verified set): every program that reads MNIST stops naming the file
-# (src/idx.c mnist_load), none crashes
+# (src/lib/idx.c mnist_load), none crashes
 be32() { printf "$(printf '\\x%02x' $(($1 >> 24 & 255)) $(($1 >> 16 & 255)) $(($1 >> 8 & 255)) $(($1 & 255)))"; }
 small="$tmp/idx22"; mkdir -p "$small"
 for set in train:60000 t10k:10000; do
@@ -299,7 +299,7 @@ check "fig51: an unknown record kind is rejected naming shard and line" bad_shar
 check "fig51: a truncated record is rejected naming shard and line" bad_shard '$1 == "noise" && !d { print "noise\t0\t0\t1"; d = 1; next } { print }' "noise record with 3 fields (expected 7)"
 
 # Every shard carries its parameter file's SHA-256 and ends with an 'end' line
-# (src/fig51_shard.h): a shard of another learning rate, or one cut short
+# (src/lib/fig51_shard.h): a shard of another learning rate, or one cut short
 # anywhere, even by its last newline, must not merge into plausible numbers.
 other_rate() {
     local dir="$tmp/badshard"; rm -rf "$dir"; mkdir -p "$dir"

@@ -1,4 +1,4 @@
-/* Tests of the cost model's arithmetic (src/costfit.c): the relative-error
+/* Tests of the cost model's arithmetic (src/lib/costfit.c): the relative-error
  * non-negative fit against data generated from known coefficients, and the
  * LPT schedule against hand-worked makespans. */
 #include <criterion/criterion.h>

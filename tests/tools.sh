@@ -153,7 +153,7 @@ stamps() { # a flag change recompiles, a kernel change re-runs experiments, noth
     grep -q 'bin/ppm_gauss' <<< "$plan" && ! grep -q 'gcc ' <<< "$plan" || { echo "a kernel change did not re-run (only) the experiment: $plan"; return 1; }
     local flags; flags=$(make_q -s "${sq[@]}" --eval 'print-cflags: ; @echo $(CFLAGS)' print-cflags)
     plan=$(make_q -n "${sq[@]}" CFLAGS="$flags -DSTAMP_TEST" "$tmp/stampbuild/bin/numcheck" 2> /dev/null)
-    grep -q 'gcc .*-DSTAMP_TEST .*-c src/numcheck.c' <<< "$plan" && grep -q -- '-DSTAMP_TEST' "$tmp/stampbuild/stamps/cc" || { echo "a flag change did not recompile"; return 1; }
+    grep -q 'gcc .*-DSTAMP_TEST .*-c src/tools/numcheck.c' <<< "$plan" && grep -q -- '-DSTAMP_TEST' "$tmp/stampbuild/stamps/cc" || { echo "a flag change did not recompile"; return 1; }
 }
 check "stamps: a compiler flag change recompiles, a BLAS kernel change re-runs the experiments, else nothing" stamps
 kernel_reruns_every_shard() { # every heavy target hangs on the kernel stamp, fig51deep's shards too
@@ -184,8 +184,8 @@ code_identity() {
     local cq=(-C "$src" SCALE=quick BUILD="$b" PARAMS="$PWD/data/params/quick" MNIST_DIR="$(cd "$mnist" && pwd)")
     make_q "${cq[@]}" "$b/quick/numbers.tsv" > /dev/null 2>&1 || { echo "the copy is not buildable"; return 1; }
     touch "$mark"; sleep 1
-    printf '/* a comment added by the code-identity test */\n' >> "$src/src/util.c"
-    printf '/* a comment added by the code-identity test */\n' >> "$src/src/mlp.h"
+    printf '/* a comment added by the code-identity test */\n' >> "$src/src/lib/base.c"
+    printf '/* a comment added by the code-identity test */\n' >> "$src/src/lib/mlp.h"
     make_q "${cq[@]}" "$b/quick/numbers.tsv" > "$tmp/code.log" 2>&1 || { tail "$tmp/code.log"; return 1; }
     [ "$b/bin/fig51" -nt "$mark" ] || { echo "the comment edit did not relink fig51: the test proves nothing"; return 1; }
     local ran; ran=$(find "$b/quick" -newer "$mark" -type f \( -path '*/numbers/*' -o -path '*/data/*' -o -path '*/fig51*/*' -o -path '*/ebm/*' \))
@@ -193,8 +193,8 @@ code_identity() {
     make_q -q "${cq[@]}" "$b/quick/numbers.tsv" || { echo "make -q still sees work after the comment edit"; return 1; }
     echo "comment edit: programs relinked, no experiment output rewritten, make -q up to date"
     touch "$mark"; sleep 1
-    sed -i 's/^int main(int argc, char \*\*argv) {$/&\n    if (getenv("STL_CODE_IDENTITY_TEST")) return 3;/' "$src/src/identities.c"
-    grep -q STL_CODE_IDENTITY_TEST "$src/src/identities.c" || { echo "could not edit identities.c"; return 1; }
+    sed -i 's/^int main(int argc, char \*\*argv) {$/&\n    if (getenv("STL_CODE_IDENTITY_TEST")) return 3;/' "$src/src/prog/identities.c"
+    grep -q STL_CODE_IDENTITY_TEST "$src/src/prog/identities.c" || { echo "could not edit identities.c"; return 1; }
     make_q "${cq[@]}" "$b/quick/numbers.tsv" > "$tmp/code.log" 2>&1 || { tail "$tmp/code.log"; return 1; }
     ran=$(cd "$b/quick" && find numbers data -newer "$mark" -type f | sort | tr '\n' ' ')
     echo "code change in identities.c re-ran: $ran"
@@ -248,3 +248,15 @@ versions_differ() {
     grep -q 'WARNING jq: installed .*, locked 0.0-not-a-version' <<< "$out" && ! grep -q 'WARNING gcc' <<< "$out"
 }
 check "versions: a package whose installed version differs from the lock is named" versions_differ
+
+# make help is generated from the "## target:" lines of the fragments: every phony
+# target a user can run has one (dist-oldfiles is internal, for distcheck)
+help_complete() {
+    local phony documented missing
+    phony=$(grep -h '^\.PHONY:' Makefile */*.mk | tr ' ' '\n' | grep -v '^\.PHONY:$' | grep -vx 'dist-oldfiles' | sort -u)
+    documented=$(make_q help | sed -n 's/^  \([a-z-]*\):.*/\1/p' | sort -u)
+    missing=$(comm -23 <(echo "$phony") <(echo "$documented"))
+    echo "$(wc -w <<< "$phony") phony targets, $(wc -w <<< "$documented") in make help"
+    [ -z "$missing" ] || { echo "not in make help: $missing"; return 1; }
+}
+check "help: make help lists every public target (from the fragments' ## lines)" help_complete

@@ -37,7 +37,7 @@ if [ -d "$built/ebm/replicas" ]; then
     cp -R "$built/ebm/replicas" "$root/build/$scale/ebm/"
 fi
 # Leftovers of an interrupted run are no outputs, wherever they lie: the programs write
-# <path>.tmp.<pid> (src/util.c), recipes <path>.tmp and the Fig. 5.1 merge <name>.tsv.keys,
+# <path>.tmp.<pid> (src/lib/util.h), recipes <path>.tmp and the Fig. 5.1 merge <name>.tsv.keys,
 # tools/timed <key>.tmp and .time.*; each is renamed or removed only when it succeeds.
 left=$(cd "$root/build/$scale" && find . -type f \( -name '*.tmp' -o -name '*.tmp.*' -o -name '*.tsv.keys' -o -name '.time.*' \) -print -delete)
 [ -z "$left" ] || echo "dist: left out, from an interrupted run:" $left >&2

@@ -1,4 +1,4 @@
-/* fuzz_shard - the Fig. 5.1 shard-record parser (src/fig51_shard.c
+/* fuzz_shard - the Fig. 5.1 shard-record parser (src/lib/fig51_shard.c
  * shard_parse, which never exits) on arbitrary lines: each line is a record,
  * a comment, or a reject with a non-empty reason; an accepted record written
  * back with shard_write parses to the same record (doubles are written with

@@ -1,6 +1,6 @@
-/* ident.c - random distributions, chains B -> Theta -> X and entropy-
- * conserving joint dynamics for the Secs. 3-4 residuals (see ident.h). */
-#include "ident.h"
+/* chains.c - random distributions, chains B -> Theta -> X and entropy-
+ * conserving joint dynamics for the Secs. 3-4 residuals (see chains.h). */
+#include "chains.h"
 
 #include <math.h>
 #include <string.h>

@@ -1,5 +1,5 @@
 /*
- * costfit.h - the arithmetic of the cluster cost model (src/costmodel.c,
+ * costfit.h - the arithmetic of the cluster cost model (src/tools/costmodel.c,
  * cluster/cost.sh): a non-negative least-squares fit of a linear model in
  * relative error, and the longest-processing-time-first schedule of jobs onto
  * parallel slots.

@@ -59,37 +59,29 @@ int idx_load(const char *path, int want_ndim, idx_t *out, char *err, size_t errl
     size_t hlen = 4 + 4 * (size_t)want_ndim;
     if (fread(head, 1, 4, f) != 4) {
         snprintf(err, errlen, "%s: truncated: shorter than the 4-byte IDX magic", path);
-        fclose(f);
-        return -1;
+        goto fail;
     }
     uint32_t magic = be32(head);
     uint32_t want_magic = 0x00000800u | (uint32_t)want_ndim;
     if (magic != want_magic) {
         snprintf(err, errlen, "%s: bad IDX magic 0x%08x, expected 0x%08x (unsigned bytes, %d dimensions)",
                  path, magic, want_magic, want_ndim);
-        fclose(f);
-        return -1;
+        goto fail;
     }
     if (fread(head + 4, 1, hlen - 4, f) != hlen - 4) {
         snprintf(err, errlen, "%s: truncated inside the IDX header", path);
-        fclose(f);
-        return -1;
+        goto fail;
     }
-    if (idx_dims(path, head, want_ndim, out, err, errlen) != 0) {
-        fclose(f);
-        return -1;
-    }
+    if (idx_dims(path, head, want_ndim, out, err, errlen) != 0) goto fail;
     if (fseek(f, 0, SEEK_END) != 0) {
         snprintf(err, errlen, "%s: cannot seek", path);
-        fclose(f);
-        return -1;
+        goto fail;
     }
     long size = ftell(f);
     if (size < 0 || (size_t)size != hlen + out->count) {
         snprintf(err, errlen, "%s: file is %ld bytes but its header implies %zu (%s)", path, size,
                  hlen + out->count, (size_t)size < hlen + out->count ? "truncated" : "trailing bytes");
-        fclose(f);
-        return -1;
+        goto fail;
     }
     fseek(f, (long)hlen, SEEK_SET);
     out->data = xmalloc(out->count);
@@ -101,13 +93,15 @@ int idx_load(const char *path, int want_ndim, idx_t *out, char *err, size_t errl
     sha256_digest(&sha, sizeof out->sha256, out->sha256);
     if (got != out->count) {
         snprintf(err, errlen, "%s: read error", path);
-        free(out->data);
-        out->data = NULL;
-        fclose(f);
-        return -1;
+        goto fail;
     }
     fclose(f);
     return 0;
+fail: /* err names the file and what failed */
+    free(out->data);
+    out->data = NULL;
+    fclose(f);
+    return -1;
 }
 
 void idx_free(idx_t *x) {

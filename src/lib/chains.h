@@ -1,5 +1,5 @@
 /*
- * ident.h - the random discrete objects on which src/identities.c measures the
+ * chains.h - the random discrete objects on which src/prog/identities.c measures the
  * information-theoretic statements of Secs. 3-4 (Eqs 5-15, 27-29), shared with
  * tests/test_thermo.c so that the tests check the objects the program uses.
  *
@@ -16,8 +16,8 @@
  * states of (X, Theta) keeps S(X, Theta); then
  *   Sigma = Delta S_X + Delta S_Theta = Delta I(X;Theta)         (Eq 28 with Delta S_joint = 0).
  */
-#ifndef IDENT_H
-#define IDENT_H
+#ifndef CHAINS_H
+#define CHAINS_H
 
 #include <stddef.h>
 

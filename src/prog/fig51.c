@@ -3,7 +3,7 @@
  *
  *   fig51 run PARAMS MNIST_DIR BATCH SHARD OUT.tsv
  *       trains the shard's trials at one batch size and writes their raw
- *       records (src/fig51_shard.h);
+ *       records (src/lib/fig51_shard.h);
  *   fig51 merge PARAMS OUTDIR NUMBERS.tsv SHARD.tsv...
  *       refuses a shard of another parameter file or one cut short (its
  *       'params' and 'end' lines), checks every record of every (batch,
@@ -715,7 +715,7 @@ static void write_batch_tables(const merge_t *g, const char *dir) {
     write_batch_table(g, dir, &ACC_TABLE, NULL);
     snprintf(note, sizeof note, "means over the first %ld trials at each recorded step", p->noise_trials);
     write_batch_table(g, dir, &NOISE_TABLE, note);
-    snprintf(note, sizeof note, "window estimator of src/sgdnoise.h: reference steps %ld..%ld, M = %ld, %ld trials",
+    snprintf(note, sizeof note, "window estimator of src/lib/sgdnoise.h: reference steps %ld..%ld, M = %ld, %ld trials",
              p->acf_start, p->acf_start + p->acf_window - 1, p->acf_batch, p->acf_trials);
     write_batch_table(g, dir, &ACF_TABLE, note);
 }
@@ -806,7 +806,7 @@ static int cmd_merge(int argc, char **argv) {
 /* The shard plan, the one place it is computed: one row per shard in make's
  * order (shard index outer, so the shards with the heavy noise and window
  * trials come first; batch sizes largest first), with the features of the
- * cost model (src/costmodel.c): counted work in its units, and the shard's
+ * cost model (src/tools/costmodel.c): counted work in its units, and the shard's
  * buffer bytes. make reads the shard names; the cost model the rest. */
 static long overlap(long n, long t0, long t1) { return n <= t0 ? 0 : (n >= t1 ? t1 - t0 : n - t0); }
 

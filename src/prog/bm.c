@@ -1,6 +1,6 @@
 /*
  * bm - driver of the Boltzmann-machine experiment (the model, its step and
- * its observables are in src/bm_model.c; the machine itself in src/fvbm.c).
+ * its observables are in src/lib/bm_learn.c; the machine itself in src/lib/fvbm.c).
  *
  *   bm train PARAMS MNIST_DIR TRAIN.tsv NUMBERS.tsv
  *       an ensemble of M models from one theta_0: cumulative W_X, Q_X,
@@ -23,7 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "bm_model.h"
+#include "bm_learn.h"
 #include "fvbm.h"
 #include "idx.h"
 #include "rng.h"

@@ -1,8 +1,8 @@
 /*
- * bm_model.h - the Boltzmann-machine experiment as a library: data patterns,
+ * bm_learn.h - the Boltzmann-machine experiment as a library: data patterns,
  * one model trained by SGD with persistent Gibbs chains (Eq 33), and the
  * ensemble observables of Secs. 6.1-6.3, all exact by enumeration over the
- * N = 2^n states of src/fvbm.h. src/bm.c only reads parameters, loops and
+ * N = 2^n states of src/fvbm.h. src/prog/bm.c only reads parameters, loops and
  * writes; tests/test_fvbm.c calls these functions and checks them by brute force.
  *
  * Notation: phi_theta(x) = E_theta(x) + ln Z_theta, p_theta = exp(-phi_theta);
@@ -31,8 +31,8 @@
  *   Sigma_X = (S_X - S_X0) - Q (marginal EP), Sigma_ign = Sigma_X - Sig (Eq 45).
  * All sums over models run in model order: results do not depend on threads.
  */
-#ifndef BM_MODEL_H
-#define BM_MODEL_H
+#ifndef BM_LEARN_H
+#define BM_LEARN_H
 
 #include <stdint.h>
 

@@ -1,6 +1,6 @@
 /*
  * ebm_eval.h - quality of generated images, with what the project has: the
- * Fig. 5.1 MLP (src/mlp.h) trained once as a digit classifier (a cached
+ * Fig. 5.1 MLP (src/lib/mlp.h) trained once as a digit classifier (a cached
  * artefact), and nearest-neighbour distances to the training images.
  *
  * For n samples: the classifier's mean confidence (max softmax probability),

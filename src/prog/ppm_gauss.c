@@ -1,7 +1,7 @@
 /*
  * ppm_gauss - the Gaussian PPM ensemble through the dual-timescale dynamics of
  * Sec. 5.2.1, every measured quantity next to its closed form. The model and
- * its observables are in src/gauss_ppm.c (closed forms in src/gauss.c); this
+ * its observables are in src/lib/gauss_ensemble.c (closed forms in src/lib/gauss_exact.c); this
  * program reads the parameters, runs the ensemble and writes the tables.
  *
  *   ppm_gauss PARAMS MOMENTS.tsv EP.tsv SWEEP.tsv NUMBERS.tsv
@@ -23,8 +23,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "gauss.h"
-#include "gauss_ppm.h"
+#include "gauss_exact.h"
+#include "gauss_ensemble.h"
 #include "stats.h"
 #include "util.h"
 

@@ -20,7 +20,7 @@
  *     seedsd K         a statistic of one chaotic trajectory: |got - expected| <= K *
  *                      sqrt(sd_got^2 + sd_ref^2), sd read from "<key>_seedsd", its
  *                      standard deviation over independent replicas of the run (other
- *                      seeds, src/seedspread.c); a run on another kernel is at most
+ *                      seeds, src/tools/seedspread.c); a run on another kernel is at most
  *                      another replica. Two runs differ at least by the sampling error
  *                      of one, so where "<key>_se" exists sd is at least that (a spread
  *                      from a few replicas can come out small by chance),

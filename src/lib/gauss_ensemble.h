@@ -1,7 +1,7 @@
 /*
- * gauss_ppm.h - the Gaussian PPM ensemble of Sec. 5.2.1 (prefix gppm_): the
- * simulated dual-timescale dynamics whose every average src/gauss.c knows in
- * closed form. src/ppm_gauss.c drives it; tests/test_gauss.c checks it.
+ * gauss_ensemble.h - the Gaussian PPM ensemble of Sec. 5.2.1 (prefix gppm_): the
+ * simulated dual-timescale dynamics whose every average src/lib/gauss_exact.c knows in
+ * closed form. src/prog/ppm_gauss.c drives it; tests/test_gauss.c checks it.
  *
  * Model (gauss.h): data B = {x_k}, K points; p_mu(x) = N(x; mu, sigma^2),
  * theta = mu, h = 1/sigma^2, phi_mu(x) = h (x - mu)^2/2 + ln(2 pi sigma^2)/2.
@@ -20,12 +20,12 @@
  * (seed, k): theta_0 (when v0 > 0), x_0, then per update the batch indices and
  * tau normals. Observables are ensemble statistics of the stored paths mu[k][t].
  */
-#ifndef GAUSS_PPM_H
-#define GAUSS_PPM_H
+#ifndef GAUSS_ENSEMBLE_H
+#define GAUSS_ENSEMBLE_H
 
 #include <stdint.h>
 
-#include "gauss.h"
+#include "gauss_exact.h"
 #include "rng.h"
 
 #define GPPM_STREAM_DATA (1ull << 62)

@@ -3,7 +3,7 @@
  * (Eqs 5-15, 27-29) on seeded random discrete distributions, written as a
  * numbers file. tests/test_thermo.c asserts what is true about each; this
  * program records by how much the paper's literal statements miss.
- * The random objects come from src/ident.c, the functionals from src/thermo.c.
+ * The random objects come from src/lib/chains.c, the functionals from src/thermo.c.
  * usage: identities PARAMS NUMBERS.tsv, or identities keys (the parameter keys).
  *
  * One function per group of equations; they share one random stream and
@@ -15,7 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ident.h"
+#include "chains.h"
 #include "rng.h"
 #include "thermo.h"
 #include "util.h"

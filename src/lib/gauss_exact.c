@@ -1,5 +1,5 @@
-/* gauss.c - closed forms of the Gaussian PPM (see gauss.h). */
-#include "gauss.h"
+/* gauss_exact.c - closed forms of the Gaussian PPM (see gauss.h). */
+#include "gauss_exact.h"
 
 #include <math.h>
 

@@ -4,7 +4,7 @@
  * the overdamped Langevin step of Eq 26, the contrastive SGD/Adam update,
  * and the per-update heat/work estimators of Eqs 51-52.
  *
- * The parameter buffer has the layout of src/mlp.h (mlp_init: layer l holds
+ * The parameter buffer has the layout of src/lib/mlp.h (mlp_init: layer l holds
  * W_l (in, out) row-major, then b_l (out)); the last layer has one output,
  * the energy. Shapes are (rows, cols); x is (n, size[0]).
  *

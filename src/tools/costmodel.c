@@ -126,7 +126,7 @@ static int cmd_fit(int argc, char **argv) {
         double e = (p - t[i]) / t[i];
         err += e * e, emin = fmin(emin, e), emax = fmax(emax, e);
     }
-    printf("# Fig. 5.1 shard cost model (src/costmodel.c), fitted to %d measured shards (%s)\n", n, argv[2]);
+    printf("# Fig. 5.1 shard cost model (src/tools/costmodel.c), fitted to %d measured shards (%s)\n", n, argv[2]);
     printf("# relative error of the fit: rms %.2f, range %+.2f..%+.2f\n", sqrt(err / n), emin, emax);
     for (int j = 0; j < NF; j++) printf("%s\t%.6g\t%s\n", coef_names[j], c[j], coef_units[j]);
     printf("m_base_mb\t%.1f\tMB resident besides the shard buffers (MNIST arrays)\n", m_base);

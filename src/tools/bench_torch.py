@@ -56,7 +56,7 @@ def main():
 
 
 def bench_ebm(x_all):
-    """The EBM rows of src/bench.c: one Langevin step of 100 chains of the
+    """The EBM rows of src/tools/bench.c: one Langevin step of 100 chains of the
     784-256-256-1 SiLU energy (forward, grad_x, noise, clip) and one Adam update
     on the contrastive loss at batch 100 (100 data images and 100 samples)."""
     torch.manual_seed(2)

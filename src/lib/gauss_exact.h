@@ -1,5 +1,5 @@
 /*
- * gauss.h - the Gaussian PPM, solvable in closed form (double precision).
+ * gauss_exact.h - the Gaussian PPM, solvable in closed form (double precision).
  *
  * Data B = {x_k}, K points; model p_mu(x) = N(x; mu, sigma^2), theta = mu,
  * phi_mu(x) = (x - mu)^2 / (2 sigma^2) + ln(2 pi sigma^2)/2, h = 1/sigma^2.
@@ -8,8 +8,8 @@
  * Sampler (Eq 26) at fixed mu: the exact Ornstein-Uhlenbeck step of size eps,
  *   x' = mu + (x - mu) c + sigma sqrt(1 - c^2) xi,  c = exp(-eps h).
  */
-#ifndef GAUSS_H
-#define GAUSS_H
+#ifndef GAUSS_EXACT_H
+#define GAUSS_EXACT_H
 
 typedef struct {
     double sigma, h, r;   /* model std, 1/sigma^2, learning rate */

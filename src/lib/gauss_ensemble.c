@@ -1,5 +1,5 @@
-/* gauss_ppm.c - the Gaussian PPM ensemble (see gauss_ppm.h for the equations). */
-#include "gauss_ppm.h"
+/* gauss_ensemble.c - the Gaussian PPM ensemble (see gauss_ensemble.h for the equations). */
+#include "gauss_ensemble.h"
 
 #include <math.h>
 #include <stdlib.h>

@@ -1,7 +1,7 @@
-/* bm_model.c - the Boltzmann machine's training state, step and ensemble
- * observables (see bm_model.h for the equations). */
+/* bm_learn.c - the Boltzmann machine's training state, step and ensemble
+ * observables (see bm_learn.h for the equations). */
 #define _DEFAULT_SOURCE /* M_PI, M_E */
-#include "bm_model.h"
+#include "bm_learn.h"
 
 #include <math.h>
 #include <stdlib.h>

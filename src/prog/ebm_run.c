@@ -1,7 +1,7 @@
 /*
  * ebm_run - driver of the Langevin energy-based model on MNIST (the model,
- * sampler, update and bookkeeping are in src/ebm.c and src/ebm_train.c, the
- * sample-quality measures in src/ebm_eval.c).
+ * sampler, update and bookkeeping are in src/lib/ebm.c and src/lib/ebm_train.c, the
+ * sample-quality measures in src/lib/ebm_eval.c).
  *
  *   ebm_run classifier PARAMS MNIST_DIR CLASSIFIER.bin NUMBERS.tsv
  *       trains the digit classifier once (the Fig. 5.1 MLP), records its test
@@ -13,7 +13,7 @@
  *   ebm_run replica PARAMS MNIST_DIR CLASSIFIER.bin TAU REPLICA NUMBERS.tsv
  *       the same run with other seeds (its own theta_0, chains, batches;
  *       REPLICA = 1..replicas), numbers only: the seed-to-seed spread of each
- *       number (src/seedspread.c) is the scale on which two BLAS kernels,
+ *       number (src/tools/seedspread.c) is the scale on which two BLAS kernels,
  *       whose float32 trajectories part, can be compared.
  *   ebm_run keys
  *       the parameter keys and what they mean.

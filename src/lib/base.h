@@ -31,7 +31,7 @@ double now_seconds(void);
 /* A command-line integer argument: dies naming `what` unless s is a whole integer. */
 long parse_long_arg(const char *s, const char *what);
 
-/* The registry of unfinished outputs die() removes (src/out.c registers each
+/* The registry of unfinished outputs die() removes (src/lib/out.c registers each
  * temporary file it opens and forgets it once renamed into place). */
 void base_track_tmp(const char *tmp);
 void base_forget_tmp(const char *tmp);

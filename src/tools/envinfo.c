@@ -2,7 +2,7 @@
  * envinfo - the OpenBLAS facts of `make env-report` and of `make paper`'s
  * closing summary: the kernel OpenBLAS runs here, the sgemm rate measured now
  * (1 thread, 1024^3), and, when a generic kernel runs on a CPU with AVX2 or
- * AVX-512, the variable a user may set and what it changes (src/blasinfo.h).
+ * AVX-512, the variable a user may set and what it changes (src/lib/blasinfo.h).
  *   envinfo [PREFIX]     each line starts with PREFIX (default none)
  */
 #include <stdio.h>
