@@ -20,6 +20,18 @@ ifeq ($(filter -j%,$(MAKEFLAGS)),)
 MAKEFLAGS += -j$(shell nproc)
 endif
 
+# Goals that read a finished build (verify, claims, report, audit) never start one:
+# without SCALE they take the scale that is built (paper before quick), or stop.
+RESULT_GOALS := verify claims report audit
+ifeq ($(origin SCALE),undefined)
+ifneq ($(MAKECMDGOALS),)
+ifeq ($(filter-out $(RESULT_GOALS) help,$(MAKECMDGOALS)),)
+BUILT_SCALES := $(patsubst $(or $(BUILD),build)/%/numbers.tsv,%,$(wildcard $(or $(BUILD),build)/paper/numbers.tsv $(or $(BUILD),build)/quick/numbers.tsv))
+SCALE := $(or $(firstword $(BUILT_SCALES)),$(error make $(MAKECMDGOALS) reads a finished build, and $(or $(BUILD),build) holds none: run make paper (or make paper SCALE=quick) first, or name SCALE=quick|paper))
+$(if $(MAKE_RESTARTS),,$(info make $(MAKECMDGOALS): SCALE=$(SCALE), the built scale (built: $(BUILT_SCALES))))
+endif
+endif
+endif
 SCALE ?= paper
 ifeq ($(filter $(SCALE),quick paper sweep),)
 $(error SCALE must be 'quick', 'paper' or 'sweep' (make SCALE=sweep sweep), not '$(SCALE)')

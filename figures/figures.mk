@@ -59,11 +59,11 @@ $(B)/figures/%.svg: figures/%.gp figures/style.gp $$(FIG_DATA_$$*) figures/check
 	figures/check-output.sh svg $@.tmp
 	mv $@.tmp $@
 
-$(B)/figures/%.prov: figures/%.gp $$(FIG_DATA_$$*)
+$(B)/figures/%.prov: figures/%.gp $$(FIG_DATA_$$*) tools/datahash.sh
 	mkdir -p $(@D)
 	{
 	  printf 'script\t%s\n' $<
-	  for f in $(FIG_DATA_$*); do printf 'data\t%s\t%s\n' $$f $$(sha256sum $$f | cut -c1-12); done
+	  for f in $(FIG_DATA_$*); do printf 'data\t%s\t%s\n' $$f $$(tools/datahash.sh $$f 12); done
 	  # the commit that wrote the data, read from its provenance block
 	  printf 'commit\t%s\n' "$$(sed -n 's/^# git: //p' $(firstword $(FIG_DATA_$*)) | head -n 1)"
 	  printf 'target\tmake SCALE=$(SCALE) $(B)/figures/$*.pdf\n'

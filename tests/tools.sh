@@ -260,3 +260,19 @@ help_complete() {
     [ -z "$missing" ] || { echo "not in make help: $missing"; return 1; }
 }
 check "help: make help lists every public target (from the fragments' ## lines)" help_complete
+
+# Result-reading goals never start an experiment: on a tree with only a (finished)
+# quick build and no SCALE, each picks the quick scale and plans no experiment;
+# on a tree with no build each refuses, naming what to run.
+reading_goals() {
+    local g plan
+    for g in verify claims report; do
+        plan=$(make --no-print-directory -n BUILD="$tmp/build" MNIST_DIR="$(cd "$mnist" && pwd)" $g 2>&1) || { echo "$plan" | tail -3; return 1; }
+        grep -q "make $g: SCALE=quick, the built scale" <<< "$plan" || { echo "$g did not pick the quick build"; return 1; }
+        ! grep -E 'bin/(fig51 run|ebm_run|bm |ppm_gauss|identities|mnist_stats)' <<< "$plan" || { echo "make -n $g plans an experiment"; return 1; }
+        plan=$(make --no-print-directory -n BUILD="$tmp/nobuild" $g 2>&1) && { echo "$g ran without a build"; return 1; }
+        grep -q "reads a finished build, and $tmp/nobuild holds none" <<< "$plan" || { echo "$plan" | tail -2; return 1; }
+    done
+    ! test -e "$tmp/nobuild" || { echo "a refused goal wrote into $tmp/nobuild"; return 1; }
+}
+check "reviewers: verify, claims and report without SCALE use the built scale and plan no experiment; with no build they refuse" reading_goals

@@ -70,21 +70,22 @@ if [ -n "$spreads" ] && ! rebuild $spreads; then
 fi
 echo "audit: rebuilt in $(( $(date +%s) - start )) s: $(ls "$rb/numbers" 2> /dev/null | tr '\n' ' ')"
 
-# 3. data: SHA-256 against the caption
+# 3. data: SHA-256 of the rows (tools/datahash.sh) against the caption
 same=0 differ=""
 while IFS=$'\t' read -r name sha; do
-    got=$(sha256sum "$rb/data/$name" 2> /dev/null | cut -c1-${#sha}) || got=missing
+    got=$("$here/tools/datahash.sh" "$rb/data/$name" "${#sha}" 2> /dev/null) || got=missing
     if [ "$got" = "$sha" ]; then same=$((same + 1)); echo "  data $name: $sha same"
     else differ="$differ $name"; echo "  data $name: caption $sha, rebuilt ${got:-missing}"; fi
 done <<< "$want"
 
 # 4. numbers written with the data, against the caption build and the references
-merge() { # merge NUMBERS-FILES... > one numbers file (kernel line, header, rows)
-    awk -F'\t' '/^# blas_kernel: / { if (!k++) kern = $0; next } /^#/ || $1 == "key" || NF == 0 { next }
+merge() { # merge OUT NUMBERS-FILES...: one numbers file, by the verifier's own reader
+    "$numcheck" --merge "$@"
+}
         { rows[++n] = $0 } END { print (kern ? kern : "# blas_kernel: unknown"); print "key\tvalue\tunit"
         for (i = 1; i <= n; i++) print rows[i] }' "$@"
 }
-merge "$rb"/numbers/*.tsv > "$tmp/got.tsv"
+merge "$tmp/got.tsv" "$rb"/numbers/*.tsv
 ref="$tmp/src/data/reference/$scale/numbers.tsv"
 failing=""
 judge() { # judge LABEL REFERENCE: numcheck on the rebuilt numbers; collects failing keys
@@ -104,7 +105,7 @@ fi
 names=$(cd "$rb/numbers" && ls)
 if [ -n "$built" ] && [ -d "$built/numbers" ] && (cd "$built/numbers" && ls $names > /dev/null 2>&1); then
     # the caption build's values with the references' rules (exact for a key without one)
-    (cd "$built/numbers" && merge $names) > "$tmp/caption-numbers.tsv"
+    (cd "$built/numbers" && merge "$tmp/caption-numbers.tsv" $names)
     awk -F'\t' 'BEGIN { OFS = "\t" } FNR == NR { if ($0 !~ /^#/ && $1 != "key") { tol[$1] = $3; why[$1] = $4 }; next }
         /^# blas_kernel: / { print; next } /^#/ { next }
         $1 == "key" { print "key", "value", "tol", "why"; next }

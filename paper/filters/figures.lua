@@ -45,7 +45,7 @@ local function provenance(name)
     local rel = d[1]:gsub("^.-/data/", "data/")
     line[#line + 1] = pandoc.Space()
     line[#line + 1] = file_ref(d[1]:match("[^/]+$"), rel)
-    line[#line + 1] = pandoc.Str(" (sha256 " .. d[2] .. ")" .. (i < #data and "," or ";"))
+    line[#line + 1] = pandoc.Str(" (rows sha256 " .. d[2] .. ")" .. (i < #data and "," or ";"))
   end
   for _, el in ipairs({pandoc.Space(), pandoc.Str("commit"), pandoc.Space(), pandoc.Code(commit), pandoc.Str(";"),
       pandoc.Space(), pandoc.Str("rebuild:"), pandoc.Space(), pandoc.Code(target)}) do
