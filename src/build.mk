@@ -78,11 +78,13 @@ $(BIN)/%: $(OBJ)/%.o $$(call modules,$$(DEPS_$$*))
 # those that changed, then codeid.sh rewrites the ids whose code changed, and make
 # restarts and plans the experiments against the ids alone. A comment edit thus
 # relinks and re-runs nothing, and make -q stays true afterwards (no experiment
-# hangs on a binary's time). A program without an id yet gets one when it is built.
+# hangs on a binary's time). A program without an id yet gets one when it is built,
+# and ids.mk is touched then, so that it stays newer than every binary it lists.
 CODE := $(BUILD)/stamps/code
 code_id = $(CODE)/$(1).id
 $(CODE)/%.id: | $(BIN)/%
 	@tools/codeid.sh $(BIN)/$* $@
+	touch $(CODE_IDS)
 .PRECIOUS: $(CODE)/%.id
 CODE_IDS := $(CODE)/ids.mk
 $(CODE_IDS): $(patsubst $(CODE)/%.id,$(BIN)/%,$(wildcard $(CODE)/*.id)) tools/codeid.sh tools/stamp.sh

@@ -844,6 +844,7 @@ static int cmd_plan(int argc, char **argv) {
             printf("b%ld_s%ld\t%ld\t%ld\t%ld\t%.0f\t%zu\t1\t%.17g\t%.17g\t%.17g\t%.17g\t%.17g\n", order[b], s, order[b],
                    s, t0, n, m.nparam, (double)p.steps * n * P, 6 * P * bs * (double)p.steps * n, eval, dense, buffer);
         }
+    conf_free(conf);
     return 0;
 }
 
