@@ -28,9 +28,9 @@ case $caption in
     line=$(awk -v c="<code>figures/$fig.gp</code>" 'index($0, c) { on = 1 } on { s = s " " $0 } on && /rebuild:/ { print s; exit }' "$caption")
     [ -n "$line" ] || die "$caption has no caption naming figures/$fig.gp"
     commit=$(sed -n 's/.*commit <code>\([^<]*\)<\/code>.*/\1/p' <<< "$line")
-    # data names are links (<a href=...><code>name.tsv</code></a> (sha256 ...)): drop the tags
-    { sed 's/<[^>]*>//g' <<< "$line" | grep -o '[A-Za-z0-9_.-]*\.tsv (sha256 [0-9a-f]*)' || true; } \
-        | sed 's/ (sha256 \([0-9a-f]*\))/\t\1/' > "${TMPDIR:-/tmp}/audit-want.$$" ;;
+    # data names are links (<a href=...><code>name.tsv</code></a> (rows sha256 ...)): drop the tags
+    { sed 's/<[^>]*>//g' <<< "$line" | grep -o '[A-Za-z0-9_.-]*\.tsv (rows sha256 [0-9a-f]*)' || true; } \
+        | sed 's/ (rows sha256 \([0-9a-f]*\))/\t\1/' > "${TMPDIR:-/tmp}/audit-want.$$" ;;
 esac
 want=$(cat "${TMPDIR:-/tmp}/audit-want.$$"); rm -f "${TMPDIR:-/tmp}/audit-want.$$"
 [ -n "$want" ] || die "the caption in $caption lists no data files"

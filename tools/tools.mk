@@ -27,7 +27,8 @@ report: $(B)/timings.tsv
 # ---- The DAG as a picture ------------------------------------------------------
 # make -Bnd of `make paper` at this scale, drawn by makefile2graph and graphviz;
 # the HTML's provenance appendix shows it.
-TOOLS_MAKEFILES := $(filter-out %.d,$(MAKEFILE_LIST))
+# (the committed makefiles: generated fragments under $(BUILD), ids.mk among them, change with builds)
+TOOLS_MAKEFILES := $(filter-out %.d $(BUILD)/%,$(MAKEFILE_LIST))
 $(B)/graph.svg: $(TOOLS_MAKEFILES) tools/graph.sh $(wildcard $(PARAMS)/*.conf) | $(SETUP_STAMP)
 	mkdir -p $(@D)
 	tools/graph.sh $(BUILD) $(SCALE) $@.tmp $(B)/graph.dot $(PARAMS)
