@@ -13,12 +13,12 @@ OBJ := $(BUILD)/obj
 
 # Library modules, and for each program the modules it links: a program is
 # relinked (and its experiment re-run) only when code it uses changes.
-LIB_MODULES := util idx mlp thermo gauss gauss_ppm fvbm stats sgdnoise fig51_shard
+LIB_MODULES := util idx mlp thermo gauss gauss_ppm fvbm stats sgdnoise fig51_shard fig51_stats
 LIB_MODULES += bm_model ident numfile judge
 PROGRAMS := mnist_stats numcheck fig51 bench identities ppm_gauss bm
 DEPS_mnist_stats := util idx
 DEPS_numcheck := util numfile judge
-DEPS_fig51 := util idx mlp stats sgdnoise fig51_shard
+DEPS_fig51 := util idx mlp stats sgdnoise fig51_shard fig51_stats
 DEPS_bench := util idx mlp fvbm thermo
 DEPS_identities := util thermo ident
 DEPS_ppm_gauss := util thermo gauss gauss_ppm stats
