@@ -640,7 +640,7 @@ static void put_batch(numbers_t *nb, const merge_t *g, int b) {
     size_t nt = (size_t)p->trials, nn = (size_t)p->noise_trials, na = (size_t)p->acf_trials;
     put_stat(nb, fig51_acc_mean, &c, nt, "fig51_acc_final_mean_b%ld", bs);
     put_stat(nb, fig51_acc_sd, &c, nt, "fig51_acc_final_std_b%ld", bs);
-    put_stat(nb, fig51_acc_cv, &c, nt, "fig51_acc_final_cv_b%ld", bs);
+    if (nt >= 3) put_stat(nb, fig51_acc_cv, &c, nt, "fig51_acc_final_cv_b%ld", bs);
     if (nn > 0) {
         put_stat(nb, fig51_var, &c, nn, "fig51_noise_var_b%ld", bs);
         put_stat(nb, fig51_exp, &c, nn, "fig51_noise_exp_b%ld", bs);
@@ -651,8 +651,10 @@ static void put_batch(numbers_t *nb, const merge_t *g, int b) {
         put_stat(nb, fig51_drift_over_noise, &c, nn, "fig51_drift_over_noise_b%ld", bs);
         if (g->nno > 1) put_stat(nb, fig51_force, &c, nn, "fig51_force_change_b%ld", bs);
         put_stat(nb, fig51_exp_late_max_over_min, &c, nn, "fig51_noise_exp_late_max_over_min_b%ld", bs);
-        put_stat(nb, fig51_loss_cv, &c, nn, "fig51_loss_end_cv_b%ld", bs);
-        put_stat(nb, fig51_noise_cv, &c, nn, "fig51_noise_end_cv_b%ld", bs);
+        if (nn >= 3) { /* a spread over trials, and its jackknife error, need 3 of them */
+            put_stat(nb, fig51_loss_cv, &c, nn, "fig51_loss_end_cv_b%ld", bs);
+            put_stat(nb, fig51_noise_cv, &c, nn, "fig51_noise_end_cv_b%ld", bs);
+        }
     }
     if (na > 0) {
         put_stat(nb, fig51_acf, &c, na, "fig51_acf_lag1_b%ld", bs);

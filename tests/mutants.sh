@@ -42,7 +42,7 @@ substitute() {
 }
 
 # failing TAP FILE: the names of the tests that did not pass (not ok, crash, timeout)
-failing() { sed -n 's/^not ok [0-9]* - \([^ ]*\).*/\1/p' "$1" | sort -u | paste -sd, -; }
+failing() { sed -n 's/^not ok \([0-9]* \)\{0,1\}- \([^ ]*\).*/\2/p' "$1" | sort -u | paste -sd, -; }
 
 while IFS=$'\t' read -r id file pattern replacement suites expected; do
     case "$id" in ''|'#'*|id) continue ;; esac
@@ -69,13 +69,19 @@ while IFS=$'\t' read -r id file pattern replacement suites expected; do
             # the named suites first (a test that hangs is killed by the timeout), then everything
             for s in ${suites//,/ }; do
                 (cd "$dir" && timeout 600 ./unit_tests --filter "$s/*" --jobs=2 --timeout 120 --tap="tap-$s.txt" > "run-$s.log" 2>&1)
+                status=$?
                 f=$(failing "$dir/tap-$s.txt")
-                [ -z "$f" ] && ! grep -q '^ok ' "$dir/tap-$s.txt" && f="$s (no test ran: suite name wrong?)" && bad=1
+                if [ -z "$f" ] && [ $status -ne 0 ]; then f="$s/* (exit status $status: a crash or a time-out)"; fi
+                if [ -z "$f" ] && ! grep -q "^ok .* $s::" "$dir/tap-$s.txt"; then
+                    f="$s (no test ran: suite name wrong?)"; bad=1
+                fi
                 [ -n "$f" ] && by=${by:+$by,}$f
             done
             if [ -z "$by" ]; then
                 (cd "$dir" && timeout 1200 ./unit_tests --jobs=2 --timeout 120 --tap=tap-all.txt > run-all.log 2>&1)
+                status=$?
                 by=$(failing "$dir/tap-all.txt")
+                if [ -z "$by" ] && [ $status -ne 0 ]; then by="(exit status $status: a crash or a time-out)"; fi
                 [ -n "$by" ] && by="$by (not a named suite)"
             fi
             if [ -n "$by" ]; then result=killed; else result=survived; fi

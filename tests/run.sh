@@ -22,6 +22,17 @@ if [ -n "${TEST_BUILD:-}" ]; then cp -a "$TEST_BUILD" "$tmp/build"; fi
 
 # 2. the equation ledger names only tests that exist and passed
 check "ledger: every non-pending row's tests exist and passed" tests/ledger.sh check tests/ledger.tsv "$results"
+# the verdict rule (ledger header): a row whose verdict is not its defect's is rejected,
+# naming the row, the rule and the other row with the same defect
+verdict_rule() {
+    local bad="$tmp/ledger-rule.tsv"
+    awk -F'\t' 'BEGIN { OFS = "\t" } $1 == "9" { $7 = "conditional" } { print }' tests/ledger.tsv > "$bad"
+    local out; out=$(tests/ledger.sh check "$bad" "$results" 2>&1) && return 1
+    echo "$out" | grep '^ledger: 9:'
+    grep -q 'ledger: 9: verdict "conditional" but its defect "kl-order" gives "does not hold"' <<< "$out" &&
+        grep -q 'ledger: 9: defect "kl-order" has verdict "conditional" here and "does not hold" in row 8' <<< "$out"
+}
+check "ledger: rows sharing a defect get one verdict (a row given another is rejected, naming both)" verdict_rule
 
 # 3. the whole quick DAG into a temporary build directory, then verify
 quick=(SCALE=quick BUILD="$tmp/build" MNIST_DIR="$(cd "$mnist" && pwd)")

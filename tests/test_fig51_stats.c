@@ -16,11 +16,15 @@
 #define LAGS 2
 
 /* Trial-mean expected power at the five records: falls from a plateau, then
- * flattens. Trial k carries the factor (1 + d[k]) with sum d = 0, so the trial
- * mean is exactly base[i] and every leave-one-out mean is base[i] (1 - d[k]/2):
- * ratios of these means have a jackknife error of exactly 0. */
-static const double base[NNO] = {8.0, 4.0, 2.0, 1.6, 2.0};
+ * flattens. Trial k carries the factor (1 + d[k]) at the first four records and
+ * (1 + e[k]) at the last, with sum d = sum e = 0, so the trial mean is exactly
+ * base[i]; the leave-one-out means of the first four records are base[i] (1 - d[k]/2),
+ * so the ratio over the whole run (8 / 1.6) has a jackknife error of exactly 0. */
+static const double base[NNO] = {8.0, 4.0, 2.4, 1.6, 2.0};
 static const double d[NT] = {0.25, -0.125, -0.125};
+static const double e_end[NT] = {0.1, -0.2, 0.1}; /* not proportional to d */
+/* trial k's mean expected power over the five records */
+static double texp_of(int k) { return ((8.0 + 4.0 + 2.4 + 1.6) * (1 + d[k]) + 2.0 * (1 + e_end[k])) / 5; }
 
 typedef struct {
     fig51_ens_t e;
@@ -34,7 +38,7 @@ static void synth(synth_t *s) {
         s->acc[k * 2 + 0] = 0.1;                 /* at step 0 */
         s->acc[k * 2 + 1] = 0.8 + 0.1 * k;       /* final: 0.8, 0.9, 1.0 */
         for (int i = 0; i < NNO; i++) {
-            double ex = base[i] * (1 + d[k]);
+            double ex = base[i] * (1 + (i == NNO - 1 ? e_end[k] : d[k]));
             s->nexp[k * NNO + i] = ex;
             s->nvar[k * NNO + i] = (i % 2 ? 1.5 : 2.5) * ex; /* measured/expected: 2.5, 1.5, 2.5, 1.5, 2.5 */
             s->ndrift[k * NNO + i] = 0.5 * ex;
@@ -69,19 +73,19 @@ Test(fig51_stats, per_trial_summaries_are_the_means_over_the_run) {
     synth_t s;
     synth(&s);
     for (int k = 0; k < NT; k++) {
-        double mean = (8.0 + 4.0 + 2.0 + 1.6 + 2.0) / 5 * (1 + d[k]); /* 3.52 (1 + d_k) */
-        CLOSE(s.e.texp[k], mean);
-        CLOSE(s.e.tdrift[k], 0.5 * mean);
+        CLOSE(s.e.texp[k], texp_of(k));
+        CLOSE(s.e.tdrift[k], 0.5 * texp_of(k));
         CLOSE(s.e.tgmax[k], 0.5 + k);
         CLOSE(s.e.tacc[k], 0.8 + 0.1 * k);
         CLOSE(s.e.tloss_end[k], 1.0 + 0.5 * k);
-        CLOSE(s.e.texp_end[k], 2.0 * (1 + d[k]));
+        CLOSE(s.e.texp_end[k], 2.0 * (1 + e_end[k]));
     }
     fig51_ens_free(&s.e);
 }
 
 /* Eq 20: the trial-mean expected power runs from 8 down to 1.6 (ratio 5) over the
- * run, and from 1.6 to 2 (ratio 1.25) over the late window (records at steps 30, 40). */
+ * run, and from 1.6 to 2 (ratio 1.25) over the late window (records at steps 30, 40);
+ * a window that started one record early would take in 2.4 (ratio 1.5). */
 Test(fig51_stats, noise_power_max_over_min_over_the_run_and_the_late_window) {
     synth_t s;
     synth(&s);
@@ -91,8 +95,8 @@ Test(fig51_stats, noise_power_max_over_min_over_the_run_and_the_late_window) {
     cr_expect(lt(dbl, stats_jackknife_se(fig51_exp_max_over_min, NT, &c), 1e-12), "a common factor per trial cancels");
     s.e.late_start = 21; /* the first record at or after step 21 is step 30 */
     CLOSE(fig51_stat_all(fig51_exp_late_max_over_min, NT, &c), 1.25);
-    s.e.late_start = 20; /* now step 20 (power 2) is in: still 2 / 1.6 */
-    CLOSE(fig51_stat_all(fig51_exp_late_max_over_min, NT, &c), 1.25);
+    s.e.late_start = 20; /* now step 20 (power 2.4) is in: 2.4 / 1.6 */
+    CLOSE(fig51_stat_all(fig51_exp_late_max_over_min, NT, &c), 1.5);
     s.e.late_start = 10; /* steps 10..40: 4 / 1.6 */
     CLOSE(fig51_stat_all(fig51_exp_late_max_over_min, NT, &c), 2.5);
     fig51_ens_free(&s.e);
@@ -121,10 +125,10 @@ Test(fig51_stats, noise_power_ratios_drift_and_largest_force) {
     fig51_ctx_t c = {&s.e, 0};
     /* 9 measurements (3 trials x 3 of 5 records at 2.5, 2 at 1.5), samples of a mean */
     CLOSE(fig51_stat_all(fig51_meas_over_exp, NT * NNO, &c), (3 * 2.5 + 2 * 1.5) / 5);
-    CLOSE(fig51_stat_all(fig51_exp, NT, &c), 3.52);
-    double var = (8.0 * 2.5 + 4.0 * 1.5 + 2.0 * 2.5 + 1.6 * 1.5 + 2.0 * 2.5) / 5; /* 7.68: mean measured power */
+    CLOSE(fig51_stat_all(fig51_exp, NT, &c), 3.6);
+    double var = (8.0 * 2.5 + 4.0 * 1.5 + 2.4 * 2.5 + 1.6 * 1.5 + 2.0 * 2.5) / 5; /* 7.88: mean measured power */
     CLOSE(fig51_stat_all(fig51_var, NT, &c), var);
-    CLOSE(fig51_stat_all(fig51_drift_over_noise, NT, &c), 0.5 * 3.52 / var);
+    CLOSE(fig51_stat_all(fig51_drift_over_noise, NT, &c), 0.5 * 3.6 / var);
     CLOSE(fig51_stat_all(fig51_gmax, NT, &c), 1.5);
     CLOSE(fig51_stat_all(fig51_rms_over_gmax, NT, &c), sqrt(var) / 1.5);
     fig51_ens_free(&s.e);
@@ -147,7 +151,7 @@ Test(fig51_stats, autocorrelation_from_pooled_window_sums) {
 
 /* Eq 24's low-variance condition: sd over mean of the final accuracy
  * (0.8, 0.9, 1.0: 0.1 / 0.9), of the final loss (1, 1.5, 2: 0.5 / 1.5) and of
- * the final expected power (2 (1 + d_k): sd of d over 1). */
+ * the final expected power (2 (1 + e_k): sd of e over 1), not of its mean over the run. */
 Test(fig51_stats, coefficients_of_variation_of_accuracy_loss_and_noise_power) {
     synth_t s;
     synth(&s);
@@ -156,8 +160,7 @@ Test(fig51_stats, coefficients_of_variation_of_accuracy_loss_and_noise_power) {
     CLOSE(fig51_stat_all(fig51_acc_sd, NT, &c), 0.1);
     CLOSE(fig51_stat_all(fig51_acc_cv, NT, &c), 0.1 / 0.9);
     CLOSE(fig51_stat_all(fig51_loss_cv, NT, &c), 0.5 / 1.5);
-    double sd_d = sqrt((0.25 * 0.25 + 2 * 0.125 * 0.125) / 2);
-    CLOSE(fig51_stat_all(fig51_noise_cv, NT, &c), sd_d);
+    CLOSE(fig51_stat_all(fig51_noise_cv, NT, &c), sqrt((0.2 * 0.2 + 2 * 0.1 * 0.1) / 2));
     fig51_ens_free(&s.e);
 }
 
@@ -171,8 +174,9 @@ Test(fig51_stats, ratio_of_two_ensembles_with_its_delta_method_error) {
     for (int k = 0; k < NT; k++) b.e.texp[k] = tb[k];
     fig51_ctx_t ca = {&a.e, 0}, cb = {&b.e, 0};
     fig51_ratio_t r = fig51_ratio(fig51_exp, &ca, &cb, NT);
-    double ma = 3.52, mb = 2.5;
-    double sa = 3.52 * sqrt((0.25 * 0.25 + 2 * 0.125 * 0.125) / 2), sb = sqrt((1.5 * 1.5 + 0.25 + 4) / 2);
+    double ma = 3.6, mb = 2.5, sa = 0, sb = sqrt((1.5 * 1.5 + 0.25 + 4) / 2);
+    for (int k = 0; k < NT; k++) sa += (texp_of(k) - ma) * (texp_of(k) - ma) / 2;
+    sa = sqrt(sa);
     double rel = sqrt(pow(sa / sqrt(3.0) / ma, 2) + pow(sb / sqrt(3.0) / mb, 2));
     CLOSE(r.value, ma / mb);
     CLOSE(r.se, ma / mb * rel);
