@@ -67,7 +67,7 @@ awk -F'\t' -v mode="$mode" '
     }
     rows++
     nv[vd]++
-    rowsof[defect] = (defect in rowsof) ? rowsof[defect] ", " id : id
+    if (defect in rowsof) rowsof[defect] = rowsof[defect] ", " id; else rowsof[defect] = id
     if (verdict == "passed") passed++
     if (verdict == "pending") pending++
     if (verdict == "measured") measured++
