@@ -34,6 +34,23 @@ verdict_rule() {
 }
 check "ledger: rows sharing a defect get one verdict (a row given another is rejected, naming both)" verdict_rule
 
+# 2b. the mutation gate (make mutants, run by .ci/run) can fail: a mutant no test can see
+# (it edits a comment) survives and fails the target, naming it; a pattern found twice is
+# a bad row; a pending mutant that survives is reported without failing
+mutant_gate() {
+    local tab="$tmp/mutants.tsv" out
+    printf 'id\tfile\tpattern\treplacement\tsuites\texpected\n' > "$tab"
+    printf 'comment-only\tsrc/stats.c\t/* stats.c - jackknife\t/* stats.c (a comment) - jackknife\tstats\tkilled\n' >> "$tab"
+    printf 'found-twice\tsrc/thermo.c\treturn s;\treturn -s;\teq5\tkilled\n' >> "$tab"
+    printf 'pending-one\tsrc/stats.c\t/* stats.c - jackknife\t/* stats.c (pending) - jackknife\tstats\tpending-issue-0\n' >> "$tab"
+    out=$(make_q mutants MUTANTS_TABLE="$tab" MUTANTS_DIR="$tmp/mutants" 2>&1) && { echo "$out"; return 1; }
+    grep '^mutant' <<< "$out"
+    grep -q '^mutant comment-only  *survived' <<< "$out" && grep -q '^mutant found-twice  *BAD ROW *pattern found 4 times' <<< "$out" &&
+        grep -q '^mutant pending-one  *survived (pending-issue-0)' <<< "$out" &&
+        grep -q '^mutants: 3 run, 0 killed, 1 survived, 1 pending' <<< "$out"
+}
+check "mutants: a mutant no test sees fails make mutants naming it; a pattern found twice is a bad row; pending survivors pass" mutant_gate
+
 # 3. the whole quick DAG into a temporary build directory, then verify
 quick=(SCALE=quick BUILD="$tmp/build" MNIST_DIR="$(cd "$mnist" && pwd)")
 check "e2e: make paper SCALE=quick in a fresh build directory" make_q "${quick[@]}" paper

@@ -68,8 +68,9 @@ include tests/fuzz.mk
 # fails the target, except a mutant marked pending (its killing test is owed by
 # the issue named in the table). MUT_ONLY=REGEX runs a subset.
 ## mutants: every mutant of tests/mutants.tsv must be killed by the unit tests
-MUTANTS_DIR := $(BUILD)/mutants
-mutants: $(TEST_BIN) tests/mutants.tsv tests/mutants.sh | $(SETUP_STAMP)
+MUTANTS_TABLE ?= tests/mutants.tsv
+MUTANTS_DIR ?= $(BUILD)/mutants
+mutants: $(TEST_BIN) $(MUTANTS_TABLE) tests/mutants.sh | $(SETUP_STAMP)
 	MUT_CC='$(CC)' MUT_CFLAGS='$(BLAS_CFLAGS) $(CFLAGS)' MUT_LIBS='$(CRITERION_LIBS) $(BLAS_LIBS) -lnettle -lm' \
-	  tests/mutants.sh tests/mutants.tsv $(MUTANTS_DIR) $(patsubst tests/%.c,$(OBJ)/tests/%.o,$(TEST_SRC)) $(call modules,$(LIB_MODULES))
+	  tests/mutants.sh $(MUTANTS_TABLE) $(MUTANTS_DIR) $(patsubst tests/%.c,$(OBJ)/tests/%.o,$(TEST_SRC)) $(call modules,$(LIB_MODULES))
 .PHONY: mutants
