@@ -34,9 +34,26 @@ ifneq ($(origin BUILD),command line)
 B := $(BUILD)/$(SCALE)-params-$(notdir $(abspath $(PARAMS)))-$(shell printf %s '$(patsubst $(CURDIR)/%,%,$(abspath $(PARAMS)))' | sha256sum | cut -c1-8)
 endif
 endif
+# B is make's own build directory: set on the command line (as `make compare A=.. B=..`
+# once did) it would point every rule and parse-time write at another directory.
+ifeq ($(origin B),command line)
+$(error B cannot be set on the command line: it is this build's directory, $$(BUILD)/$$(SCALE) (to compare two builds: make compare OLD=dir NEW=dir))
+endif
+# Goals that only read: for them make writes nothing into $(B) while it reads the
+# makefiles (data/data.mk's params-id files and generated fragments), so `make compare`
+# leaves a build it compares as it was, this one included.
+READ_ONLY := $(if $(MAKECMDGOALS),$(if $(filter-out compare help,$(MAKECMDGOALS)),,yes))
 # Prefix for heavy recipes: LAUNCH='$(SRUN)' sends each to Slurm with its own
 # resources (cluster/cluster.mk).
 LAUNCH ?=
+# Every heavy recipe runs through LAUNCH; tools/timed goes between the caller's
+# prefix (e.g. LAUNCH='srun -c1') and the program, so it measures the program
+# where it runs (tools/tools.mk: make report). TIME_WRAP= (empty) turns it off.
+# (the caller's LAUNCH is kept unexpanded: '$(SRUN)' and '$(MEASURE)' name
+# target-specific resources, expanded only inside each recipe)
+$(eval CALLER_LAUNCH = $(value LAUNCH))
+TIME_WRAP ?= tools/timed $(B)/timings $@ --
+override LAUNCH = $(CALLER_LAUNCH) $(TIME_WRAP)
 # Experiments parallelise across processes (make -j); BLAS stays single-threaded
 # inside each so results never depend on the thread count.
 export OPENBLAS_NUM_THREADS := 1

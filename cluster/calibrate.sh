@@ -2,7 +2,7 @@
 # calibrate.sh FIG51_BIN MNIST_DIR BASE_CONF OUT_MODEL - measure the cost model.
 #
 # Runs a handful of small Fig. 5.1 shards, each built to weigh one term of the
-# model in cluster/cost.sh (per-shard start-up, per-step parameter sweeps, test accuracies,
+# model of src/tools/costmodel.c (per-shard start-up, per-step parameter sweeps, test accuracies,
 # mini-batch gradients, large-matrix passes), measures each one's CPU seconds
 # (user + system, so other load on the machine changes little) and peak memory,
 # and fits the model. About 10 CPU seconds. The parameter files are variations
@@ -42,7 +42,7 @@ for c in "${cases[@]}"; do
     echo "calibrate: $name |b|=$b: $cpu CPU s, $((rss / 1024)) MB" >&2
 done > "$tmp/measured.txt"
 COST_SOURCE="cluster/calibrate.sh on $(hostname -s), $(nproc) cores, CPU seconds, blas kernel $(sed -n 's/^# blas_kernel: //p' "$tmp/start.tsv")" \
-    "$here/cost.sh" fit < "$tmp/measured.txt" > "$tmp/model.tsv"
+    BIN=$(dirname "$bin") "$here/cost.sh" fit < "$tmp/measured.txt" > "$tmp/model.tsv"
 # append the calibration shards as comments: the fit can be checked by hand
 { cat "$tmp/model.tsv"
   printf '# measurement: name batch cpu_s maxrss_kb and its overrides of %s\n' "$base"

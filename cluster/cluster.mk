@@ -11,7 +11,7 @@
 # table below. Cores are 1 everywhere: BLAS runs single-threaded
 # (OPENBLAS_NUM_THREADS=1) so that results never depend on threads.
 COST_MODEL := cluster/cost-model.tsv
-COST = cluster/cost.sh
+COST = BIN=$(BIN) cluster/cost.sh
 SRUN_FLAGS ?=
 SRUN = srun --quiet -n1 -c$(RES_CPUS) --mem=$(RES_MEM) -t $(RES_TIME) --job-name=$(RES_NAME) $(SRUN_FLAGS)
 # LAUNCH='$(MEASURE)' runs here and appends "name wall_s user_s sys_s maxrss_kb" per job
@@ -55,7 +55,8 @@ RES_MEM = $(call res_need,1,3)M
 RES_TIME = $(call res_need,2,4)
 
 # Fig. 5.1 shards: one token name:cpus:mem:minutes:seconds per shard, computed
-# once (lazily: only a launcher that names the variables pays for it).
+# once (lazily: only a launcher that names the variables pays for it) by
+# cost.sh from fig51 plan and costmodel (data/data.mk: the shards wait for it).
 fig51_res_all = $(eval fig51_res_all := $(shell $(COST) resources $(COST_MODEL) $(FIG51_CONF)))$(fig51_res_all)
 fig51_res = $(word $(2),$(subst :, ,$(filter $(1):%,$(fig51_res_all))))
 # ($* would be the stem of data.mk's rule, so names come from $@: b100_s3)
@@ -74,13 +75,15 @@ $(B)/fig51deep/%.tsv: RES_TIME = $(call fig51deep_res,$(shard_of),4)
 # Fig. 5.1 shards on NODES nodes of CORES cores (default: this machine).
 NODES ?= 1
 CORES ?= $(shell nproc)
-resources:
+## resources: each heavy target's cores, memory and time limit, and the cost plan on NODES x CORES
+resources: $(BIN)/fig51 $(BIN)/costmodel
 	@printf '%s\t%s\t%s\t%s\n' job cpus mem minutes
 	@$(foreach r,$(RES_PROGRAMS),printf '%s\t1\t%sM\t%s\n' $(r) $(call res_of,$(r),1,3) $(call res_of,$(r),2,4);)
 	@$(foreach c,$(FIG51_CONF) $(fig51deep_CONF),$(COST) resources $(COST_MODEL) $(c) | awk -F: -v n=$(basename $(notdir $(c))) '{ gsub("_", "-", $$1); printf "%s-%s\t%s\t%s\t%s\n", n, $$1, $$2, $$3, $$4 }';)
 	@$(COST) plan $(COST_MODEL) $(NODES) $(CORES) $(B)/fig51 $(FIG51_CONF)
 # Refit the cost model on this machine (about 10 CPU seconds).
-cluster-calibrate: $(BIN)/fig51 $(MNIST_STAMP)
+## cluster-calibrate: refit the Fig. 5.1 shard cost model on this machine (about 10 CPU seconds)
+cluster-calibrate: $(BIN)/fig51 $(BIN)/costmodel $(MNIST_STAMP)
 	cluster/calibrate.sh $(BIN)/fig51 $(MNIST) data/params/quick/fig51.conf $(COST_MODEL)
 .PHONY: resources cluster-calibrate
 
@@ -91,6 +94,7 @@ SETUP_SLURM_STAMP := $(BUILD)/.setup-slurm.stamp
 $(SETUP_SLURM_STAMP): env/setup.sh env/debian-packages-slurm.txt | $(SETUP_STAMP)
 	./env/setup.sh --slurm
 	touch $@
+## test-slurm: the quick scale through a throwaway single-node Slurm, checked against a local run (root)
 test-slurm: $(MNIST_STAMP) | $(SETUP_STAMP) $(SETUP_SLURM_STAMP)
 	cluster/test-slurm.sh $(MNIST)
 .PHONY: test-slurm

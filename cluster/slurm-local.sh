@@ -14,6 +14,8 @@
 # (select/cons_tres, CR_Core_Memory), so --mem and -c are scheduled and
 # recorded. linuxproc/none plugins avoid cgroups (which leave directories
 # behind). Two ports are chosen free, so two clusters can run at once.
+# `stop` cancels every job and waits for it, then ends whatever of the cluster is
+# left (daemons, slurmstepd, tasks, srun): SIGTERM, and SIGKILL after 5 s.
 set -euo pipefail
 
 die() { echo "slurm-local: $*" >&2; exit 1; }
@@ -95,7 +97,7 @@ wait_node_idle() { # up to 30 s for the node to register
 
 start() {
     local d
-    d=$(cd "$1" && pwd)
+    d=$(realpath "$1")   # spelt as stop spells it (realpath -m: DIR may be gone by then)
     [ "$(id -u)" -eq 0 ] || die "needs root: slurmd starts job steps as their user and munged/slurmctld run as root here"
     for t in munged slurmctld slurmd srun sinfo mungekey; do
         command -v "$t" > /dev/null || die "'$t' not found: install the optional packages (env/setup.sh --slurm)"
@@ -110,20 +112,53 @@ start() {
     echo "export SLURM_CONF=$d/slurm.conf"
 }
 
-stop_pid() { # stop_pid PIDFILE: TERM, then wait up to 10 s, then KILL
-    local f=$1 pid i
-    [ -s "$f" ] || return 0
-    pid=$(cat "$f")
-    kill -TERM "$pid" 2> /dev/null || return 0
-    for i in $(seq 50); do kill -0 "$pid" 2> /dev/null || return 0; sleep 0.2; done
-    kill -KILL "$pid" 2> /dev/null || true
+# The cluster's processes: the Slurm and munge daemons and each slurmstepd have their
+# working directory or a log file in DIR (slurmstepd overwrites its environment with its
+# title, so that cannot mark it); the jobs' tasks descend from them; srun, sbatch and
+# salloc name the cluster in SLURM_CONF. (A slurmstepd, a task or an srun may ignore
+# SIGTERM, and none of them is in a pid file.)
+cluster_pids() { # cluster_pids DIR: live pids (zombies aside), never this script's own
+    local d=$1 p seeds=""
+    for p in $(grep -lxE 'munged|slurm[a-z]*' /proc/[0-9]*/comm 2> /dev/null | cut -d/ -f3); do
+        [ -n "$(find /proc/$p/cwd /proc/$p/fd -maxdepth 1 \( -lname "$d" -o -lname "$d/*" \) -print -quit 2> /dev/null)" ] && seeds+=" $p"
+    done
+    seeds+=" $(grep -lzxF "SLURM_CONF=$d/slurm.conf" /dev/null $(grep -lxE 'srun|sbatch|salloc' /proc/[0-9]*/comm 2> /dev/null |
+        sed 's/comm$/environ/') 2> /dev/null | cut -d/ -f3 | tr '\n' ' ')"
+    ps -e -o pid=,ppid=,stat= | awk -v s="$seeds" -v self=$$ '
+        BEGIN { n = split(s, a, " "); for (i = 1; i <= n; i++) ours[a[i]] = 1 }
+        { up[$1] = $2; st[$1] = $3 }
+        END { do { more = 0; for (p in up) if (!(p in ours) && (up[p] in ours)) { ours[p] = 1; more = 1 } } while (more)
+              for (p in ours) if ((p in st) && st[p] !~ /^Z/ && p != self) print p }'
 }
 
 stop() {
-    local d=$1
-    stop_pid "$d/slurmd.pid"
-    stop_pid "$d/slurmctld.pid"
-    stop_pid "$d/munge/munged.pid"
+    local d ids pids end
+    d=$(realpath -m "$1")
+    # 1. cancel every job and wait for it: Slurm sends SIGTERM, then SIGKILL after KillWait
+    # (only with slurmctld up: not dead nor a zombie, whose squeue would wait for it)
+    if [ -s "$d/slurmctld.pid" ] && ps -o stat= -p "$(cat "$d/slurmctld.pid")" | grep -qv '^Z'; then
+        export SLURM_CONF=$d/slurm.conf
+        ids=$(timeout 10 squeue -h -o %i 2> /dev/null || true)
+        if [ -n "$ids" ]; then
+            timeout 10 scancel $ids 2> /dev/null || true
+            end=$((SECONDS + 20))  # KillWait is 5 s
+            while [ -n "$(timeout 5 squeue -h -o %i 2> /dev/null)" ] && [ $SECONDS -lt $end ]; do sleep 0.5; done
+        fi
+    fi
+    # 2. what remains (the daemons; steps, tasks and sruns that outlived the cancel):
+    # SIGTERM, a grace of 5 s, SIGKILL, and up to 5 s more until they are gone
+    pids=$(cluster_pids "$d")
+    [ -z "$pids" ] && return 0
+    kill -TERM $pids 2> /dev/null || true
+    end=$((SECONDS + 5))
+    while pids=$(cluster_pids "$d"); [ -n "$pids" ] && [ $SECONDS -lt $end ]; do sleep 0.2; done
+    [ -z "$pids" ] && return 0
+    echo "slurm-local: killing what ignored SIGTERM:" $(ps -o comm= -p "${pids//$'\n'/,}") >&2
+    kill -KILL $pids 2> /dev/null || true
+    end=$((SECONDS + 5))
+    while pids=$(cluster_pids "$d"); [ -n "$pids" ] && [ $SECONDS -lt $end ]; do sleep 0.2; done
+    [ -z "$pids" ] && return 0
+    die "processes of $d survived SIGKILL:" $pids
 }
 
 case "${1:-}" in

@@ -8,8 +8,13 @@
 # $(B)/data/sweep.tsv and the figure $(B)/figures/sweep.{pdf,svg}.
 SWEEP_CONF := $(PARAMS)/sweep.conf
 comma := ,
+# the rates, read by the C parser into a generated fragment (as data/data.mk does)
 ifeq ($(SCALE),sweep)
-SWEEP_RATES := $(subst $(comma), ,$(shell $(COST) get $(SWEEP_CONF) learning_rates))
+$(B)/sweep-rates.mk: $(call code_id,conf_get) $(SWEEP_CONF)
+	mkdir -p $(@D)
+	echo "SWEEP_RATES := $$($(BIN)/conf_get $(SWEEP_CONF) learning_rates | tr ',' ' ')" > $@.tmp
+	mv $@.tmp $@
+include $(B)/sweep-rates.mk
 endif
 SWEEP := $(B)
 SWEEP_SHARD_NAMES = $(patsubst $(B)/fig51/%.tsv,%,$(FIG51_SHARDS))
@@ -30,7 +35,7 @@ sweep_conf_of = $(SWEEP)/conf/$(patsubst %/,%,$(dir $(1))).conf
 $(SWEEP)/shards/%.tsv: $(call code_id,fig51) $$(call sweep_conf_of,$$*) $(MNIST_STAMP) | sweep-plan
 	mkdir -p $(@D)
 	name=$(notdir $*); bs=$${name%_s*}; bs=$${bs#b}; shard=$${name#*_s}
-	$(call params_sha,$(word 2,$^)) $(LAUNCH) $(BIN)/fig51 run $(word 2,$^) $(MNIST) $$bs $$shard $@
+	$(LAUNCH) $(BIN)/fig51 run $(word 2,$^) $(MNIST) $$bs $$shard $@
 $(SWEEP)/shards/%.tsv: RES_NAME = sweep-$(notdir $(@D))-$(subst _,-,$(shard_of))
 $(SWEEP)/shards/%.tsv: RES_MEM = $(call fig51_res,$(shard_of),3)
 $(SWEEP)/shards/%.tsv: RES_TIME = $(call fig51_res,$(shard_of),4)
@@ -39,7 +44,7 @@ $(SWEEP)/shards/%.tsv: RES_TIME = $(call fig51_res,$(shard_of),4)
 define sweep_rate
 $(SWEEP)/r$(1)/numbers.tsv: $(call code_id,fig51) $(SWEEP)/conf/r$(1).conf $(call sweep_shards,$(1))
 	mkdir -p $$(@D)/data
-	$$(call params_sha,$(SWEEP)/conf/r$(1).conf) $(BIN)/fig51 merge $(SWEEP)/conf/r$(1).conf $$(@D)/data $$@ $(call sweep_shards,$(1))
+	$(BIN)/fig51 merge $(SWEEP)/conf/r$(1).conf $$(@D)/data $$@ $(call sweep_shards,$(1))
 endef
 $(foreach r,$(SWEEP_RATES),$(eval $(call sweep_rate,$(r))))
 
@@ -49,7 +54,9 @@ $(SWEEP_TABLE): cluster/sweep-table.sh $(SWEEP_CONF) $(SWEEP_NUMBERS)
 	cluster/sweep-table.sh $(SWEEP_CONF) $(FIG51_CONF) $(SWEEP_NUMBERS) > $@.tmp
 	mv $@.tmp $@
 
+## sweep: SCALE=sweep: the learning-rate x batch-size sweep and its figure (meant for a cluster)
 sweep: $(B)/figures/sweep.pdf $(B)/figures/sweep.svg $(B)/figures/sweep.prov
-sweep-plan:
+## sweep-plan: SCALE=sweep: the sweep's cost plan on NODES x CORES, nothing run
+sweep-plan: $(BIN)/fig51 $(BIN)/costmodel
 	@$(COST) plan $(COST_MODEL) $(NODES) $(CORES) $(SWEEP)/shards $(FIG51_CONF) $(addprefix r,$(SWEEP_RATES))
 .PHONY: sweep sweep-plan

@@ -12,7 +12,9 @@
 #   - a job cancelled while running leaves no finished-looking output, make
 #     fails, and a re-run submits only the missing shards;
 #   - a tiny sweep (SCALE=sweep) runs through Slurm with its cost plan printed
-#     before the first job.
+#     before the first job;
+#   - `slurm-local.sh stop` leaves no process behind, though a job ignores SIGTERM,
+#     also when slurmctld is gone and nothing can cancel the job.
 # With --scaling it also times the Fig. 5.1 shards through Slurm at 1 and 2 job
 # slots. Needs root, slurm-wlm and munge (env/setup.sh --slurm).
 # Ends with "test-slurm: N passed, N failed".
@@ -40,7 +42,7 @@ check() { # check NAME COMMAND...
 
 tmp=$(mktemp -d /tmp/stl-slurm-test.XXXXXX)
 chmod 0755 "$tmp"   # munged wants every directory above its socket searchable by all
-cleanup() { cluster/slurm-local.sh stop "$tmp/cluster" 2> /dev/null; rm -rf "$tmp"; }
+cleanup() { for c in "$tmp"/cluster "$tmp"/stop-*; do [ -d "$c" ] && cluster/slurm-local.sh stop "$c" 2> /dev/null; done; rm -rf "$tmp"; }
 trap cleanup EXIT
 mk() { make --no-print-directory SCALE=quick MNIST_DIR="$mnist" "$@"; }
 settle() { # until the queue is empty and the job records stop growing (up to 10 s)
@@ -171,7 +173,34 @@ tiny_sweep() {
 }
 check "slurm: a tiny sweep runs through Slurm, its cost plan printed before the first job" tiny_sweep
 
-# 5. optional: strong scaling of the quick Fig. 5.1 shards over job slots
+# 5. stop leaves nothing behind: a job whose task ignores SIGTERM, with its srun, in a
+# cluster of its own; with slurmctld killed first (nothing can cancel the job) stop must
+# kill the slurmstepd, the task and the srun itself, SIGKILL after the grace period
+stop_stubborn() { # stop_stubborn cancel|kill-ctld
+    local c=$tmp/stop-$1 mark=stl-stubborn-$1-$$ conf i p t0 task="" left=""
+    mkdir -p "$c"
+    conf=$(cluster/slurm-local.sh start "$c") || return 1
+    (eval "$conf"; exec srun -J "$mark" sh -c 'trap "" TERM; while :; do sleep 1; done' "$mark") > "$c.log" 2>&1 &
+    for i in $(seq 100); do  # up to 20 s for the task to run
+        task=$(ps -e -o pid=,comm=,args= | awk -v m="$mark" '$2 == "sh" && index($0, m) { print $1 }')
+        [ -n "$task" ] && break; sleep 0.2
+    done
+    [ -n "$task" ] || { echo "the job never ran"; cat "$c.log"; return 1; }
+    local pids; pids="$(pgrep -f -- "$mark" | tr '\n' ' ')$(ps -o ppid= -p "$task") $(cat "$c"/slurm*.pid "$c"/munge/munged.pid | tr '\n' ' ')"
+    echo "$1: srun, task, slurmstepd and daemons: $pids"
+    [ "$1" = kill-ctld ] && kill -KILL "$(cat "$c/slurmctld.pid")"
+    t0=$SECONDS
+    timeout 60 cluster/slurm-local.sh stop "$c" 2>&1 || { echo "stop failed"; return 1; }
+    for p in $pids; do  # gone, or a zombie not yet reaped
+        ps -o stat= -p "$p" 2> /dev/null | grep -qv '^Z' && left+=" $(ps -o pid=,args= -p "$p")"
+    done
+    echo "$1: stop took $((SECONDS - t0)) s; left: ${left:-nothing}"
+    [ -z "$left" ]
+}
+check "slurm: stop cancels a job that ignores SIGTERM and leaves no process (daemons, slurmstepd, task, srun)" stop_stubborn cancel
+check "slurm: with slurmctld gone, stop kills the job's slurmstepd, task and srun, SIGKILL for what ignores SIGTERM" stop_stubborn kill-ctld
+
+# 6. optional: strong scaling of the quick Fig. 5.1 shards over job slots
 if [ "$scaling" = --scaling ]; then
     shards=$(cd "$tmp/local/quick/fig51" && ls ./*.tsv | sed "s|^\./|$tmp/slurm/quick/fig51/|")
     for j in 1 2; do

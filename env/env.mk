@@ -16,6 +16,18 @@ $(SETUP_STAMP): env/setup.sh env/debian-packages.txt
 	./env/setup.sh
 	touch $@
 
+# ---- Rebuild stamps: a change of flags, tool version or BLAS kernel ----------
+# Each stamp is rewritten (at parse time, by tools/stamp.sh) only when its text
+# changes, and what depends on it is rebuilt then; each fragment writes the stamp
+# of its own targets with $(call stamp,NAME,TEXT): objects on the compiler and its
+# flags (src/build.mk), every experiment on the BLAS kernel selection
+# (data/data.mk), figures on gnuplot, the paper on Pandoc and LaTeX.
+STAMPS := $(BUILD)/stamps
+stamp = $(if $(READ_ONLY),,$(shell tools/stamp.sh $(STAMPS)/$(1) '$(2)'))$(STAMPS)/$(1)
+pkg_version = $(shell dpkg-query -W -f='$${Version}' $(1) 2>/dev/null)
+# a changed lock file re-runs the set-up, which compares it with what is installed
+$(SETUP_STAMP): env/versions.lock tools/versions.sh
+
 # Provenance every program writes into its outputs' '#' block.
 export PROV_GIT := $(shell git describe --always --dirty --abbrev=12 2>/dev/null || echo unknown)
 export PROV_SCALE := $(SCALE)
@@ -25,7 +37,7 @@ export PROV_TOOLS := gcc $(shell gcc -dumpfullversion 2>/dev/null); openblas $(s
 # this machine runs beside the one that produced each committed reference
 # (float32 results are bit-identical only where the kernels match).
 # envinfo adds the measured sgemm rate and, when a generic kernel runs on a CPU with
-# AVX2 or AVX-512, the variable a user may set (src/blasinfo.h); nothing here sets it.
+# AVX2 or AVX-512, the variable a user may set (src/lib/blasinfo.h); nothing here sets it.
 # (src/build.mk, included later, builds $(BUILD)/bin/numcheck and envinfo.)
 env-report: $(BUILD)/bin/numcheck $(BUILD)/bin/envinfo | $(SETUP_STAMP)
 	env/report.sh env/versions.lock

@@ -8,13 +8,13 @@
 reset
 load 'figures/style.gp'
 F = datadir.'/bm_ldb.tsv'
-set xlabel "kernel steps {/Symbol t}"
-set ylabel "LDB residual (nats), distance to p_{/Symbol q}"
+set xlabel "kernel steps τ"
+set ylabel "LDB residual (nats), distance to p_θ"
 set logscale y
 set format y "10^{%L}"
 set yrange [1e-16:20]
 set key at graph 0.97, graph 0.82 right top
 plot F using "tau":"ldb_seq" with linespoints lt 1 title "sequential sweep (not reversible)", \
-     F using "tau":"tv_seq" with linespoints lt 1 dt 2 title "max_x TV(K^{/Symbol t}(x,.), p_{/Symbol q}), sequential", \
+     F using "tau":"tv_seq" with linespoints lt 1 dt 2 title "max_x TV(K^τ(x,.), p_θ), sequential", \
      F using "tau":"ldb_sym" with linespoints lt 2 title "symmetric scan (reversible)", \
-     F using "tau":"ldb_ctrl" with linespoints lt 3 title sprintf("control: reversible at {/Symbol b} = %g", cbeta)
+     F using "tau":"ldb_ctrl" with linespoints lt 3 title sprintf("control: reversible at β = %g", cbeta)

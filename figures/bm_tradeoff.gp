@@ -8,16 +8,16 @@ F = datadir.'/bm_grid.tsv'
 set multiplot layout 1,2 margins 0.1,0.98,0.13,0.9 spacing 0.1,0.1
 set title "(a) conditional EP vs learning rate"
 set xlabel "learning rate r"
-set ylabel "{/Symbol S}_{X|{/Symbol Q}} (nats)"
+set ylabel "Σ_{X|Θ} (nats)"
 set logscale xy
 set key top left
 taus = system("awk -F'\\t' '!/^#/ && $1 != \"tau\" {print $1}' ".F." | sort -nu | tr '\\n' ' '")
-tl(t) = (t == 0 ? "{/Symbol t} = ∞" : sprintf("{/Symbol t} = %d", t))
+tl(t) = (t == 0 ? "τ = ∞" : sprintf("τ = %d", t))
 plot for [i=1:words(taus)] F using (column(1) == word(taus, i) + 0 ? column("rate") : NaN):"sigma_cond_a" \
      with linespoints lt i title tl(word(taus, i) + 0)
 set title "(b) final KL vs compute"
 set xlabel "sweeps x chains (exact expectations not shown)"
-set ylabel "D(p_{data}||p_{/Symbol q}) (nats)"
+set ylabel "D(p_{data}||p_θ) (nats)"
 unset logscale y
 rates = system("awk -F'\\t' '!/^#/ && $1 != \"tau\" {print $2}' ".F." | sort -gu | tr '\\n' ' '")
 set key top right

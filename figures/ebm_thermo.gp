@@ -14,12 +14,12 @@ set logscale y
 set format y "10^{%L}"
 set key top left
 set title "(a) heat dissipated and buffer exchange"
-plot for [i=1:N] F(i) using "update":(-column("Q")) every ::1 with lines lt i title sprintf("-Q_X, {/Symbol t} = %s", word(taus, i)), \
-     for [i=1:N] F(i) using "update":"R" every ::1 with lines lt i dt 2 title sprintf("R, {/Symbol t} = %s", word(taus, i))
+plot for [i=1:N] F(i) using "update":(-column("Q")) every ::1 with lines lt i title sprintf("-Q_X, τ = %s", word(taus, i)), \
+     for [i=1:N] F(i) using "update":"R" every ::1 with lines lt i dt 2 title sprintf("R, τ = %s", word(taus, i))
 unset logscale y
 set format y "%g"
-set title "(b) work and {/Symbol D}U"
+set title "(b) work and ΔU"
 plot for [i=1:N] F(i) using "update":"W_lo":"W_hi" with filledcurves lt i notitle, \
-     for [i=1:N] F(i) using "update":"W" with lines lt i title sprintf("W_X, {/Symbol t} = %s", word(taus, i)), \
-     for [i=1:N] F(i) using "update":"dU" with lines lt i dt 2 title sprintf("{/Symbol D}U, {/Symbol t} = %s", word(taus, i))
+     for [i=1:N] F(i) using "update":"W" with lines lt i title sprintf("W_X, τ = %s", word(taus, i)), \
+     for [i=1:N] F(i) using "update":"dU" with lines lt i dt 2 title sprintf("ΔU, τ = %s", word(taus, i))
 unset multiplot

@@ -17,7 +17,7 @@ set multiplot layout 2,2 margins 0.11,0.98,0.08,0.95 spacing 0.11,0.12
 
 set title "(a) one last-layer parameter" offset 0,-0.6
 set xlabel "SGD step"
-set ylabel "{/Symbol q}_i"
+set ylabel "θ_i"
 set key bottom right
 plot for [i=1:nb] for [k=0:ptrials-1] P using "step":(column(sprintf("b%s_t%d", word(batches, i), k))) \
      with lines lt i lw 0.6 title (k == 0 ? lab(i) : "")
@@ -32,7 +32,7 @@ plot for [i=1:nb] A using "step":(column("mean_b".word(batches, i)) - column("st
 set yrange [*:*]
 
 set title "(c) noise variance"
-set ylabel "(1/dim {/Symbol q}) ||{/Symbol h}||^2"
+set ylabel "(1/dim θ) ||η||^2"
 set logscale y
 set format y "10^{%T}"
 set key bottom right maxrows 3
@@ -42,7 +42,7 @@ plot for [i=1:nb] N using "step":(column("var_b".word(batches, i))) with linespo
 unset logscale y
 set format y "%g"
 
-set title "(d) autocorrelation of {/Symbol h}"
+set title "(d) autocorrelation of η"
 set xlabel "lag (steps)"
 set ylabel "C(lag)"
 set key top right

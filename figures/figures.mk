@@ -71,12 +71,6 @@ $(B)/figures/%.prov: figures/%.gp $$(FIG_DATA_$$*)
 	figures/check-output.sh prov $@.tmp
 	mv $@.tmp $@
 
-FIG_PDF = $(patsubst %,$(B)/figures/%.pdf,$(FIGURES))
-FIG_SVG = $(patsubst %,$(B)/figures/%.svg,$(FIGURES))
-FIG_PROV = $(patsubst %,$(B)/figures/%.prov,$(FIGURES))
-figures: $(FIG_PDF) $(FIG_SVG) $(FIG_PROV)
-.PHONY: figures
-
 # Langevin EBM on MNIST: sample grid of the largest tau, W/Q/R/Delta U of every tau.
 FIGURES += ebm_samples ebm_thermo
 EBM_GRID_TAU = $(lastword $(EBM_TAUS))
@@ -86,3 +80,12 @@ FIG_VARS_ebm_samples = tau=$(EBM_GRID_TAU)
 FIG_DATA_ebm_thermo = $(EBM_TRACES)
 FIG_SIZE_ebm_thermo := 6.5in,2.8in
 FIG_VARS_ebm_thermo = taus='$(EBM_TAUS)'
+
+# (after every FIGURES += above: the figures rule expands the list when it is read)
+FIG_PDF = $(patsubst %,$(B)/figures/%.pdf,$(FIGURES))
+FIG_SVG = $(patsubst %,$(B)/figures/%.svg,$(FIGURES))
+FIG_PROV = $(patsubst %,$(B)/figures/%.prov,$(FIGURES))
+figures: $(FIG_PDF) $(FIG_SVG) $(FIG_PROV)
+# figures are redrawn when gnuplot changes
+$(FIG_PDF) $(FIG_SVG): $(call stamp,gnuplot,gnuplot $(call pkg_version,gnuplot-nox))
+.PHONY: figures

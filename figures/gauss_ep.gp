@@ -4,8 +4,8 @@
 reset
 load 'figures/style.gp'
 F = datadir.'/gauss_ep.tsv'
-set xlabel "{/Symbol s} (nats)"
+set xlabel "σ (nats)"
 set ylabel "density"
 set key top right
-plot F using "sigma":"density" with boxes fs solid 0.4 lt 1 title "P({/Symbol s})", \
-     F using "sigma":"exp_minus_sigma_weight" with lines lt 2 lw 2 title "P({/Symbol s}) e^{-{/Symbol s}}"
+plot F using "sigma":"density" with boxes fs solid 0.4 lt 1 title "P(σ)", \
+     F using "sigma":"exp_minus_sigma_weight" with lines lt 2 lw 2 title "P(σ) e^{-σ}"

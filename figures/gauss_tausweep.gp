@@ -8,8 +8,8 @@ load 'figures/style.gp'
 F = datadir.'/gauss_tausweep.tsv'
 set logscale x
 set xrange [0.8:300]
-set xlabel "sampler steps per update {/Symbol t}"
-set ylabel "conditional EP {/Symbol S}_{X|{/Symbol Q}} (nats)"
+set xlabel "sampler steps per update τ"
+set ylabel "conditional EP Σ_{X|Θ} (nats)"
 set key top right
 plot F using "tau":"ep_exact" with lines lt 1 title "drifting start, closed form", \
      F using "tau":"ep_sim":(2*column("ep_se")) with yerrorbars lt 1 pt 7 title "ensemble", \

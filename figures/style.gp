@@ -1,4 +1,6 @@
 # style.gp - shared look of every figure: loaded by each script after `reset`.
+# Greek letters are UTF-8 text, never the Symbol font: SVG viewers show that as Latin letters.
+set encoding utf8
 set datafile separator "\t"
 set datafile commentschars "#"
 set key autotitle columnhead

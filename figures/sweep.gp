@@ -29,7 +29,7 @@ plot for [i=1:nb] S using (pick("batch", real(word(batches, i)), column("r_over_
 
 set title "(b) noise power"
 set xlabel "|b|"
-set ylabel "(1/dim) ||{/Symbol h}||^2"
+set ylabel "(1/dim) ||η||^2"
 set logscale y
 set format y "10^{%L}"
 set key top right

@@ -7,8 +7,8 @@ CLAIMS := paper/claims.tsv
 # A false claim fails the paper-scale build; at other scales it is marked in the text.
 PANDOC_ENV = NUMBERS_FILE=$(B)/numbers.tsv FIGURE_DIR=$(abspath $(B)/figures) CLAIMS_FILE=$(CLAIMS) \
   CLAIMS_STRICT=$(if $(filter paper,$(SCALE)),1,0)
-# xref.lua: a module the figure and equation filters load (not a filter itself)
-$(B)/paper.pdf $(B)/paper.html $(B)/claims.tsv: paper/filters/xref.lua
+# xref.lua and tables.lua: modules the filters load (not filters themselves)
+$(B)/paper.pdf $(B)/paper.html $(B)/claims.tsv: paper/filters/xref.lua paper/filters/tables.lua
 # ledger.lua: a verdict line under each equation of the original, from the ledger, the
 # test report and the Test(...) lines (links relative to the HTML in $(B)); the summary table.
 LEDGER_INPUTS = tests/ledger.tsv $(TEST_RESULTS) $(B)/testlocs.tsv paper/summary.tsv
@@ -29,18 +29,11 @@ PANDOC_OPTS := --from markdown --standalone --number-sections \
 $(CSL): | $(SETUP_STAMP)
 	@test -f $@ || { echo "paper: missing CSL style $@ (Debian package citation-style-language-styles)" >&2; exit 1; }
 
-# All numbers files merged; a key computed twice or a CRLF line is an error. The BLAS kernel
-# lines of their provenance blocks are kept (numcheck rejects a mix of kernels).
-$(B)/numbers.tsv: $(NUMBERS)
-	: > $@.kernel
-	awk -F'\t' -v kernels=$@.kernel '/\r$$/ { printf "numbers: %s:%d ends in a carriage return (a CRLF file)\n", FILENAME, FNR > "/dev/stderr"; bad = 1; next }
-	  /^# blas_kernel: / { if (!k[$$0]++) print > kernels; next }
-	  /^#/ || $$1 == "key" || NF == 0 { next }
-	  seen[$$1]++ { printf "numbers: key %s appears twice (%s)\n", $$1, FILENAME > "/dev/stderr"; bad = 1 }
-	  { print } END { close(kernels); exit bad }' $^ > $@.rows
-	{ grep '^# blas_kernel: ' $@.kernel || echo '# blas_kernel: unknown'; printf 'key\tvalue\tunit\n'; sort $@.rows; } > $@.tmp
-	rm $@.rows $@.kernel
-	mv $@.tmp $@
+# All numbers files merged by the C reader of every numbers file (numcheck --merge):
+# a key computed twice, a malformed or CRLF row stops it naming the file; the kernel
+# lines are kept (numcheck rejects a mix of kernels).
+$(B)/numbers.tsv: $(NUMBERS) $(call code_id,numcheck)
+	$(BIN)/numcheck --merge $@ $(NUMBERS)
 
 # The paper says VERIFIED or UNVERIFIED; a mismatch does not stop the paper,
 # `make verify` is the gate. The old note is removed first and numcheck writes
@@ -99,6 +92,8 @@ $(B)/paper.html: $(PAPER_INPUTS) $(FIG_SVG)
 	mv $@.tmp $@
 
 ## paper: everything: programs, experiments, figures, verification, PDF and HTML in build/<scale>
+# the paper is rebuilt when Pandoc or LaTeX changes
+$(B)/paper.pdf $(B)/paper.html: $(call stamp,pandoc,pandoc $(call pkg_version,pandoc) | texlive $(call pkg_version,texlive-latex-recommended))
 paper: $(B)/summary.txt
 .PHONY: paper
 

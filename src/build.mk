@@ -13,31 +13,36 @@ OBJ := $(BUILD)/obj
 
 # Library modules, and for each program the modules it links: a program is
 # relinked (and its experiment re-run) only when code it uses changes.
-LIB_MODULES := util idx mlp thermo gauss gauss_ppm fvbm stats sgdnoise fig51_shard fig51_stats
-LIB_MODULES += bm_model ident numfile judge
+# the shared pieces (util.h includes their headers): errors and allocation, subcommands,
+# parameter files, atomic outputs, provenance, tables, numbers files, progress
+UTIL := base command conf out prov table numbers progress blasinfo
+LIB_MODULES := $(UTIL) idx mlp thermo gauss_exact gauss_ensemble fvbm stats sgdnoise fig51_shard fig51_stats
+LIB_MODULES += bm_learn chains numfile judge
 PROGRAMS := mnist_stats numcheck fig51 bench identities ppm_gauss bm
-DEPS_mnist_stats := util idx
-DEPS_numcheck := util numfile judge
-DEPS_fig51 := util idx mlp stats sgdnoise fig51_shard fig51_stats
-DEPS_bench := util idx mlp fvbm thermo
-DEPS_identities := util thermo ident
-DEPS_ppm_gauss := util thermo gauss gauss_ppm stats
-DEPS_bm := util idx thermo fvbm bm_model
+DEPS_mnist_stats := $(UTIL) idx
+DEPS_numcheck := $(UTIL) numfile judge
+DEPS_fig51 := $(UTIL) idx mlp stats sgdnoise fig51_shard fig51_stats
+DEPS_bench := $(UTIL) idx mlp fvbm thermo
+DEPS_identities := $(UTIL) thermo chains
+DEPS_ppm_gauss := $(UTIL) thermo gauss_exact gauss_ensemble stats
+DEPS_bm := $(UTIL) idx thermo fvbm bm_learn
 # seedspread: the seed-to-seed spread of the EBM's numbers (data/data.mk)
 PROGRAMS += seedspread
-DEPS_seedspread := util numfile
+DEPS_seedspread := $(UTIL) numfile
 # envinfo: the OpenBLAS kernel, its measured sgemm rate and the advice on a generic kernel
-LIB_MODULES += blasinfo
+LIB_MODULES += costfit
 PROGRAMS += envinfo
-DEPS_envinfo := util blasinfo
-DEPS_bench += blasinfo
+DEPS_envinfo := $(UTIL)
+# costmodel: the Fig. 5.1 shards' cost model (cluster/cost.sh) on fig51 plan's features
+PROGRAMS += costmodel
+DEPS_costmodel := $(UTIL) costfit
 # conf_get: make reads parameter files through the C parser (data/data.mk)
 PROGRAMS += conf_get
-DEPS_conf_get := util
-# Langevin energy-based model on MNIST (src/ebm_run.c)
+DEPS_conf_get := $(UTIL)
+# Langevin energy-based model on MNIST (src/prog/ebm_run.c)
 LIB_MODULES += ebm ebm_train ebm_eval
 PROGRAMS += ebm_run
-DEPS_ebm_run := util idx mlp stats ebm ebm_train ebm_eval
+DEPS_ebm_run := $(UTIL) idx mlp stats ebm ebm_train ebm_eval
 DEPS_bench += ebm
 modules = $(patsubst %,$(OBJ)/%.o,$(1))
 
@@ -45,11 +50,18 @@ modules = $(patsubst %,$(OBJ)/%.o,$(1))
 # dependency file beside the object, written to a temporary name then renamed.
 define compile
 	mkdir -p $(@D)
-	$(CC) $(BLAS_CFLAGS) $(CFLAGS) $(1) -MMD -MP -MF $(@:.o=.d) -MT $@ -c $< -o $@.tmp
+	$(CC) $(BLAS_CFLAGS) $(CFLAGS) -Isrc/lib $(1) -MMD -MP -MF $(@:.o=.d) -MT $@ -c $< -o $@.tmp
 	mv $@.tmp $@
 endef
 
-$(OBJ)/%.o: src/%.c | $(SETUP_STAMP)
+# src/lib: the library; src/prog: one program per experiment; src/tools: the
+# verifier, the benchmarks and the build's helpers (src/README). Object names are
+# unique across the three folders, so the objects share one directory.
+$(OBJ)/%.o: src/lib/%.c | $(SETUP_STAMP)
+	$(call compile)
+$(OBJ)/%.o: src/prog/%.c | $(SETUP_STAMP)
+	$(call compile)
+$(OBJ)/%.o: src/tools/%.c | $(SETUP_STAMP)
 	$(call compile)
 
 .SECONDEXPANSION:
@@ -78,7 +90,8 @@ $(CODE_IDS): $(patsubst $(CODE)/%.id,$(BIN)/%,$(wildcard $(CODE)/*.id)) tools/co
 	for p in $(patsubst $(BIN)/%,%,$(filter $(BIN)/%,$^)); do tools/codeid.sh $(BIN)/$$p $(CODE)/$$p.id; done
 	echo '# code identities checked (src/build.mk); make restarts after this file changes' > $@.tmp
 	mv $@.tmp $@
-ifneq ($(if $(MAKECMDGOALS),$(filter-out clean help,$(MAKECMDGOALS)),default),)
+# (not for clean, nor for a goal that only reads: READ_ONLY in the Makefile)
+ifeq ($(filter clean,$(MAKECMDGOALS))$(READ_ONLY),)
 include $(CODE_IDS)
 endif
 
@@ -86,10 +99,10 @@ endif
 # with the warnings of CFLAGS as errors; make test runs it.
 ## clang-check: every C source compiled by clang-14 with -Werror (syntax and warnings only)
 clang-check: | $(SETUP_STAMP)
-	for f in src/*.c tests/test_*.c; do
-	  clang-14 -std=gnu11 -Wall -Wextra -Wshadow -Werror -fsyntax-only $(BLAS_CFLAGS) -Isrc $$f || exit 1
+	for f in src/*/*.c tests/test_*.c; do
+	  clang-14 -std=gnu11 -Wall -Wextra -Wshadow -Werror -fsyntax-only $(BLAS_CFLAGS) -Isrc/lib $$f || exit 1
 	done
-	echo "clang-check: $$(ls src/*.c tests/test_*.c | wc -l) sources clean under clang-14 -Werror"
+	echo "clang-check: $$(ls src/*/*.c tests/test_*.c | wc -l) sources clean under clang-14 -Werror"
 .PHONY: clang-check
 
 ## programs: compile every C program into $(BUILD)/bin
@@ -98,6 +111,9 @@ programs: $(addprefix $(BIN)/,$(PROGRAMS))
 # Keep the objects make would otherwise treat as intermediate (and delete);
 # never a bare .SECONDARY:, which would let a deleted data file stay missing.
 .SECONDARY: $(call modules,$(LIB_MODULES) $(PROGRAMS))
+# objects recompile when the compiler, its flags or the libraries' headers change
+CC_STAMP = $(call stamp,cc,$(CC) $(shell $(CC) -dumpfullversion 2>/dev/null) | $(CFLAGS) | openblas $(call pkg_version,libopenblas-dev) | criterion $(call pkg_version,libcriterion-dev))
+$(call modules,$(LIB_MODULES) $(PROGRAMS)): $(CC_STAMP)
 -include $(wildcard $(OBJ)/*.d)
 
 # Performance of the hot paths, each against the same-run sgemm peak; when the
@@ -105,10 +121,10 @@ programs: $(addprefix $(BIN)/,$(PROGRAMS))
 # the same SGD step in PyTorch is timed in the same run and the ratios printed.
 ## bench: hot paths against the same-run sgemm peak (and PyTorch when present)
 # $$(MNIST_STAMP): data/data.mk, included later, defines it (secondary expansion).
-bench: $(BIN)/bench $$(MNIST_STAMP) src/bench_torch.py
+bench: $(BIN)/bench $$(MNIST_STAMP) src/tools/bench_torch.py
 	$(BIN)/bench $(MNIST) $$(nproc) | tee $(BUILD)/bench.tsv
 	if /usr/bin/python3 -c 'import torch' 2>/dev/null; then
-	  /usr/bin/python3 src/bench_torch.py | tail -n +2 | tee -a $(BUILD)/bench.tsv
+	  /usr/bin/python3 src/tools/bench_torch.py | tail -n +2 | tee -a $(BUILD)/bench.tsv
 	  awk -F'\t' '$$1 ~ /^(step_b[0-9]+|langevin_step|ebm_update)$$/ { c[$$1] = $$2 } $$1 ~ /^torch_(step_b|langevin_step|ebm_update)/ { t[substr($$1, 7)] = $$2 }
 	    END { for (k in c) if (k in t) printf "# %s: %.1fx faster than PyTorch at its best thread count\n", k, t[k] / c[k] }' $(BUILD)/bench.tsv | sort
 	else

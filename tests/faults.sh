@@ -96,6 +96,23 @@ svg_well_formed() {
     [ "$n" -ge 7 ] || { echo "only $n SVG figures found"; return 1; }
 }
 check "faults: every SVG figure parses as XML (xmllint)" svg_well_formed
+# Greek letters are UTF-8 text: {/Symbol x} shows as a Latin letter in every browser.
+# No script may use it, no SVG may name the Symbol font, and every SVG whose script
+# writes Greek letters carries them as text.
+svg_greek() {
+    ! grep -n '{/Symbol' figures/*.gp || { echo "{/Symbol ...} left in a script"; return 1; }
+    ! grep -l 'font-family="Symbol"' "$tmp/build/quick/figures"/*.svg || { echo "an SVG uses the Symbol font"; return 1; }
+    local greek='[ΑΒΓΔΕΖΗΘΙΚΛΜΝΞΟΠΡΣΤΥΦΧΨΩαβγδεζηθικλμνξοπρστυφχψω]' gp svg n=0
+    for gp in figures/*.gp; do
+        svg="$tmp/build/quick/figures/$(basename "$gp" .gp).svg"
+        [ -f "$svg" ] && grep -q "$greek" "$gp" || continue
+        grep -q "$greek" "$svg" || { echo "$svg has none of the Greek letters its script writes"; return 1; }
+        n=$((n + 1))
+    done
+    echo "$n SVG figures carry their Greek letters as text"
+    [ "$n" -ge 8 ]
+}
+check "figures: no {/Symbol} in any script or Symbol font in any SVG; the SVGs carry their Greek letters as text" svg_greek
 
 # ---- 6. an IDX header whose dimension product overflows is rejected ----------
 # 16 x 2^30 x 2^30 = 2^64 wraps to 0 in 64 bits, so a 16-byte file would pass
@@ -232,7 +249,7 @@ idx_tampered() {
 }
 check "faults: an IDX file changed after verification is noticed, named and replaced by verified data" idx_tampered
 # The same change with the file's modification time put back: make cannot see it, so
-# the program that reads the file must (src/idx.c checks each file's SHA-256).
+# the program that reads the file must (src/lib/idx.c checks each file's SHA-256).
 idx_tampered_quietly() {
     local b; b=$(build_copy tamper-quiet)
     local f="$b/mnist/t10k-labels-idx1-ubyte" out="$b/quick/numbers/mnist.tsv"
@@ -262,7 +279,7 @@ crlf_refused() {
     local b; b=$(build_copy crlf)
     sed -i 's/$/\r/' "$b/quick/numbers/gauss.tsv"
     msg=$(make_q SCALE=quick BUILD="$b" MNIST_DIR="$mnist" "$b/quick/numbers.tsv" 2>&1) && { echo "the merge accepted it"; return 1; }
-    grep -q "numbers/gauss.tsv:1 ends in a carriage return" <<< "$msg" || { echo "$msg" | tail -3; return 1; }
+    grep -q "numbers/gauss.tsv:1: line ends in a carriage return" <<< "$msg" || { echo "$msg" | tail -3; return 1; }
 }
 check "faults: a CRLF numbers or reference file is refused by the verifier and by the merge, naming file and line" crlf_refused
 

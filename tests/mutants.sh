@@ -5,7 +5,7 @@
 # string that occurs exactly once in it, its replacement, the Criterion suites
 # expected to notice, and what is expected (killed, or pending-<why> for a mutant
 # whose killing test is owed by another issue). One mutant at a time, in a scratch
-# directory OUTDIR/<id>, the mutated file is compiled (headers from src/, so the
+# directory OUTDIR/<id>, the mutated file is compiled (headers from src/lib/, so the
 # tree itself is never touched), linked with the unchanged OBJECTs of the unit
 # tests (the object of the mutated file replaced), and run: first only the named
 # suites, then, if they all passed, the whole suite. A mutant is killed when a
@@ -55,7 +55,7 @@ while IFS=$'\t' read -r id file pattern replacement suites expected; do
         if [[ $expected == pending-* ]]; then result="stale"; by="pattern found $count times: the file was rewritten"
         else result="BAD ROW"; by="pattern found $count times in $file (must be exactly once)"; bad=1; fi
     # a mutant may leave a parameter unused: warnings are expected, never errors (CI adds -Werror)
-    elif ! "$MUT_CC" $MUT_CFLAGS -Wno-error -w -Isrc -c "$dir/$base.c" -o "$dir/$base.o" 2> "$dir/compile.log"; then
+    elif ! "$MUT_CC" $MUT_CFLAGS -Wno-error -w -Isrc/lib -c "$dir/$base.c" -o "$dir/$base.o" 2> "$dir/compile.log"; then
         result="BAD ROW"; by="does not compile ($dir/compile.log)"; bad=1
     else
         objs=() swapped=0

@@ -40,9 +40,9 @@ check "ledger: rows sharing a defect get one verdict (a row given another is rej
 mutant_gate() {
     local tab="$tmp/mutants.tsv" out
     printf 'id\tfile\tpattern\treplacement\tsuites\texpected\n' > "$tab"
-    printf 'comment-only\tsrc/stats.c\t/* stats.c - jackknife\t/* stats.c (a comment) - jackknife\tstats\tkilled\n' >> "$tab"
-    printf 'found-twice\tsrc/thermo.c\treturn s;\treturn -s;\teq5\tkilled\n' >> "$tab"
-    printf 'pending-one\tsrc/stats.c\t/* stats.c - jackknife\t/* stats.c (pending) - jackknife\tstats\tpending-issue-0\n' >> "$tab"
+    printf 'comment-only\tsrc/lib/stats.c\t/* stats.c - jackknife\t/* stats.c (a comment) - jackknife\tstats\tkilled\n' >> "$tab"
+    printf 'found-twice\tsrc/lib/thermo.c\treturn s;\treturn -s;\teq5\tkilled\n' >> "$tab"
+    printf 'pending-one\tsrc/lib/stats.c\t/* stats.c - jackknife\t/* stats.c (pending) - jackknife\tstats\tpending-issue-0\n' >> "$tab"
     out=$(make_q mutants MUTANTS_TABLE="$tab" MUTANTS_DIR="$tmp/mutants" 2>&1) && { echo "$out"; return 1; }
     grep '^mutant' <<< "$out"
     grep -q '^mutant comment-only  *survived' <<< "$out" && grep -q '^mutant found-twice  *BAD ROW *pattern found 4 times' <<< "$out" &&
@@ -231,6 +231,61 @@ gz() {
 }
 check "data: MNIST_DIR with .gz IDX files is accepted after verification" gz
 
+# 5b. valid IDX files of 2 x 2-pixel images (MNIST's counts, labels 0-9 in turn, with the
+# SHA256SUMS of a verified set): every program that reads MNIST stops naming the file
+# (src/lib/idx.c mnist_load), none crashes
+be32() { printf "$(printf '\\x%02x' $(($1 >> 24 & 255)) $(($1 >> 16 & 255)) $(($1 >> 8 & 255)) $(($1 & 255)))"; }
+small="$tmp/idx22"; mkdir -p "$small"
+for set in train:60000 t10k:10000; do
+    { printf '\x00\x00\x08\x03'; be32 "${set#*:}"; be32 2; be32 2; head -c $((${set#*:} * 4)) /dev/zero; } > "$small/${set%:*}-images-idx3-ubyte"
+    { printf '\x00\x00\x08\x01'; be32 "${set#*:}"; yes 0123456789 | tr -d '\n' | head -c "${set#*:}" | tr '0-9' '\000-\011'; } \
+        > "$small/${set%:*}-labels-idx1-ubyte"
+done
+(cd "$small" && sha256sum -- *-ubyte > SHA256SUMS)
+small_images() { # small_images PROGRAM ARGS...: fails naming the training images, without a signal or an output
+    local out="$tmp/idx22-out" msg status=0; rm -rf "$out"; mkdir -p "$out"
+    msg=$(cd "$out" && "$tmp/build/bin/$1" "${@:2}" 2>&1) || status=$?
+    echo "$msg"; echo "exit status $status"
+    [ "$status" -ne 0 ] && [ "$status" -lt 128 ] && [ -z "$(ls -A "$out")" ] \
+        && grep -qF "$small/train-images-idx3-ubyte: each item is 2 x 2, not 28 x 28 pixels" <<< "$msg"
+}
+make_q "${quick[@]}" "$tmp/build/bin/bench" > /dev/null 2>&1
+for prog in "mnist_stats" "fig51 run" "bm train" "bm grid" "ebm_run classifier" "ebm_run train" "ebm_run replica" "bench"; do
+    p="$PWD/data/params/quick" clf="$tmp/build/quick/ebm/classifier.bin"
+    case $prog in # each program's arguments, outputs in the working directory
+        mnist_stats) args=("$small" m.tsv c.tsv n.tsv) ;;
+        "fig51 run") args=(run "$p/fig51.conf" "$small" 10 0 s.tsv) ;;
+        "bm train") args=(train "$p/bm_train.conf" "$small" t.tsv n.tsv) ;;
+        "bm grid") args=(grid "$p/bm_grid.conf" "$small" g.tsv n.tsv) ;;
+        "ebm_run classifier") args=(classifier "$p/ebm.conf" "$small" c.bin n.tsv) ;;
+        "ebm_run train") args=(train "$p/ebm.conf" "$small" "$clf" 2 t.tsv s.tsv q.tsv n.tsv) ;;
+        "ebm_run replica") args=(replica "$p/ebm.conf" "$small" "$clf" 2 1 r.tsv) ;;
+        bench) args=("$small" 1) ;;
+    esac
+    check "data: 2 x 2-pixel IDX images stop $prog naming the file, without a crash" small_images "${prog%% *}" "${args[@]}"
+done
+# ... and a valid set of 28 x 28 images with only 10 of each split stops the programs whose
+# parameter files ask for more (K, train_subset, test_subset), naming the file and key
+few="$tmp/idx10"; mkdir -p "$few"
+for set in train t10k; do
+    { printf '\x00\x00\x08\x03'; be32 10; be32 28; be32 28; head -c $((10 * 784)) /dev/zero; } > "$few/$set-images-idx3-ubyte"
+    { printf '\x00\x00\x08\x01'; be32 10; printf '\x00\x01\x02\x03\x04\x05\x06\x07\x08\x09'; } > "$few/$set-labels-idx1-ubyte"
+done
+(cd "$few" && sha256sum -- *-ubyte > SHA256SUMS)
+few_images() { # few_images EXPECTED-KEY PROGRAM ARGS...
+    local out="$tmp/idx10-out" msg status=0; rm -rf "$out"; mkdir -p "$out"
+    msg=$(cd "$out" && "$tmp/build/bin/$2" "${@:3}" 2>&1) || status=$?
+    echo "$msg"; echo "exit status $status"
+    [ "$status" -ne 0 ] && [ "$status" -lt 128 ] && [ -z "$(ls -A "$out")" ] \
+        && grep -qF "$few/train-images-idx3-ubyte holds 10 images, fewer than the" <<< "$msg" && grep -qF "key '$1'" <<< "$msg"
+}
+p=$PWD/data/params/quick
+check "data: 10 training images stop fig51 run naming the file and key 'train_subset'" \
+    few_images train_subset fig51 run "$p/fig51.conf" "$few" 10 0 s.tsv
+check "data: 10 training images stop ebm_run classifier naming the file and key 'K'" \
+    few_images K ebm_run classifier "$p/ebm.conf" "$few" c.bin n.tsv
+check "data: 10 training images stop bm train naming the file and key 'K'" \
+    few_images K bm train "$p/bm_train.conf" "$few" t.tsv n.tsv
 
 # 6. Fig. 5.1: results do not depend on how trials are split into shards
 sharding() {
@@ -247,17 +302,22 @@ sharding() {
 check "fig51: 1 trial per shard gives bit-identical data to 2 per shard" sharding
 
 # 6b. Fig. 5.1: a hostile shard is rejected naming the shard and the record, writing nothing
-bad_shard() { # bad_shard AWK-PROGRAM EXPECTED: edit one shard of the quick build, merge, expect failure
-    local dir="$tmp/badshard"; rm -rf "$dir"; mkdir -p "$dir/out"
-    local shards=("$tmp"/build/quick/fig51/*.tsv) victim="$tmp/build/quick/fig51/b10_s0.tsv"
-    local args=()
-    for f in "${shards[@]}"; do
-        if [ "$f" = "$victim" ]; then awk -F'\t' "$1" "$f" > "$dir/b10_s0.tsv"; args+=("$dir/b10_s0.tsv")
-        else args+=("$f"); fi
+merge_victim() { # merge_victim EXPECTED...: merge the quick build's shards, $tmp/badshard/b10_s0.tsv in place
+    # of theirs; expect a failure whose message has every EXPECTED string, writing nothing
+    local dir="$tmp/badshard" victim="$tmp/build/quick/fig51/b10_s0.tsv" args=() f want
+    mkdir -p "$dir/out"
+    for f in "$tmp"/build/quick/fig51/*.tsv; do
+        if [ "$f" = "$victim" ]; then args+=("$dir/b10_s0.tsv"); else args+=("$f"); fi
     done
     local msg; msg=$("$tmp/build/bin/fig51" merge data/params/quick/fig51.conf "$dir/out" "$dir/out/n.tsv" "${args[@]}" 2>&1) && return 1
     echo "$msg"
-    grep -qF -- "$2" <<< "$msg" && [ -z "$(ls -A "$dir/out")" ]
+    for want in "$@"; do grep -qF -- "$want" <<< "$msg" || return 1; done
+    [ -z "$(ls -A "$dir/out")" ]
+}
+bad_shard() { # bad_shard AWK-PROGRAM EXPECTED: edit one shard of the quick build, merge, expect failure
+    local dir="$tmp/badshard"; rm -rf "$dir"; mkdir -p "$dir"
+    awk -F'\t' "$1" "$tmp/build/quick/fig51/b10_s0.tsv" > "$dir/b10_s0.tsv"
+    merge_victim "$2"
 }
 check "fig51: a repeated record is rejected naming shard and line" bad_shard '{ print } $1 == "acc" && !d { print; d = 1 }' "b10_s0.tsv:"
 check "fig51: a missing record is rejected naming trial and step" bad_shard '$1 == "acc" && $3 == 20 && !d { d = 1; next } { print }' "the acc record of trial 0, evaluation index 1 is missing"
@@ -265,6 +325,26 @@ check "fig51: a non-finite value is rejected naming shard and line" bad_shard 'B
 check "fig51: a trial outside the ensemble is rejected naming shard and line" bad_shard 'BEGIN { OFS = "\t" } $1 == "acc" && !d { $2 = 99; d = 1 } { print }' "outside the parameter file's ranges (trial 99"
 check "fig51: an unknown record kind is rejected naming shard and line" bad_shard '{ print } NR == 20 { print "bogus\t0\t0\t1" }' "unknown record kind 'bogus'"
 check "fig51: a truncated record is rejected naming shard and line" bad_shard '$1 == "noise" && !d { print "noise\t0\t0\t1"; d = 1; next } { print }' "noise record with 3 fields (expected 7)"
+
+# Every shard carries its parameter file's SHA-256 and ends with an 'end' line
+# (src/lib/fig51_shard.h): a shard of another learning rate, or one cut short
+# anywhere, even by its last newline, must not merge into plausible numbers.
+other_rate() {
+    local dir="$tmp/badshard"; rm -rf "$dir"; mkdir -p "$dir"
+    sed 's/^learning_rate = [^ ]*/learning_rate = 0.02/' data/params/quick/fig51.conf > "$dir/rate.conf"
+    "$tmp/build/bin/fig51" run "$dir/rate.conf" "$mnist" 10 0 "$dir/b10_s0.tsv" || return 1
+    merge_victim "$dir/b10_s0.tsv:" "written with another parameter file"
+}
+check "fig51: a shard of another learning rate is refused naming the shard" other_rate
+cut_shard() { # cut_shard N EXPECTED: the shard without its last N bytes
+    local dir="$tmp/badshard"; rm -rf "$dir"; mkdir -p "$dir"
+    head -c -"$1" "$tmp/build/quick/fig51/b10_s0.tsv" > "$dir/b10_s0.tsv"
+    merge_victim "$dir/b10_s0.tsv:" "$2"
+}
+for n in 1 3 25; do
+    check "fig51: a shard cut short by $n bytes is refused naming the shard" cut_shard $n "the last line has no newline: the shard is cut short"
+done
+check "fig51: a shard without its 'end' line (cut at a line's end) is refused naming the shard" cut_shard 4 "no 'end' line"
 
 # 7. Fig. 5.1: bad parameters and a diverging run stop with the key or step named
 fig51_rejects() { # fig51_rejects SED-EXPRESSION EXPECTED-MESSAGE

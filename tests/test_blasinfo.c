@@ -1,4 +1,4 @@
-/* Tests of the generic-kernel advice (src/blasinfo.c): which kernels lack AVX2
+/* Tests of the generic-kernel advice (src/lib/blasinfo.c): which kernels lack AVX2
  * code, and what is suggested for which CPU. */
 #include <criterion/criterion.h>
 #include <stdio.h>

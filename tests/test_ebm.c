@@ -1,4 +1,4 @@
-/* The Langevin energy-based model (src/ebm.c, src/ebm_train.c, src/ebm_eval.c):
+/* The Langevin energy-based model (src/lib/ebm.c, src/lib/ebm_train.c, src/lib/ebm_eval.c):
  * gradients against central finite differences of an independent double
  * precision forward pass; the Langevin step's stationary law on a quadratic
  * energy (closed form of the discrete chain); the heat/work estimators of

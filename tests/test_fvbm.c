@@ -1,5 +1,5 @@
-/* The fully visible Boltzmann machine (src/fvbm.c) and the experiment's model
- * (src/bm_model.c): enumeration against brute force, the heat-bath kernels'
+/* The fully visible Boltzmann machine (src/lib/fvbm.c) and the experiment's model
+ * (src/lib/bm_learn.c): enumeration against brute force, the heat-bath kernels'
  * balance properties (Eqs 37-39), and the production SGD step, work, heat and
  * EP (Eqs 40-45, 51-52) against a term-by-term recomputation from the
  * definitions over the 2^n states, with negative controls. */
@@ -9,7 +9,7 @@
 #include <math.h>
 #include <string.h>
 
-#include "bm_model.h"
+#include "bm_learn.h"
 #include "fvbm.h"
 #include "rng.h"
 #include "thermo.h"
@@ -149,7 +149,7 @@ Test(eq37, chain_law_relaxes_to_the_model_and_matches_sampled_chains) {
 }
 
 /* ---------------------------------------------------------------------- */
-/* the experiment's model (src/bm_model.c), checked from the definitions  */
+/* the experiment's model (src/lib/bm_learn.c), checked from the definitions  */
 
 /* ln Z by a direct sum of exp(-E) over the states, energies term by term. */
 static double brute_lnZ(const fvbm_t *m, const double *th) {

@@ -1,5 +1,5 @@
-/* The Gaussian PPM: the production ensemble of src/gauss_ppm.c (the functions
- * src/ppm_gauss.c runs) and the closed forms of src/gauss.c, each checked by
+/* The Gaussian PPM: the production ensemble of src/lib/gauss_ensemble.c (the functions
+ * src/prog/ppm_gauss.c runs) and the closed forms of src/lib/gauss_exact.c, each checked by
  * an independent route: enumeration of every mini-batch, the exact Gaussian
  * moments, direct density evaluation, quadrature written here, or Monte Carlo
  * with its standard error (bounds of 4 standard errors unless stated). */
@@ -8,8 +8,8 @@
 #include <math.h>
 #include <string.h>
 
-#include "gauss.h"
-#include "gauss_ppm.h"
+#include "gauss_exact.h"
+#include "gauss_ensemble.h"
 #include "rng.h"
 #include "stats.h"
 #include "thermo.h"

@@ -71,3 +71,23 @@ Test(idx, rejects_trailing_bytes) {
     longer[sizeof good3] = 7;
     expect_rejected(longer, sizeof longer, "trailing bytes");
 }
+
+Test(idx, rejects_dimensions_whose_product_overflows) {
+    static const unsigned char huge[] = {0, 0, 8, 3, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255};
+    expect_rejected(huge, sizeof huge, "dimensions 4294967295 x 4294967295 x 4294967295 overflow the item count");
+}
+
+/* A valid file of 2 x 3 items passes a check for 2 x 3 and fails one for MNIST's
+ * 28 x 28, naming the file and both shapes (what mnist_load asks of images). */
+Test(idx, requires_the_item_shape_naming_the_file) {
+    write_file(good3, sizeof good3);
+    idx_t x;
+    char err[512] = "";
+    cr_assert(eq(int, idx_load(path, 3, &x, err, sizeof err), 0), "%s", err);
+    cr_expect(eq(int, idx_require(&x, path, (const uint32_t[]){2, 3}, err, sizeof err), 0), "%s", err);
+    cr_assert(eq(int, idx_require(&x, path, (const uint32_t[]){28, 28}, err, sizeof err), -1));
+    cr_expect(ne(ptr, strstr(err, path), NULL), "the error should name the file: %s", err);
+    cr_expect(ne(ptr, strstr(err, "each item is 2 x 3, not 28 x 28"), NULL), "%s", err);
+    idx_free(&x);
+    unlink(path);
+}

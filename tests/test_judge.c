@@ -1,4 +1,4 @@
-/* Tests of the verifier's judgment (src/judge.c): each rule kind at and
+/* Tests of the verifier's judgment (src/lib/judge.c): each rule kind at and
  * beyond its bound, the scale keys of se and seedsd (missing, non-finite, the
  * floor at the key's own standard error), non-finite values and a key missing
  * on either side. Tables are built in memory, as read_table would fill them. */

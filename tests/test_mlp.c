@@ -1,4 +1,4 @@
-/* The MLP of Fig. 5.1 (src/mlp.c): gradients, loss, the SGD/noise split of
+/* The MLP of Fig. 5.1 (src/lib/mlp.c): gradients, loss, the SGD/noise split of
  * Eq 19, the per-example gradient-norm identity, and the sparse and dense
  * first-layer paths, each against an independent reference. */
 #include <criterion/criterion.h>
@@ -279,7 +279,7 @@ Test(eq19, sgd_update_equals_drift_plus_noise) {
     float *before = xmalloc(P * sizeof(float));
     memcpy(before, t.th, P * sizeof(float));
     mlp_full_grad(&t.m, t.th, t.x, t.y, t.K, t.w, G, NULL);
-    sgdnoise_eta(&t.m, t.th, G, xb, yb, b, t.w, eta); /* the noise code of src/fig51.c */
+    sgdnoise_eta(&t.m, t.th, G, xb, yb, b, t.w, eta); /* the noise code of src/prog/fig51.c */
     mlp_sgd_step(&t.m, t.th, xb, yb, b, r, t.w);
     double scale = 0;
     size_t rejected_flip = 0;
@@ -336,7 +336,7 @@ Test(eq20, expected_noise_power_equals_the_average_over_every_batch) {
     toy_free(&t);
 }
 
-/* The window estimator of C(lag) (src/sgdnoise.h), by its two defining facts.
+/* The window estimator of C(lag) (src/lib/sgdnoise.h), by its two defining facts.
  * (1) With r = 0 theta never moves, eta(t) are independent draws: C(l >= 1) = 0
  *     and the de-inflated lag-0 power equals the exact E||eta||^2, each within
  *     4 standard errors over 30 independent windows.

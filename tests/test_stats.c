@@ -1,5 +1,5 @@
 /* The jackknife standard errors that make the Fig. 5.1 numbers comparable
- * across BLAS kernels (src/stats.c): exact for a mean, and calibrated for a
+ * across BLAS kernels (src/lib/stats.c): exact for a mean, and calibrated for a
  * ratio of means against the spread of many independent replicate ensembles. */
 #include <criterion/criterion.h>
 #include <criterion/new/assert.h>

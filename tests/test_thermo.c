@@ -1,12 +1,12 @@
 /* Secs. 3-4 and 6 of the paper on random discrete distributions: what holds
  * (asserted to round-off) and, for the paper's literal statements, the sign
- * and size of what does not (src/identities.c records the residuals). */
+ * and size of what does not (src/prog/identities.c records the residuals). */
 #include <criterion/criterion.h>
 #include <criterion/new/assert.h>
 #include <math.h>
 #include <string.h>
 
-#include "ident.h"
+#include "chains.h"
 #include "rng.h"
 #include "thermo.h"
 
@@ -131,7 +131,7 @@ Test(eq9, learning_decreases_the_nonequilibrium_free_energy) {
     cr_expect(lt(dbl, F - F0, -0.1), "Delta F = %g should be clearly negative", F - F0);
 }
 
-/* Chains B -> Theta -> X from the production generator (src/ident.c). */
+/* Chains B -> Theta -> X from the production generator (src/lib/chains.c). */
 #define NB 4
 #define NT 5
 #define NX 6

@@ -144,7 +144,7 @@ Test(conf, quoted_keys_are_written_to_the_numbers_file_with_their_units, .init =
     char path[256];
     snprintf(path, sizeof path, "%s/q.tsv", dir);
     numbers_t *nb = numbers_open(path, "quoted", c, 5);
-    conf_put_numbers(nb, "x_", SPEC, NSPEC, &k);
+    numbers_put_params(nb, "x_", SPEC, NSPEC, &k);
     numbers_close(nb);
     const char *s = slurp(path);
     const char *want[] = {"\nx_seed\t5\t1\n", "\nx_every\t7\tsteps\n", "\nx_tau_0\t2\tsweeps\n", "\nx_tau_1\t-1\tsweeps\n",

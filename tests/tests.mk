@@ -4,8 +4,8 @@ TEST_BIN := $(BIN)/unit_tests
 TEST_RESULTS := $(BUILD)/tests/results.tsv
 CRITERION_LIBS = $(shell pkg-config --libs criterion)
 
-$(OBJ)/tests/%.o: tests/%.c | $(SETUP_STAMP)
-	$(call compile,-Isrc)
+$(OBJ)/tests/%.o: tests/%.c $(CC_STAMP) | $(SETUP_STAMP)
+	$(call compile)
 # the tests' header dependencies too (src/build.mk includes only $(OBJ)/*.d): a test
 # compiled against an old struct layout crashes at run time
 -include $(wildcard $(OBJ)/tests/*.d)
@@ -30,10 +30,12 @@ $(TEST_RESULTS): $(BUILD)/tests/criterion.json
 	jq -r '.test_suites[] | .name as $$s | .tests[] | "\($$s)::\(.name)\t\(.status)"' $< | sort > $@.tmp
 	mv $@.tmp $@
 
+## unit-tests: the Criterion unit tests alone (build/tests/results.tsv)
 unit-tests: $(TEST_RESULTS)
 	awk -F'\t' '$$2 != "PASSED" { print "FAILED: " $$1; bad = 1 } END { exit bad }' $<
 .PHONY: unit-tests
 
+## ledger-check: every non-pending ledger row names tests that exist and passed
 ledger-check: $(TEST_RESULTS)
 	tests/ledger.sh check tests/ledger.tsv $<
 .PHONY: ledger-check
@@ -52,6 +54,7 @@ test: $(TEST_RESULTS) $(MNIST_STAMP) | $(SETUP_STAMP)
 # allocates).
 ASAN_BUILD := $(BUILD)/asan
 ASAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer -Werror
+## asan-unit: the unit tests under AddressSanitizer, UBSan and LeakSanitizer (-Werror), in build/asan
 asan-unit: | $(SETUP_STAMP)
 	$(MAKE) --no-print-directory BUILD=$(ASAN_BUILD) SCALE=$(SCALE) CFLAGS_EXTRA='$(ASAN_FLAGS)' $(ASAN_BUILD)/bin/unit_tests
 	ASAN_OPTIONS=halt_on_error=1:detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \

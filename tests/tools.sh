@@ -16,6 +16,26 @@ timer_measures() { # the wrapper against known loads: a sleep, a busy loop, 100 
     awk -F'\t' '$1 == "fails" { found = 1; bad = $5 != 3 } END { exit !(found && !bad) }' "$d"/*.tsv
 }
 check "timings: tools/timed measures a 1 s sleep, a 100 MB busy loop and passes on an exit status" timer_measures
+timer_no_row() { # timer_no_row DIR WANT-STATUS PREFIX... -- COMMAND: timed fails with WANT-STATUS, DIR left empty
+    local d=$1 want=$2; shift 2
+    local pre=(); while [ "$1" != -- ]; do pre+=("$1"); shift; done; shift
+    # (timeout: a row renamed into place as a link to /dev/full makes timed read zeros for ever)
+    local out status=0; out=$("${pre[@]}" timeout 20 tools/timed "$d" full -- "$@" 2>&1) || status=$?
+    echo "timed $*: exit $status; left: $(ls -A "$d" | tr '\n' ' ')"
+    [ "$status" -eq "$want" ] && [ -z "$(ls -A "$d")" ] && grep -q 'no timing row written' <<< "$out"
+}
+timer_write_fails() { # a failed write of the row leaves no row and fails, keeping a failed command's status
+    local d="$tmp/timer-full" fsize=(bash -c 'ulimit -f 0; trap "" XFSZ; exec "$@"' -)
+    rm -rf "$d"
+    # the row's temporary file is /dev/full: its write fails (no space left on device)
+    mkdir -p "$d/full"; ln -s /dev/full "$d/full/$(printf '%s\n' true | sha256sum | cut -c1-16).tmp"
+    timer_no_row "$d/full" 1 -- true || return 1
+    # no file may grow (ulimit -f 0; SIGXFSZ ignored, so writes fail with EFBIG): /usr/bin/time's
+    # own record fails too, without saying so
+    mkdir -p "$d/fsize" "$d/fsize3"
+    timer_no_row "$d/fsize" 1 "${fsize[@]}" -- true && timer_no_row "$d/fsize3" 3 "${fsize[@]}" -- sh -c 'exit 3'
+}
+check "timings: a timing row that cannot be written is never renamed into place, and timed fails" timer_write_fails
 timings_cover() { # one row per heavy recipe: counted from make -n with a marker in TIME_WRAP
     local heavy rows
     heavy=$(make_q -Bn "${quick[@]}" TIME_WRAP=TIMEDMARK paper 2> /dev/null | grep -c 'TIMEDMARK')
@@ -85,6 +105,23 @@ dist_refuses_dirty() { # in a clone with a modified tracked file
     grep -q 'uncommitted changes' <<< "$out" && [ ! -e "$tmp/clone-dist" ]
 }
 check "dist: a working tree with uncommitted changes is refused" dist_refuses_dirty
+dist_no_leftovers() { # leftovers of a killed run (outputs are written to <path>.tmp.<pid> or <path>.tmp, then
+    # renamed) never go into the archive. In a clone with this tree's dist.sh committed: make dist refuses
+    # uncommitted changes, and the check should run in any working tree
+    local q="$tmp/leftq" c="$tmp/leftclone" f list
+    rm -rf "$q" "$c" "$tmp/leftdist"
+    git clone -q "$PWD" "$c" && cp tools/dist.sh "$c/tools/dist.sh" && cp -a "$qb" "$q" || return 1
+    git -C "$c" -c user.name=test -c user.email=test@localhost commit -q -a -m 'dist.sh of the working tree' > /dev/null
+    for f in data/gauss_ep.tsv.tmp.4242 numbers/gauss.tsv.tmp.4242 figures/fig5_1.pdf.tmp ebm/replicas/tau2_rep1.tsv.tmp.4242 \
+        timings/0123456789abcdef.tmp timings/.time.AbC123 numbers/fig51.tsv.keys; do
+        echo 'partial output of a killed run' > "$q/$f"
+    done
+    "$c/tools/dist.sh" quick "$q" "$tmp/leftdist" || return 1
+    list=$(tar -tzf "$tmp"/leftdist/*.tar.gz) || return 1
+    grep -E '\.tmp(\.[0-9]+)?$|/\.time\.|\.keys$' <<< "$list" && { echo "^ leftovers in the archive"; return 1; }
+    grep -q '/build/quick/data/gauss_ep.tsv$' <<< "$list" && grep -q '/build/quick/numbers/gauss.tsv$' <<< "$list"
+}
+check "dist: leftovers of a killed run (*.tmp.<pid>, *.tmp) are not archived" dist_no_leftovers
 if clean_tree; then
     dist_ok() {
         make_q "${quick[@]}" distcheck || return 1
@@ -116,7 +153,7 @@ stamps() { # a flag change recompiles, a kernel change re-runs experiments, noth
     grep -q 'bin/ppm_gauss' <<< "$plan" && ! grep -q 'gcc ' <<< "$plan" || { echo "a kernel change did not re-run (only) the experiment: $plan"; return 1; }
     local flags; flags=$(make_q -s "${sq[@]}" --eval 'print-cflags: ; @echo $(CFLAGS)' print-cflags)
     plan=$(make_q -n "${sq[@]}" CFLAGS="$flags -DSTAMP_TEST" "$tmp/stampbuild/bin/numcheck" 2> /dev/null)
-    grep -q 'gcc .*-DSTAMP_TEST .*-c src/numcheck.c' <<< "$plan" && grep -q -- '-DSTAMP_TEST' "$tmp/stampbuild/stamps/cc" || { echo "a flag change did not recompile"; return 1; }
+    grep -q 'gcc .*-DSTAMP_TEST .*-c src/tools/numcheck.c' <<< "$plan" && grep -q -- '-DSTAMP_TEST' "$tmp/stampbuild/stamps/cc" || { echo "a flag change did not recompile"; return 1; }
 }
 check "stamps: a compiler flag change recompiles, a BLAS kernel change re-runs the experiments, else nothing" stamps
 kernel_reruns_every_shard() { # every heavy target hangs on the kernel stamp, fig51deep's shards too
@@ -147,8 +184,8 @@ code_identity() {
     local cq=(-C "$src" SCALE=quick BUILD="$b" PARAMS="$PWD/data/params/quick" MNIST_DIR="$(cd "$mnist" && pwd)")
     make_q "${cq[@]}" "$b/quick/numbers.tsv" > /dev/null 2>&1 || { echo "the copy is not buildable"; return 1; }
     touch "$mark"; sleep 1
-    printf '/* a comment added by the code-identity test */\n' >> "$src/src/util.c"
-    printf '/* a comment added by the code-identity test */\n' >> "$src/src/mlp.h"
+    printf '/* a comment added by the code-identity test */\n' >> "$src/src/lib/base.c"
+    printf '/* a comment added by the code-identity test */\n' >> "$src/src/lib/mlp.h"
     make_q "${cq[@]}" "$b/quick/numbers.tsv" > "$tmp/code.log" 2>&1 || { tail "$tmp/code.log"; return 1; }
     [ "$b/bin/fig51" -nt "$mark" ] || { echo "the comment edit did not relink fig51: the test proves nothing"; return 1; }
     local ran; ran=$(find "$b/quick" -newer "$mark" -type f \( -path '*/numbers/*' -o -path '*/data/*' -o -path '*/fig51*/*' -o -path '*/ebm/*' \))
@@ -156,8 +193,8 @@ code_identity() {
     make_q -q "${cq[@]}" "$b/quick/numbers.tsv" || { echo "make -q still sees work after the comment edit"; return 1; }
     echo "comment edit: programs relinked, no experiment output rewritten, make -q up to date"
     touch "$mark"; sleep 1
-    sed -i 's/^int main(int argc, char \*\*argv) {$/&\n    if (getenv("STL_CODE_IDENTITY_TEST")) return 3;/' "$src/src/identities.c"
-    grep -q STL_CODE_IDENTITY_TEST "$src/src/identities.c" || { echo "could not edit identities.c"; return 1; }
+    sed -i 's/^int main(int argc, char \*\*argv) {$/&\n    if (getenv("STL_CODE_IDENTITY_TEST")) return 3;/' "$src/src/prog/identities.c"
+    grep -q STL_CODE_IDENTITY_TEST "$src/src/prog/identities.c" || { echo "could not edit identities.c"; return 1; }
     make_q "${cq[@]}" "$b/quick/numbers.tsv" > "$tmp/code.log" 2>&1 || { tail "$tmp/code.log"; return 1; }
     ran=$(cd "$b/quick" && find numbers data -newer "$mark" -type f | sort | tr '\n' ' ')
     echo "code change in identities.c re-ran: $ran"
@@ -170,18 +207,56 @@ params_dirs() {
 }
 [ -d "$tmp/p2" ] || { mkdir -p "$tmp/p2"; cp data/params/quick/*.conf "$tmp/p2/"; }
 check "params: PARAMS=dir builds into its own directory (with BUILD given, data/data.mk's params-id rebuilds instead)" params_dirs
+snapshot() { # snapshot DIR: every entry's name, type, size, mode and mtime, and every file's SHA-256
+    (cd "$1" && find . -printf '%p %y %s %m %T@\n' | LC_ALL=C sort && find . -type f -print0 | LC_ALL=C sort -z | xargs -0r sha256sum)
+}
+numbers_copy() { # numbers_copy DIR [1.01]: the quick build's numbers in DIR/numbers, gauss_var_final_sim times the factor
+    rm -rf "$1"; mkdir -p "$1/numbers"; cp "$qb"/numbers/*.tsv "$1/numbers/"
+    [ -z "${2:-}" ] || awk -F'\t' -v f="$2" 'BEGIN { OFS = "\t" } $1 == "gauss_var_final_sim" { $2 = $2 * f } { print }' \
+        "$qb/numbers/gauss.tsv" > "$1/numbers/gauss.tsv"
+}
 compare_builds() {
-    make_q "${quick[@]}" compare A="$qb" B="$qb" > "$tmp/cmp-same.log" || return 1
+    make_q "${quick[@]}" compare OLD="$qb" NEW="$qb/." > "$tmp/cmp-same.log" 2>&1 && return 1  # the same directory
+    grep -q 'OLD and NEW are the same directory' "$tmp/cmp-same.log" || { cat "$tmp/cmp-same.log"; return 1; }
+    numbers_copy "$tmp/cmpa"
+    make_q "${quick[@]}" compare OLD="$qb" NEW="$tmp/cmpa" > "$tmp/cmp-same.log" || return 1
     grep -q ', 0 failing' "$tmp/cmp-same.log" && [ "$(grep -c 'DIFFERENT\|within tolerance$' "$tmp/cmp-same.log")" -eq 0 ] || return 1
-    mkdir -p "$tmp/cmpb/numbers"; cp "$qb"/numbers/*.tsv "$tmp/cmpb/numbers/"
-    awk -F'\t' 'BEGIN { OFS = "\t" } $1 == "gauss_var_final_sim" { $2 = $2 * 1.01 } { print }' "$qb/numbers/gauss.tsv" > "$tmp/cmpb/numbers/gauss.tsv"
-    local out status=0; out=$(make_q "${quick[@]}" compare A="$qb" B="$tmp/cmpb" 2>&1) || status=$?
+    numbers_copy "$tmp/cmpb" 1.01
+    local out status=0; out=$(make_q "${quick[@]}" compare OLD="$qb" NEW="$tmp/cmpb" 2>&1) || status=$?
     [ "$status" -ne 0 ] && grep -q '^gauss_var_final_sim .* DIFFERENT$' <<< "$out" && [ "$(grep -c ' DIFFERENT$' <<< "$out")" -eq 1 ]
 }
 check "compare: identical builds show no key; a 1% change of one key is the one DIFFERENT row" compare_builds
+compare_reads_only() { # compare writes nothing into either directory, even when make's own build directory is one
+    # of them and another parameter set would rewrite its params-id files; a missing argument is refused
+    local before after args
+    numbers_copy "$tmp/cmpc" 1.01
+    before=$(snapshot "$qb"; snapshot "$tmp/cmpc") || return 1
+    local out; out=$(make_q "${quick[@]}" PARAMS="$tmp/p2" compare OLD="$tmp/cmpc" NEW="$qb" 2>&1) && return 1
+    grep -q '^gauss_var_final_sim .* DIFFERENT$' <<< "$out" || { echo "$out"; return 1; }
+    for args in "" "OLD=$qb" "NEW=$qb" "A=$qb B=$tmp/cmpc"; do
+        out=$(make_q "${quick[@]}" compare $args 2>&1) && { echo "make compare $args succeeded"; return 1; }
+        grep -q 'make compare OLD=' <<< "$out" || { echo "make compare $args: no usage message: $out"; return 1; }
+    done
+    after=$(snapshot "$qb"; snapshot "$tmp/cmpc")
+    diff <(echo "$before") <(echo "$after") | head -n 20
+    [ "$before" = "$after" ]
+}
+check "compare: reads both directories and writes neither; no, one or an old-style argument is refused with the usage" compare_reads_only
 versions_differ() {
     sed 's/^\(jq\t\).*/\10.0-not-a-version/' env/versions.lock > "$tmp/lock"
     local out; out=$(tools/versions.sh "$tmp/lock" 2>&1) || return 1
     grep -q 'WARNING jq: installed .*, locked 0.0-not-a-version' <<< "$out" && ! grep -q 'WARNING gcc' <<< "$out"
 }
 check "versions: a package whose installed version differs from the lock is named" versions_differ
+
+# make help is generated from the "## target:" lines of the fragments: every phony
+# target a user can run has one (dist-oldfiles is internal, for distcheck)
+help_complete() {
+    local phony documented missing
+    phony=$(grep -h '^\.PHONY:' Makefile */*.mk | tr ' ' '\n' | grep -v '^\.PHONY:$' | grep -vx 'dist-oldfiles' | sort -u)
+    documented=$(make_q help | sed -n 's/^  \([a-z-]*\):.*/\1/p' | sort -u)
+    missing=$(comm -23 <(echo "$phony") <(echo "$documented"))
+    echo "$(wc -w <<< "$phony") phony targets, $(wc -w <<< "$documented") in make help"
+    [ -z "$missing" ] || { echo "not in make help: $missing"; return 1; }
+}
+check "help: make help lists every public target (from the fragments' ## lines)" help_complete

@@ -5,7 +5,7 @@
 #   - each data file's SHA-256 with the caption's provenance line,
 #   - the numbers written with the data with the caption build's numbers (when
 #     BUILD_SCALE_DIR has them) and with data/reference/<scale>, by the references'
-#     per-key tolerances (src/numcheck.c).
+#     per-key tolerances (src/tools/numcheck.c).
 # CAPTION is the figure's provenance file (build/<scale>/figures/FIG.prov) or the
 # paper's HTML, whose caption ends with the same line.
 # Verdict (last line): "audit: same data", "audit: statistically equivalent" (bits

@@ -1,10 +1,15 @@
 #!/bin/bash
-# compare.sh DIR_A DIR_B NUMCHECK   (make compare A=... B=...)
+# compare.sh OLD NEW NUMCHECK   (make compare OLD=dir NEW=dir)
 # The numbers that differ between two builds (build/<scale> directories, or any
-# directory with numbers/*.tsv), one line each: key, A, B, relative difference, the
-# key's tolerance rule from data/reference (A's scale) and whether B is within it of A.
-# Exit 0 when every key is within tolerance, 1 otherwise.
+# directory with numbers/*.tsv), one line each: key, OLD, NEW, relative difference, the
+# key's tolerance rule from data/reference (OLD's scale) and whether NEW is within it of OLD.
+# Reads both directories, writes into neither. Exit 0 when every key is within
+# tolerance, 1 otherwise, 2 on a usage error (a directory not given, or the same one twice).
 set -euo pipefail
+usage="usage: make compare OLD=build/quick NEW=other/quick (two build directories)"
+[ $# -eq 3 ] && [ -n "$1" ] && [ -n "$2" ] || { echo "compare: $usage" >&2; exit 2; }
+# a build compared with itself would pass whatever it holds
+[ "$(realpath -m "$1")" != "$(realpath -m "$2")" ] || { echo "compare: OLD and NEW are the same directory ($1); $usage" >&2; exit 2; }
 a=$1 b=$2 numcheck=$3
 here=$(cd "$(dirname "$0")/.." && pwd)
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/stl-compare.XXXXXX")
@@ -20,7 +25,7 @@ numbers "$b" > "$tmp/b.tsv"
 scale=$(sed -n 's/^# scale: //p' "$a"/numbers/*.tsv | head -n 1)
 rules="$here/data/reference/${scale:-quick}/numbers.tsv"
 [ -f "$rules" ] || rules=/dev/null
-# A as the reference, with each key's rule from data/reference (exact without one)
+# OLD as the reference, with each key's rule from data/reference (exact without one)
 awk -F'\t' 'BEGIN { OFS = "\t" } FNR == NR { if ($0 !~ /^#/ && $1 != "key") { tol[$1] = $3; why[$1] = $4 }; next }
     /^# blas_kernel: / { print; next } /^#/ { next } $1 == "key" { print "key", "value", "tol", "why"; next }
     { print $1, $2, ($1 in tol ? tol[$1] : "exact"), ($1 in tol ? why[$1] : "no rule in the references") }' \
@@ -29,13 +34,13 @@ status=0
 "$numcheck" "$tmp/b.tsv" "$tmp/a-ref.tsv" > "$tmp/check.log" || status=$?
 [ "$status" -le 1 ] || { cat "$tmp/check.log" >&2; exit 2; }
 sed -n 's/^FAIL \([^ ]*\) .*/\1/p' "$tmp/check.log" > "$tmp/failing"
-echo "compare: A = $a, B = $b (tolerances: $rules)"
+echo "compare: OLD = $a, NEW = $b (tolerances: $rules)"
 awk -F'\t' 'FILENAME ~ /failing$/ { bad[$1] = 1; next }
     FILENAME ~ /a-ref/ { if ($0 !~ /^#/ && $1 != "key") { va[$1] = $2; tol[$1] = $3 }; next }
     /^#/ || $1 == "key" { next }
     { vb[$1] = $2 }
     END {
-        printf "%-44s %-22s %-22s %-10s %-14s %s\n", "key", "A", "B", "rel.diff", "tolerance", "verdict"
+        printf "%-44s %-22s %-22s %-10s %-14s %s\n", "key", "OLD", "NEW", "rel.diff", "tolerance", "verdict"
         for (k in va) keys[k] = 1
         for (k in vb) keys[k] = 1
         for (k in keys) {

@@ -35,9 +35,12 @@ done
 if [ -d "$built/ebm/replicas" ]; then
     mkdir -p "$root/build/$scale/ebm"
     cp -R "$built/ebm/replicas" "$root/build/$scale/ebm/"
-    rm -f "$root/build/$scale"/ebm/replicas/*.tmp.*
 fi
-rm -f "$root/build/$scale"/figures/*.tmp "$root/build/$scale"/timings/.time.*
+# Leftovers of an interrupted run are no outputs, wherever they lie: the programs write
+# <path>.tmp.<pid> (src/lib/util.h), recipes <path>.tmp and the Fig. 5.1 merge <name>.tsv.keys,
+# tools/timed <key>.tmp and .time.*; each is renamed or removed only when it succeeds.
+left=$(cd "$root/build/$scale" && find . -type f \( -name '*.tmp' -o -name '*.tmp.*' -o -name '*.tsv.keys' -o -name '.time.*' \) -print -delete)
+[ -z "$left" ] || echo "dist: left out, from an interrupted run:" $left >&2
 date=$(date -u -d "@$when" +%Y-%m-%d)
 cat > "$root/CITATION.cff" <<CFF
 cff-version: 1.2.0

@@ -2,7 +2,7 @@
 # graph.sh BUILD_DIR SCALE OUT.svg [OUT.dot [PARAMS]] - the DAG of `make paper` at SCALE as an SVG.
 # make -Bnd (every target considered out of date, nothing run) into a scratch build
 # directory, makefile2graph turns make's debug trace into a graph, and this script
-# makes it readable: objects are contracted (src/*.c -> program), makefiles and the
+# makes it readable: objects are contracted (src/*/*.c -> program), makefiles and the
 # set-up stamp dropped, sources, paper chapters, figure formats and Fig. 5.1 shards
 # merged into one node each, and each node shaped by its kind:
 #   component      program (build/bin)        parallelogram  parameter file
@@ -44,7 +44,7 @@ function name(l) {          # merged node name, "" to drop, "@" to contract
     if (index(l, B) == 1) l = "build/" substr(l, length(B) + 1)
     if (l ~ /(^|\/)(Makefile|[^\/]*\.mk)$/ || l ~ /^env\// || l ~ /setup\.stamp$/) return ""
     if (l ~ /^build\/obj\//) return "@"
-    if (l ~ /^src\/[^\/]*\.[ch]$/) return "src/*.c (C sources)"
+    if (l ~ /^src\/(lib|prog|tools)\/[^\/]*\.[ch]$/) return "src/*/*.c (C sources)"
     if (l ~ /^tests\/test_[^\/]*\.c$/) return "tests/test_*.c"
     if (l ~ /^paper\/[^\/]*\.md$/) return "paper/*.md"
     if (l ~ /^paper\/filters\//) return "paper/filters/*.lua"

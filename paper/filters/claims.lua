@@ -17,11 +17,8 @@ local claims_path = os.getenv("CLAIMS_FILE") or error("claims.lua: CLAIMS_FILE i
 local report_path = os.getenv("CLAIMS_REPORT")
 local strict = os.getenv("CLAIMS_STRICT") == "1"
 
-local values = {}
-for line in io.lines(numbers_path) do
-  local key, value = line:match("^([^#\t][^\t]*)\t([^\t]+)")
-  if key and key ~= "key" then values[key] = tonumber(value) end
-end
+local tables = require("tables")
+local values = tables.numbers(numbers_path, "claims.lua").values
 
 local env = setmetatable({abs = math.abs, sqrt = math.sqrt, min = math.min, max = math.max}, {
   __index = function(_, k)

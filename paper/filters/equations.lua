@@ -20,9 +20,7 @@ local function tag_of(label)
   return "P" .. own
 end
 
-local function label_of(el)
-  if el and el.t == "Str" then return el.text:match("^{#(eq:[%w_%-%.]+)}$") end
-end
+local label_of = require("tables").label_of
 
 local function number_para(para)
   local out, i, changed = {}, 1, false

@@ -28,26 +28,9 @@ local VERDICTS = {holds = "holds", conditional = "holds under stated conditions"
   ["does not hold"] = "does not hold"}
 local RANK = {holds = 1, conditional = 2, ["does not hold"] = 3}
 
-local function split_tabs(line)
-  local f = {}
-  for field in (line .. "\t"):gmatch("([^\t]*)\t") do f[#f + 1] = field end
-  return f
-end
-
--- rows of a TSV file, skipping comments, blank lines and the header (first field `head`)
-local function tsv_rows(path, head)
-  local rows, lineno = {}, 0
-  local fh = io.open(path, "r") or error("ledger.lua: cannot open " .. path)
-  for line in fh:lines() do
-    lineno = lineno + 1
-    if line ~= "" and line:sub(1, 1) ~= "#" then
-      local f = split_tabs(line)
-      if f[1] ~= head then f.lineno = lineno; rows[#rows + 1] = f end
-    end
-  end
-  fh:close()
-  return rows
-end
+package.path = PANDOC_SCRIPT_FILE:match("^(.*[/\\])") .. "?.lua;" .. package.path
+local tables = require("tables")
+local function tsv_rows(path, head) return tables.rows(path, head, "ledger.lua") end
 
 -- the ledger: rows by id, in order, validated
 local ledger, order = {}, {}
@@ -70,26 +53,15 @@ for _, f in ipairs(tsv_rows(results_path, "test")) do results[f[1]] = f[2] end
 local locs = {}
 for _, f in ipairs(tsv_rows(locs_path, "test")) do locs[f[1]] = {file = f[2], line = f[3]} end
 -- numbers: the line of each key in the numbers file (the residual links to it) and its unit
-local numline, numunit = {}, {}
-do
-  local lineno = 0
-  for line in io.lines(numbers_path) do
-    lineno = lineno + 1
-    local f = split_tabs(line)
-    if line:sub(1, 1) ~= "#" and f[1] ~= "key" and f[1] ~= "" then
-      numline[f[1]], numunit[f[1]] = lineno, f[3] or ""
-    end
-  end
-end
+local nb = tables.numbers(numbers_path, "ledger.lua")
+local numline, numunit = nb.line, nb.units
 local numbers_href = numbers_path:match("[^/]+$")
 
 -- the label of an original equation: eq:37 -> "37", eq:Alg1 -> "Alg1"
 local function original_id(label)
   return label and (label:match("^eq:(%d+)$") or label:match("^eq:(Alg%d+)$"))
 end
-local function label_of(el)
-  if el and el.t == "Str" then return el.text:match("^{#(eq:[%w_%-%.]+)}$") end
-end
+local label_of = tables.label_of
 
 ------------------------------------------------------------------------------
 -- Which sections of the paper report each row. A numbered level-1 section reports a

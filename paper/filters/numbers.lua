@@ -6,21 +6,10 @@
 -- fmt or a misspelled class ([key]{.nums}) stops the build naming the key;
 -- keys computed but never quoted are listed on stderr so that dead numbers
 -- are noticed.
+package.path = PANDOC_SCRIPT_FILE:match("^(.*[/\\])") .. "?.lua;" .. package.path
 local path = os.getenv("NUMBERS_FILE") or error("numbers.lua: NUMBERS_FILE is not set")
-local values, units, order, quoted = {}, {}, {}, {}
-
-local f = io.open(path, "r") or error("numbers.lua: cannot open " .. path)
-for line in f:lines() do
-  if line:sub(1, 1) ~= "#" and line ~= "" then
-    local key, value, unit = line:match("^([^\t]+)\t([^\t]+)\t?([^\t]*)$")
-    if key and key ~= "key" then
-      values[key] = tonumber(value) or error("numbers.lua: " .. path .. ": key '" .. key .. "' has no number")
-      units[key] = unit
-      order[#order + 1] = key
-    end
-  end
-end
-f:close()
+local nb = require("tables").numbers(path, "numbers.lua")
+local values, units, order, quoted = nb.values, nb.units, nb.order, {}
 
 -- A fmt must print the number: exactly one numeric conversion (flags, width
 -- and precision allowed) besides literal %%; "n/a" or "" would replace it.

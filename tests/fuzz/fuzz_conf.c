@@ -1,4 +1,4 @@
-/* fuzz_conf - the parameter-file parser (src/util.c conf_load and the
+/* fuzz_conf - the parameter-file parser (src/lib/conf.c conf_load and the
  * getters) on arbitrary text: every line either parses or is rejected naming
  * the file; every getter on the keys the programs use either returns a value
  * in range or is rejected naming the file. */
@@ -9,7 +9,7 @@
 
 #define fopen fuzz_fopen
 #define fclose fuzz_fclose
-#include "../../src/util.c"
+#include "../../src/lib/conf.c"
 #undef fopen
 #undef fclose
 

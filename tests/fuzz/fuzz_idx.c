@@ -1,4 +1,4 @@
-/* fuzz_idx - the IDX reader (src/idx.c idx_load) on arbitrary bytes, as a
+/* fuzz_idx - the IDX reader (src/lib/idx.c idx_load) on arbitrary bytes, as a
  * 1- and a 3-dimensional file: every input is either accepted with a header
  * that accounts for every byte, or rejected with a message naming the file. */
 #include "fuzz.h"

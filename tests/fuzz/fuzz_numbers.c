@@ -1,12 +1,12 @@
 /* fuzz_numbers - the numbers/reference reader of the verifier (read_table in
- * src/numfile.c, compiled in here) on arbitrary text,
+ * src/lib/numfile.c, compiled in here) on arbitrary text,
  * as a numbers file and as a reference file: accepted, or rejected naming the
  * file. */
 #include "fuzz.h"
 
 #define fopen fuzz_fopen
 #define fclose fuzz_fclose
-#include "../../src/numfile.c"
+#include "../../src/lib/numfile.c"
 #undef fopen
 #undef fclose
 

@@ -1,8 +1,10 @@
-/* fuzz_shard - the Fig. 5.1 shard-record parser (src/fig51_shard.c
+/* fuzz_shard - the Fig. 5.1 shard-record parser (src/lib/fig51_shard.c
  * shard_parse, which never exits) on arbitrary lines: each line is a record,
  * a comment, or a reject with a non-empty reason; an accepted record written
  * back with shard_write parses to the same record (doubles are written with
- * %.17g; the time record's seconds with %.6f, so only its other field is compared). */
+ * %.17g; the time record's seconds with %.6f, so only its other field is compared).
+ * Then the whole input as a shard file (shard_file_line, shard_file_end): every
+ * reject says why, and a file that passes ends with its 'end' line. */
 #include "fuzz.h"
 
 #include <math.h>
@@ -29,12 +31,42 @@ static void round_trip(const shard_rec_t *r) {
     int ok = s.kind == r->kind && s.trial == r->trial && s.step == r->step && same(s.value, r->value) &&
              s.maxrss_kb == r->maxrss_kb && same(s.noise.var_measured, r->noise.var_measured) &&
              same(s.noise.var_expected, r->noise.var_expected) && same(s.noise.drift_msq, r->noise.drift_msq) &&
-             same(s.noise.grad_max, r->noise.grad_max) && same(s.noise.loss_full, r->noise.loss_full);
+             same(s.noise.grad_max, r->noise.grad_max) && same(s.noise.loss_full, r->noise.loss_full) &&
+             strcmp(s.sha256, r->sha256) == 0;
     if (!ok) {
         fprintf(stderr, "fuzz: '%s' does not parse back to the record written\n", text);
         abort();
     }
     free(text);
+}
+
+/* Lines as getline returns them, in place: shard_file_line must not read past
+ * len (it refuses a line without its newline before parsing it). */
+static void whole_file(const uint8_t *data, size_t size) {
+    /* data/params/quick/fig51.conf, as in the seed corpus */
+    shard_file_t sf = {.want_sha256 = "488f408ac0f6c5f3530a0230b36c3ee8e2baa363fe857fd4c5751d0863c6e4a2",
+                       .conf_path = "fig51.conf"};
+    char err[512];
+    for (size_t start = 0; start < size;) {
+        const uint8_t *nl = memchr(data + start, '\n', size - start);
+        size_t len = nl ? (size_t)(nl - data) + 1 - start : size - start;
+        shard_rec_t r;
+        err[0] = 0;
+        int got = shard_file_line(&sf, (const char *)data + start, len, &r, err, sizeof err);
+        if (got == -1) {
+            if (!err[0]) abort();
+            return;
+        }
+        if (got == 1 && (r.kind == SHARD_PARAMS || r.kind == SHARD_END)) abort(); /* not data records */
+        if (got != 0 && got != 1) abort();
+        start += len;
+    }
+    err[0] = 0;
+    if (shard_file_end(&sf, err, sizeof err) != 0) {
+        if (!err[0]) abort();
+    } else if (size < 5 || memcmp(data + size - 5, "\nend\n", 5) != 0) {
+        abort();
+    }
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
@@ -58,5 +90,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
             abort();
         }
     }
+    whole_file(data, size);
     return 0;
 }

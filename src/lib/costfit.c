@@ -1,0 +1,93 @@
+/* costfit.c - non-negative relative least squares and the LPT schedule; see costfit.h. */
+#include "costfit.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util.h"
+
+/* Solves A y = b (k x k, symmetric positive definite) by Cholesky, in place;
+ * -1 when A is not positive definite (to round-off). */
+static int cholesky_solve(int k, double *A, double *b) {
+    for (int j = 0; j < k; j++) {
+        double d = A[j * k + j];
+        for (int p = 0; p < j; p++) d -= A[j * k + p] * A[j * k + p];
+        if (!(d > 1e-12 * fabs(A[j * k + j]) && d > 0)) return -1;
+        A[j * k + j] = sqrt(d);
+        for (int i = j + 1; i < k; i++) {
+            double s = A[i * k + j];
+            for (int p = 0; p < j; p++) s -= A[i * k + p] * A[j * k + p];
+            A[i * k + j] = s / A[j * k + j];
+        }
+    }
+    for (int i = 0; i < k; i++) { /* L z = b */
+        for (int p = 0; p < i; p++) b[i] -= A[i * k + p] * b[p];
+        b[i] /= A[i * k + i];
+    }
+    for (int i = k - 1; i >= 0; i--) { /* L^T y = z */
+        for (int p = i + 1; p < k; p++) b[i] -= A[p * k + i] * b[p];
+        b[i] /= A[i * k + i];
+    }
+    return 0;
+}
+
+/* The relative-error fit on the free columns (on[j]); columns scaled to a
+ * largest entry of 1 so that flop counts of 1e12 and a constant term share one
+ * system. */
+static int fit_free(int n, int k, const double *X, const double *t, const int *on, double *c) {
+    int m = 0, *col = xmalloc((size_t)k * sizeof *col);
+    for (int j = 0; j < k; j++)
+        if (on[j]) col[m++] = j;
+    double *scale = xcalloc((size_t)k, sizeof *scale), *A = xcalloc((size_t)m * m, sizeof *A);
+    double *b = xcalloc((size_t)m, sizeof *b);
+    for (int j = 0; j < k; j++)
+        for (int i = 0; i < n; i++) scale[j] = fmax(scale[j], fabs(X[i * k + j]));
+    for (int i = 0; i < n; i++) {
+        double w = 1 / (t[i] * t[i]);
+        for (int a = 0; a < m; a++) {
+            double xa = X[i * k + col[a]] / scale[col[a]];
+            b[a] += w * xa * t[i];
+            for (int q = 0; q < m; q++) A[a * m + q] += w * xa * X[i * k + col[q]] / scale[col[q]];
+        }
+    }
+    int status = m ? cholesky_solve(m, A, b) : 0;
+    for (int j = 0; j < k; j++) c[j] = 0;
+    if (status == 0)
+        for (int a = 0; a < m; a++) c[col[a]] = b[a] / scale[col[a]];
+    free(col), free(scale), free(A), free(b);
+    return status;
+}
+
+int costfit_nnls_rel(int n, int k, const double *X, const double *t, double *c) {
+    int *on = xmalloc((size_t)k * sizeof *on), status = 0;
+    for (int j = 0; j < k; j++) on[j] = 1;
+    for (int iter = 0; iter <= k; iter++) {
+        if ((status = fit_free(n, k, X, t, on, c)) != 0) break;
+        int negative = 0;
+        for (int j = 0; j < k; j++)
+            if (on[j] && c[j] < 0) on[j] = 0, negative = 1;
+        if (!negative) break;
+    }
+    free(on);
+    return status;
+}
+
+static int longest_first(const void *a, const void *b) {
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x < y) - (x > y);
+}
+
+double costfit_lpt(int n, double *t, int slots) {
+    qsort(t, (size_t)n, sizeof *t, longest_first);
+    double *load = xcalloc((size_t)slots, sizeof *load), makespan = 0;
+    for (int i = 0; i < n; i++) {
+        int best = 0;
+        for (int s = 1; s < slots; s++)
+            if (load[s] < load[best]) best = s;
+        load[best] += t[i];
+        makespan = fmax(makespan, load[best]);
+    }
+    free(load);
+    return makespan;
+}
