@@ -16,12 +16,12 @@ OBJ := $(BUILD)/obj
 # the shared pieces (util.h includes their headers): errors and allocation, subcommands,
 # parameter files, atomic outputs, provenance, tables, numbers files, progress
 UTIL := base command conf out prov table numbers progress blasinfo
-LIB_MODULES := $(UTIL) idx mlp thermo gauss_exact gauss_ensemble fvbm stats sgdnoise fig51_shard
+LIB_MODULES := $(UTIL) idx mlp thermo gauss_exact gauss_ensemble fvbm stats sgdnoise fig51_shard fig51_stats
 LIB_MODULES += bm_learn chains numfile judge
 PROGRAMS := mnist_stats numcheck fig51 bench identities ppm_gauss bm
 DEPS_mnist_stats := $(UTIL) idx
 DEPS_numcheck := $(UTIL) numfile judge
-DEPS_fig51 := $(UTIL) idx mlp stats sgdnoise fig51_shard
+DEPS_fig51 := $(UTIL) idx mlp stats sgdnoise fig51_shard fig51_stats
 DEPS_bench := $(UTIL) idx mlp fvbm thermo
 DEPS_identities := $(UTIL) thermo chains
 DEPS_ppm_gauss := $(UTIL) thermo gauss_exact gauss_ensemble stats

@@ -22,6 +22,34 @@ if [ -n "${TEST_BUILD:-}" ]; then cp -a "$TEST_BUILD" "$tmp/build"; fi
 
 # 2. the equation ledger names only tests that exist and passed
 check "ledger: every non-pending row's tests exist and passed" tests/ledger.sh check tests/ledger.tsv "$results"
+# the verdict rule (ledger header): a row whose verdict is not its defect's is rejected,
+# naming the row, the rule and the other row with the same defect
+verdict_rule() {
+    local bad="$tmp/ledger-rule.tsv"
+    awk -F'\t' 'BEGIN { OFS = "\t" } $1 == "9" { $7 = "conditional" } { print }' tests/ledger.tsv > "$bad"
+    local out; out=$(tests/ledger.sh check "$bad" "$results" 2>&1) && return 1
+    echo "$out" | grep '^ledger: 9:'
+    grep -q 'ledger: 9: verdict "conditional" but its defect "kl-order" gives "does not hold"' <<< "$out" &&
+        grep -q 'ledger: 9: defect "kl-order" has verdict "conditional" here and "does not hold" in row 8' <<< "$out"
+}
+check "ledger: rows sharing a defect get one verdict (a row given another is rejected, naming both)" verdict_rule
+
+# 2b. the mutation gate (make mutants, run by .ci/run) can fail: a mutant no test can see
+# (it edits a comment) survives and fails the target, naming it; a pattern found twice is
+# a bad row; a pending mutant that survives is reported without failing
+mutant_gate() {
+    local tab="$tmp/mutants.tsv" out
+    printf 'id\tfile\tpattern\treplacement\tsuites\texpected\n' > "$tab"
+    printf 'comment-only\tsrc/lib/stats.c\t/* stats.c - jackknife\t/* stats.c (a comment) - jackknife\tstats\tkilled\n' >> "$tab"
+    printf 'found-twice\tsrc/lib/thermo.c\treturn s;\treturn -s;\teq5\tkilled\n' >> "$tab"
+    printf 'pending-one\tsrc/lib/stats.c\t/* stats.c - jackknife\t/* stats.c (pending) - jackknife\tstats\tpending-issue-0\n' >> "$tab"
+    out=$(make_q mutants MUTANTS_TABLE="$tab" MUTANTS_DIR="$tmp/mutants" 2>&1) && { echo "$out"; return 1; }
+    grep '^mutant' <<< "$out"
+    grep -q '^mutant comment-only  *survived' <<< "$out" && grep -q '^mutant found-twice  *BAD ROW *pattern found 4 times' <<< "$out" &&
+        grep -q '^mutant pending-one  *survived (pending-issue-0)' <<< "$out" &&
+        grep -q '^mutants: 3 run, 0 killed, 1 survived, 1 pending' <<< "$out"
+}
+check "mutants: a mutant no test sees fails make mutants naming it; a pattern found twice is a bad row; pending survivors pass" mutant_gate
 
 # 3. the whole quick DAG into a temporary build directory, then verify
 quick=(SCALE=quick BUILD="$tmp/build" MNIST_DIR="$(cd "$mnist" && pwd)")

@@ -461,3 +461,111 @@ Test(bm_model, gaussian_parameter_entropy_matches_the_closed_form) {
     cr_expect(epsilon_eq(dbl, bm_gaussian_entropy(th, 4, 3, 2), want, 1e-13));
     cr_expect(eq(int, isinf(bm_gaussian_entropy(th, 4, 3, 3)), -1), "a constant coordinate: singular, -inf");
 }
+
+/* Eq 37's stationary law: the heat-bath conditionals are P(x_i = 1 | rest) of
+ * p_theta, computed here from brute-force energies, and one sweep in either
+ * site order leaves p_theta unchanged (to round-off). A conditional at another
+ * temperature (E times 1.05) would move p_theta by more than 1e-3. */
+Test(eq37, heat_bath_sweep_leaves_p_theta_invariant_with_the_exact_conditionals) {
+    fvbm_t m;
+    rng_t r;
+    setup(&m, 6, &r, 3707, 0);
+    double th[21], E[64], p[64], cond[6 * 32], q[64];
+    random_theta(&m, th, &r, 0.7);
+    fvbm_energies(&m, th, E);
+    fvbm_probs(&m, E, p);
+    fvbm_conditionals(&m, E, cond);
+    for (int i = 0; i < m.n; i++) {
+        size_t bit = (size_t)1 << i;
+        for (size_t x = 0, k = 0; x < m.N; x++) {
+            if (x & bit) continue;
+            double on = exp(-brute_energy(&m, th, x | bit)), off = exp(-brute_energy(&m, th, x));
+            /* entries of site i are stored in the order of the states with bit i clear */
+            cr_expect(epsilon_eq(dbl, cond[(size_t)i * 32 + k], on / (on + off), 1e-13), "site %d state %zu", i, x);
+            k++;
+        }
+    }
+    for (int reverse = 0; reverse < 2; reverse++) {
+        memcpy(q, p, sizeof q);
+        if (reverse) fvbm_sweep_dist_reverse(&m, cond, q);
+        else fvbm_sweep_dist(&m, cond, q);
+        for (size_t x = 0; x < m.N; x++)
+            cr_expect(epsilon_eq(dbl, q[x], p[x], 1e-13), "%s sweep, state %zu", reverse ? "reverse" : "forward", x);
+    }
+}
+
+/* Eq 41 as a path ratio (bm_model_probes). Along a short training run with
+ * either scan, the probes' mean of sigma = ln q_0(x_0)/q_n(x_n) + sum ln K(x,y)/K(y,x)
+ * must match its exact mean from the one-sweep matrices built here from
+ * brute-force energies, sum_t sum_xy q_{t-1}(x) K_t(x,y) ln K_t(x,y)/K_t(y,x)
+ * + S(q_n) - S(q_0), within 4 standard errors. For the symmetric scan
+ * (reversible) that exact mean is the drop of D(q||p) the model sums (acc.Siga)
+ * to round-off; for the sequential sweep it differs by more than 0.01 nats. */
+Test(eq41, path_ratio_ep_of_a_reversible_scan_equals_the_drop_of_the_divergence) {
+    fvbm_t m;
+    rng_t r;
+    setup(&m, 4, &r, 4141, 0);
+    size_t N = m.N;
+    bm_data_t d = random_data(&m, 30, &r);
+    double th0[10], *F = xmalloc(N * N * sizeof *F), *B = xmalloc(N * N * sizeof *B), *K = xmalloc(N * N * sizeof *K);
+    random_theta(&m, th0, &r, 1.2);
+    const int P = 20000, T = 8;
+    for (int scan = 0; scan < 2; scan++) {
+        bm_model_t md;
+        bm_model_alloc(&md, &m, 5, 6);
+        bm_model_start(&md, th0, 0.4, 1, 41, (uint64_t)scan);
+        md.scan = scan ? FVBM_SCAN_SYMMETRIC : FVBM_SCAN_SEQUENTIAL;
+        bm_model_probes(&md, P, 41, 100 + (uint64_t)scan);
+        double exact = -thermo_entropy(md.q, N);
+        for (int t = 1; t <= T; t++) {
+            bm_model_step(&md, &d, t);
+            brute_sweep_matrix_order(&m, md.theta, F, 0);
+            if (scan) {
+                brute_sweep_matrix_order(&m, md.theta, B, 1);
+                matmul(F, B, K, N);
+            } else memcpy(K, F, N * N * sizeof *K);
+            for (size_t x = 0; x < N; x++)
+                for (size_t y = 0; y < N; y++) exact += md.qold[x] * K[x * N + y] * log(K[x * N + y] / K[y * N + x]);
+        }
+        exact += thermo_entropy(md.q, N);
+        double sd, got = bm_model_path_ep(&md, &sd);
+        cr_expect(lt(dbl, fabs(got - exact), 4 * sd / sqrt(P)), "scan %d: probes %.5f +- %.5f, exact %.5f", scan, got,
+                  sd / sqrt(P), exact);
+        if (scan) cr_expect(epsilon_eq(dbl, exact, md.acc.Siga, 1e-12), "reversible: path EP %.15g = D drop %.15g", exact, md.acc.Siga);
+        else cr_expect(gt(dbl, fabs(exact - md.acc.Siga), 0.01), "sequential: path EP %.5f vs D drop %.5f", exact, md.acc.Siga);
+        bm_model_free(&md);
+    }
+    free(F), free(B), free(K);
+    bm_data_free(&d);
+}
+
+/* The distance of the tau-step kernel's rows from p_theta (Eq 37, bm ldb):
+ * fvbm_kernel_tv against the total variation's other definition, the largest
+ * |K(x, A) - p(A)| over the 2^N events A, on random stochastic matrices. */
+Test(fvbm, kernel_tv_is_the_largest_row_distance_over_all_events) {
+    fvbm_t m;
+    rng_t r;
+    setup(&m, 3, &r, 3939, 0);
+    size_t N = m.N;
+    double K[64], p[8];
+    for (int rep = 0; rep < 20; rep++) {
+        for (size_t x = 0; x < N; x++) {
+            double s = 0;
+            for (size_t y = 0; y < N; y++) s += K[x * N + y] = rng_uniform(&r) * (rng_uniform(&r) < 0.3 ? 0 : 1);
+            for (size_t y = 0; y < N; y++) K[x * N + y] = s > 0 ? K[x * N + y] / s : (y == x);
+        }
+        double s = 0;
+        for (size_t y = 0; y < N; y++) s += p[y] = 0.1 + rng_uniform(&r);
+        for (size_t y = 0; y < N; y++) p[y] /= s;
+        double want = 0;
+        for (size_t x = 0; x < N; x++)
+            for (unsigned A = 0; A < (1u << N); A++) {
+                double k = 0, q = 0;
+                for (size_t y = 0; y < N; y++)
+                    if (A >> y & 1) k += K[x * N + y], q += p[y];
+                want = fmax(want, fabs(k - q));
+            }
+        cr_expect(epsilon_eq(dbl, fvbm_kernel_tv(&m, K, p), want, 1e-14), "draw %d: %.17g vs %.17g", rep,
+                  fvbm_kernel_tv(&m, K, p), want);
+    }
+}

@@ -259,6 +259,28 @@ Test(eq41, integral_fluctuation_theorem_and_mean_ep_by_monte_carlo) {
     gppm_ensemble_free(&e);
 }
 
+/* The 95% interval gppm_ift reports for <exp(-sigma)> is calibrated: over 400
+ * independent replicates of 400 paths each, it covers the exact value 1 in
+ * 88-98.5% of them (binomial spread of the coverage: 1.1%; an interval 10 times
+ * too wide would cover in all, one half as wide in about 68%). */
+Test(eq41, ift_interval_covers_one_in_95_percent_of_replicates) {
+    gauss_t g = model(2, 0.3);
+    gppm_t p = gppm_model(&g, data8, 0.2, 3);
+    gppm_ensemble_t e = run_ensemble(&p, 1, NS, -1.0, 0, 4142);
+    rng_t r;
+    rng_init(&r, 4142, 3);
+    int covered = 0;
+    const int R = 400;
+    for (int k = 0; k < R; k++) {
+        gppm_ift_t f = gppm_ift(&p, e.mu, NS, 400, 0, &r, NULL);
+        covered += fabs(f.mean_exp - 1) <= f.ci;
+    }
+    double cov = (double)covered / R;
+    cr_expect(gt(dbl, cov, 0.88), "coverage %.3f", cov);
+    cr_expect(lt(dbl, cov, 0.985), "coverage %.3f", cov);
+    gppm_ensemble_free(&e);
+}
+
 /* Simpson's rule for D(N(m, s2) || mixture of N(c_k, s2)), independent of gppm_linfo's trapezoid. */
 static double kl_to_mixture(double m, const double *c, int M, double s2) {
     const int G = 20001;

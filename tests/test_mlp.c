@@ -219,6 +219,30 @@ Test(eq18, full_gradient_is_the_mean_of_per_example_gradients) {
 }
 
 /* Identity used for Fig. 5.1c: ||g_n||^2 = sum_l ||delta_l||^2 (||a_{l-1}||^2 + 1). */
+/* The full-data gradient, loss and summed per-example norms do not depend on how
+ * the K examples are cut into chunks (the paper-scale runs use chunks of 1000 of
+ * 60000): a work space of 7 (chunks 7, ..., 7, 5) against the mean of per-example
+ * gradients, and the loss and norms against one chunk of all 40. */
+Test(eq18, full_gradient_is_the_same_for_any_chunk_size) {
+    toy_t t = toy(40);
+    size_t P = t.m.nparam;
+    float *G = xmalloc(P * sizeof(float)), *G1 = xmalloc(P * sizeof(float)), *g = xmalloc(P * sizeof(float));
+    double *mean = xcalloc(P, sizeof(double)), pe7, pe1;
+    mlp_work_t *w7 = mlp_work_alloc(&t.m, 7);
+    double loss7 = mlp_full_grad(&t.m, t.th, t.x, t.y, t.K, w7, G, &pe7);
+    double loss1 = mlp_full_grad(&t.m, t.th, t.x, t.y, t.K, t.w, G1, &pe1);
+    for (int i = 0; i < t.K; i++) {
+        example_grad(&t, i, g);
+        for (size_t p = 0; p < P; p++) mean[p] += g[p] / (double)t.K;
+    }
+    for (size_t p = 0; p < P; p++) cr_expect(lt(dbl, fabs(G[p] - mean[p]), 1e-6), "component %zu", p);
+    cr_expect(epsilon_eq(dbl, loss7, loss1, 1e-6 * loss1), "loss %.9g vs %.9g", loss7, loss1);
+    cr_expect(epsilon_eq(dbl, pe7, pe1, 1e-6 * pe1), "sum of per-example norms %.9g vs %.9g", pe7, pe1);
+    mlp_work_free(w7);
+    free(G), free(G1), free(g), free(mean);
+    toy_free(&t);
+}
+
 Test(fig51, per_example_norm_identity_matches_explicit_gradients) {
     toy_t t = toy(30);
     size_t P = t.m.nparam;
@@ -370,6 +394,48 @@ Test(eq20, window_acf_estimator_is_unbiased_and_sees_anticorrelation) {
 }
 
 /* Same seed, same stream: bit-identical training; another stream differs. */
+/* The lag-0 inflation of the window estimator (sgdnoise.h), by Monte Carlo at a
+ * fixed theta: eta^ = (mean gradient of an independent batch of M) - (mean
+ * gradient of the batch of |b|), so E||eta^||^2 / E||eta||^2 must be the
+ * production factor 1 + c(K,M)/c(K,|b|), with E||eta||^2 the exact power of
+ * sgdnoise_measure. 20000 draws give the ratio to about 0.5%; a factor 1.1 off
+ * is 20 standard errors away. */
+Test(eq20, window_lag0_inflation_is_the_variance_ratio_by_monte_carlo) {
+    toy_t t = toy(40);
+    const int b = 5, M = 8, D = 20000;
+    size_t P = t.m.nparam;
+    float *G = xmalloc(P * sizeof(float)), *eta = xmalloc(P * sizeof(float));
+    float xb[5 * 12], xm[8 * 12];
+    uint8_t yb[5], ym[8];
+    uint32_t idx[8];
+    double exact = sgdnoise_measure(&t.m, t.th, t.x, t.y, t.K, t.x, t.y, b, t.w, G, eta).var_expected * (double)P;
+    sgdnoise_acf_t a;
+    sgdnoise_acf_init(&a, P, 1, 1, t.K, b, M);
+    rng_t r;
+    rng_init(&r, 20, 7);
+    double s = 0, s2 = 0;
+    for (int k = 0; k < D; k++) {
+        rng_distinct(&r, (uint32_t)t.K, M, idx);
+        gather_toy(&t, idx, M, xm, ym);
+        memset(G, 0, P * sizeof(float));
+        mlp_forward(&t.m, t.th, xm, ym, M, t.w, NULL);
+        mlp_backward(&t.m, t.th, xm, ym, M, t.w, G, 1.0f / M, NULL);
+        rng_distinct(&r, (uint32_t)t.K, b, idx);
+        gather_toy(&t, idx, b, xb, yb);
+        sgdnoise_eta(&t.m, t.th, G, xb, yb, b, t.w, eta);
+        double e2 = 0;
+        for (size_t p = 0; p < P; p++) e2 += (double)eta[p] * eta[p];
+        s += e2, s2 += e2 * e2;
+    }
+    double mean = s / D, se = sqrt((s2 / D - mean * mean) / (D - 1));
+    cr_expect(lt(dbl, fabs(mean / exact - a.inflation), 4 * se / exact), "Monte Carlo %.5f +- %.5f vs production %.5f",
+              mean / exact, se / exact, a.inflation);
+    cr_expect(gt(dbl, a.inflation, 1.3), "M and |b| chosen so that the inflation is large (%.4f)", a.inflation);
+    sgdnoise_acf_free(&a);
+    free(G), free(eta);
+    toy_free(&t);
+}
+
 Test(fig51, same_seed_is_bit_identical_and_streams_differ) {
     float *res[3];
     uint64_t streams[3] = {7, 7, 8};

@@ -164,6 +164,36 @@ Test(eq13, data_processing_inequality_holds_on_random_chains) {
     }
 }
 
+/* The mutual information used by Eqs 13-15 against its definition by
+ * entropies, S(A) + S(B) - S(A,B), each a direct sum -p ln p written here (not
+ * thermo_entropy), on random joint tables of several shapes, to 1e-12 nats:
+ * a relative error of 1% (0.99 I) is seen, since I exceeds 1e-3 nats on every table. */
+Test(eq13, mutual_information_equals_entropies_of_the_marginals_minus_the_joint) {
+    rng_t r;
+    rng_init(&r, 1313, 0);
+    const int shapes[4][2] = {{2, 3}, {4, 4}, {5, 7}, {8, 3}};
+    for (int s = 0; s < 4; s++) {
+        int na = shapes[s][0], nb = shapes[s][1];
+        for (int k = 0; k < 10; k++) {
+            double pab[64], pa[8] = {0}, pb[8] = {0}, Sab = 0, Sa = 0, Sb = 0;
+            rand_dist(&r, pab, na * nb);
+            for (int i = 0; i < na; i++)
+                for (int j = 0; j < nb; j++) pa[i] += pab[i * nb + j], pb[j] += pab[i * nb + j];
+            for (int i = 0; i < na * nb; i++) Sab -= pab[i] * log(pab[i]);
+            for (int i = 0; i < na; i++) Sa -= pa[i] * log(pa[i]);
+            for (int j = 0; j < nb; j++) Sb -= pb[j] * log(pb[j]);
+            double want = Sa + Sb - Sab;
+            cr_expect(epsilon_eq(dbl, thermo_mutual_information(pab, (size_t)na, (size_t)nb), want, 1e-12),
+                      "%d x %d table %d: I = %.15g", na, nb, k, want);
+            cr_expect(gt(dbl, want, 1e-3), "the table is correlated enough to see a 1%% error");
+        }
+    }
+    /* a product table has I = 0 exactly, whatever its marginals */
+    double pa[3] = {0.2, 0.3, 0.5}, pb[2] = {0.625, 0.375}, prod[6];
+    for (int i = 0; i < 6; i++) prod[i] = pa[i / 2] * pb[i % 2];
+    cr_expect(lt(dbl, fabs(thermo_mutual_information(prod, 3, 2)), 1e-15));
+}
+
 /* Eq 14: I(Theta;B) = S(Theta) - S(Theta|B): equal to S(Theta) only when
  * Theta is a function of B. */
 Test(eq14, m_info_equals_parameter_entropy_only_for_deterministic_maps) {

@@ -92,9 +92,11 @@ end
 local key_rows, test_rows = {}, {}
 for _, id in ipairs(order) do
   local r = ledger[id]
-  if r.residual ~= "-" and r.residual ~= "" then
-    key_rows[r.residual] = key_rows[r.residual] or {}
-    table.insert(key_rows[r.residual], id)
+  for key in r.residual:gmatch("[^,]+") do
+    if key ~= "-" then
+      key_rows[key] = key_rows[key] or {}
+      table.insert(key_rows[key], id)
+    end
   end
   for t in r.tests:gmatch("[^,]+") do
     test_rows[t] = test_rows[t] or {}
@@ -179,8 +181,7 @@ local function append(list, items)
   for _, x in ipairs(items) do list[#list + 1] = x end
 end
 
-local function residual_inlines(key)
-  if key == "-" or key == "" then return {pandoc.Str("no single residual")} end
+local function residual_inline(key)
   local line = numline[key] or error("ledger.lua: ledger residual key '" .. key .. "' is not in " .. numbers_path)
   local value = {pandoc.Span({pandoc.Str(key)}, {class = "num", fmt = "%.3g"})}
   local se, what = key .. "_se", "s.e."
@@ -192,10 +193,22 @@ local function residual_inlines(key)
   local unit = numunit[key]
   if unit ~= "" and unit ~= "1" then append(value, {pandoc.Space(), pandoc.Str(unit)}) end
   if numline[se] then append(value, {pandoc.Space(), pandoc.Str("(" .. what .. ")")}) end
-  local out = {pandoc.Str("measured"), pandoc.Space()}
+  local out = {}
   if latex then append(out, value)
   else out[#out + 1] = pandoc.Link(value, numbers_href .. "#L" .. line, key .. " (" .. numbers_href .. " line " .. line .. ")") end
   append(out, {pandoc.Space(), pandoc.Str("("), code(key), pandoc.Str(")")})
+  return out
+end
+
+-- "measured" and each residual key of the row (comma-separated in the ledger)
+local function residual_inlines(keys)
+  if keys == "-" or keys == "" then return {pandoc.Str("no single residual")} end
+  local out, k = {pandoc.Str("measured"), pandoc.Space()}, 0
+  for key in keys:gmatch("[^,]+") do
+    k = k + 1
+    if k > 1 then append(out, {pandoc.Str(","), pandoc.Space()}) end
+    append(out, residual_inline(key))
+  end
   return out
 end
 

@@ -68,7 +68,7 @@ void bm_model_alloc(bm_model_t *md, const fvbm_t *m, int chains, int batch) {
 
 void bm_model_free(bm_model_t *md) {
     void *v[] = {md->theta, md->mom, md->dmom, md->E, md->p, md->q, md->Eold, md->pold, md->qold, md->work,
-                 md->cond, md->x, md->bx, md->bi};
+                 md->cond, md->x, md->bx, md->bi, md->px, md->psig, md->row};
     for (size_t i = 0; i < sizeof v / sizeof v[0]; i++) free(v[i]);
     memset(md, 0, sizeof *md);
 }
@@ -89,6 +89,67 @@ void bm_model_start(bm_model_t *md, const double *theta0, double rate, long tau,
         md->x[c] = (uint32_t)s;
     }
     memset(&md->acc, 0, sizeof md->acc);
+    md->probes = 0;
+}
+
+/* One exact draw from the law w over the N states. */
+static uint32_t draw_state(const double *w, size_t N, rng_t *r) {
+    double u = rng_uniform(r), acc = 0;
+    size_t s = 0;
+    while (s + 1 < N && (acc += w[s]) <= u) s++;
+    return (uint32_t)s;
+}
+
+void bm_model_probes(bm_model_t *md, int count, uint64_t seed, uint64_t stream) {
+    size_t N = md->m->N;
+    if (md->tau == BM_TAU_INF) die("bm_model_probes: tau = inf has no sampler kernel");
+    free(md->px), free(md->psig), free(md->row);
+    md->probes = count;
+    md->px = xmalloc((size_t)count * sizeof *md->px);
+    md->psig = xmalloc((size_t)count * sizeof *md->psig);
+    md->row = xmalloc(N * sizeof *md->row);
+    rng_init(&md->pr, seed, stream);
+    for (int c = 0; c < count; c++) {
+        md->px[c] = draw_state(md->q, N, &md->pr);
+        md->psig[c] = log(md->q[md->px[c]]);
+    }
+}
+
+/* One sampler step of the model's scan: on a law q (exactly), or on chains. */
+static void kernel_dist(const bm_model_t *md, double *q) {
+    fvbm_sweep_dist(md->m, md->cond, q);
+    if (md->scan == FVBM_SCAN_SYMMETRIC) fvbm_sweep_dist_reverse(md->m, md->cond, q);
+}
+static void kernel_chains(const bm_model_t *md, uint32_t *x, int count, rng_t *r) {
+    fvbm_sweep_chains(md->m, md->cond, x, count, r);
+    if (md->scan == FVBM_SCAN_SYMMETRIC) fvbm_sweep_chains_reverse(md->m, md->cond, x, count, r);
+}
+
+/* K^tau(x, y) of the current conditionals: the point mass at x moved tau steps, read at y. */
+static double kernel_entry(bm_model_t *md, uint32_t x, uint32_t y) {
+    memset(md->row, 0, md->m->N * sizeof *md->row);
+    md->row[x] = 1;
+    for (long s = 0; s < md->tau; s++) kernel_dist(md, md->row);
+    return md->row[y];
+}
+
+static void probes_step(bm_model_t *md) {
+    for (int c = 0; c < md->probes; c++) {
+        uint32_t from = md->px[c];
+        for (long s = 0; s < md->tau; s++) kernel_chains(md, &md->px[c], 1, &md->pr);
+        md->psig[c] += log(kernel_entry(md, from, md->px[c])) - log(kernel_entry(md, md->px[c], from));
+    }
+}
+
+double bm_model_path_ep(const bm_model_t *md, double *sd) {
+    double s = 0, s2 = 0;
+    for (int c = 0; c < md->probes; c++) {
+        double sig = md->psig[c] - log(md->q[md->px[c]]);
+        s += sig, s2 += sig * sig;
+    }
+    double mean = s / md->probes;
+    if (sd) *sd = md->probes > 1 ? sqrt(fmax(0, (s2 - s * mean) / (md->probes - 1))) : NAN;
+    return mean;
 }
 
 /* theta -= r (model moments - batch moments): SGD on the batch's mean phi. */
@@ -123,8 +184,9 @@ void bm_model_step(bm_model_t *md, const bm_data_t *d, long t) {
     if (md->tau == BM_TAU_INF) memcpy(md->q, md->p, N * sizeof(double));
     else {
         fvbm_conditionals(m, md->E, md->cond);
-        for (long s = 0; s < md->tau; s++) fvbm_sweep_dist(m, md->cond, md->q);
-        for (long s = 0; s < md->tau; s++) fvbm_sweep_chains(m, md->cond, md->x, md->chains, &md->r);
+        for (long s = 0; s < md->tau; s++) kernel_dist(md, md->q);
+        for (long s = 0; s < md->tau; s++) kernel_chains(md, md->x, md->chains, &md->r);
+        if (md->probes) probes_step(md);
     }
     a->Qa += fvbm_mean_phi(m, md->q, md->E, md->lnZ) - fvbm_mean_phi(m, md->qold, md->E, md->lnZ);
     /* EP of relaxation at fixed theta with stationary p: the drop of D(q||p) */
@@ -192,6 +254,7 @@ static void observe_model(bm_ensemble_t *e, int k, const bm_data_t *d, bm_obs_t 
     o->dU += (c->W + c->Q) / M;
     o->sigma_cond += c->Sig / M;
     o->sigma_marg += ((SX - e->SX0[k]) - c->Q) / M;
+    o->dSX += (SX - e->SX0[k]) / M;
     o->sigma_ign += ((SX - e->SX0[k]) - c->Q - c->Sig) / M;
     o->linfo += I / M;
     o->Wa += c->Wa / M;

@@ -75,6 +75,14 @@ typedef struct {
     uint32_t *bx;        /* the last mini-batch's patterns */
     bm_thermo_t acc;     /* cumulative since bm_model_start */
     rng_t r;
+    fvbm_scan_t scan;    /* kernel of one sampler step: sequential sweep (default) or symmetric scan */
+    /* probe chains (bm_model_probes): sampled from q_0 and moved by the same kernels, on a
+     * stream of their own, never fed to the gradient, so their law is exactly q_t */
+    int probes;
+    uint32_t *px;        /* their states */
+    double *psig;        /* ln q_0(x_0) + sum_t ln K_t(x_{t-1}, x_t) / K_t(x_t, x_{t-1}) */
+    double *row;         /* scratch: one row of the tau-step kernel */
+    rng_t pr;
     /* scratch */
     double *Eold, *pold, *qold, *cond, *work, *mom, *dmom, lnZold;
     uint32_t *bi;
@@ -90,6 +98,18 @@ void bm_model_start(bm_model_t *md, const double *theta0, double rate, long tau,
 void bm_model_step(bm_model_t *md, const bm_data_t *d, long t);
 /* How far the chains trail the model: D(q_t || p_t). */
 double bm_model_lag(const bm_model_t *md);
+/* Eq 41's entropy production as a path ratio, measured by probe chains. After
+ * bm_model_start, bm_model_probes draws count probe states from q_0 on stream
+ * (seed, stream); each bm_model_step then moves them by the tau-step kernel K_t
+ * of the model's scan and adds ln K_t(x_{t-1}, x_t) - ln K_t(x_t, x_{t-1}), the
+ * kernel entries computed exactly (a point mass propagated through the tau
+ * steps: O(tau n N) per entry). bm_model_path_ep returns the mean over probes of
+ *     sigma = ln q_0(x_0) - ln q_n(x_n) + sum_t ln K_t(x_{t-1}, x_t) / K_t(x_t, x_{t-1}),
+ * the same kernel forward and backward, as in Eqs 39 and 41 (sd: over probes).
+ * For a kernel in detailed balance with p_t its mean is Delta S[q] - Q_a, the
+ * drop of D(q || p_t) that acc.Siga sums; for the sequential sweep it is not. */
+void bm_model_probes(bm_model_t *md, int count, uint64_t seed, uint64_t stream);
+double bm_model_path_ep(const bm_model_t *md, double *sd);
 
 /* ---- the ensemble -------------------------------------------------------- */
 /* Ensemble means (over models) of the quantities above at one update, each
@@ -97,6 +117,7 @@ double bm_model_lag(const bm_model_t *md);
 typedef struct {
     double W, Q, dU, sigma_cond, sigma_marg, sigma_ign, linfo; /* ideal */
     double Wa, Qa, sigma_cond_a, linfo_a;                      /* actual */
+    double dSX;         /* Delta S_X: change of the cross-entropy to the marginal, ideal (Eq 44) */
     double kl_data;     /* D(p_data || p_theta) */
     double S_theta_h;   /* Gaussian estimate of S[Theta] from the n fields, -inf at t = 0 */
     double eq44_worst;  /* max over models and updates so far of |Eq 44 residual|, both samplers */

@@ -143,6 +143,16 @@ void fvbm_sweep_chains(const fvbm_t *m, const double *cond, uint32_t *x, int cou
         }
 }
 
+void fvbm_sweep_chains_reverse(const fvbm_t *m, const double *cond, uint32_t *x, int count, rng_t *r) {
+    size_t half = m->N / 2;
+    for (int k = 0; k < count; k++)
+        for (int i = m->n - 1; i >= 0; i--) {
+            uint32_t bit = 1u << i, s = x[k] & ~bit;
+            double p1 = cond[(size_t)i * half + squeeze(s, i)];
+            x[k] = rng_uniform(r) < p1 ? s | bit : s;
+        }
+}
+
 double fvbm_mean_phi(const fvbm_t *m, const double *q, const double *E, double lnZ) {
     double s = 0;
     for (size_t x = 0; x < m->N; x++) s += q[x] * E[x];

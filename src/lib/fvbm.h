@@ -58,8 +58,9 @@ double fvbm_ldb_residual(const fvbm_t *m, const double *K, const double *E);
 /* max_x of the total-variation distance between row x of K and p: how far the
  * tau-step kernel is from drawing fresh samples (Eq 37). */
 double fvbm_kernel_tv(const fvbm_t *m, const double *K, const double *p);
-/* One sweep applied to sampled chains. */
+/* One sweep applied to sampled chains, and the same in reverse site order. */
 void fvbm_sweep_chains(const fvbm_t *m, const double *cond, uint32_t *x, int count, rng_t *r);
+void fvbm_sweep_chains_reverse(const fvbm_t *m, const double *cond, uint32_t *x, int count, rng_t *r);
 /* <phi>_q = sum_x q(x) (E(x) + lnZ) */
 double fvbm_mean_phi(const fvbm_t *m, const double *q, const double *E, double lnZ);
 

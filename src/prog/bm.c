@@ -43,7 +43,7 @@
 
 typedef struct {
     long seed;
-    long rows, cols, K, batch, chains, models, updates, every;
+    long rows, cols, K, batch, chains, models, updates, every, probes;
     double thr, init_sd;
     long rate_units[MAX_LIST]; /* learning rates in units of RATE_UNIT, as written */
     double rate[MAX_LIST];     /* ... and as used */
@@ -71,6 +71,8 @@ static const conf_spec_t bm_keys[] = {
     {"taus", CONF_LIST, P(tau), 1, TAU_MAX, .count_offset = P(ntau), .max_count = MAX_LIST,
      .doc = "comma list of sweeps per update, or inf (exact expectations)", .inf_ok = 1, .inf_value = BM_TAU_INF},
     {"init_sd", CONF_DOUBLE, P(init_sd), 0, 100, .doc = "shared theta_0 ~ N(0, init_sd^2)"},
+    {"path_probes", CONF_INT, P(probes), 0, 1000000, .optional = 1, .def = 0,
+     .doc = "grid: probe chains per model for Eq 41's path-ratio EP at the first tau and the largest rate (0: none)"},
 };
 #undef P
 #define NKEYS ((int)(sizeof bm_keys / sizeof bm_keys[0]))
@@ -190,6 +192,10 @@ static void train_numbers(const run_t *run, const char *path, const bm_obs_t *o)
     numbers_put(nb, "bm_eq44_residual", o->eq44_worst, "nats");
     numbers_put(nb, "bm_first_law_residual", o->first_worst, "nats");
     numbers_put(nb, "bm_clausius_gap", -o->Q - o->linfo, "nats"); /* -Q_X vs the L-info it should equal (Eq 50) */
+    /* By Eq 44 the gap is Sigma_{X|Theta} - Delta S_X: the conditional EP, and the failed
+     * premise Delta S_X = 0 (all of Sigma_X heat) of Eq 50's first equality */
+    numbers_put(nb, "bm_dS_X", o->dSX, "nats");
+    numbers_put(nb, "bm_clausius_premise_share", -o->dSX / (-o->Q - o->linfo), "1");
     numbers_close(nb);
 }
 
@@ -283,6 +289,36 @@ static void grid_cell_write(table_t *t, numbers_t *nb, const run_t *run, int it,
     numbers_putf(nb, c->sc, "nats", "bmgrid_sigma_cond_tau%s_r%d", ts, ir);
 }
 
+/* Eq 41's entropy production as a path ratio against the drop of D(q || p) that the
+ * actual sampler's Sigma sums (bm_model.h), for one scan: the models of one grid cell
+ * (first tau, largest rate) with probe chains. Given a model's parameter path the D drop
+ * is exact and the probes are independent draws of sigma, so each probe's sigma minus its
+ * model's D drop is one sample of the difference, and its standard error pools them all. */
+#define GRID_STREAM_PATH (1ull << 48)
+#define GRID_STREAM_PROBES (1ull << 47)
+static void grid_path(const run_t *run, bm_model_t *md, fvbm_scan_t scan, numbers_t *nb) {
+    const bmparams_t *p = &run->p;
+    int ir = p->nrate - 1;
+    long M = p->models;
+    double ddrop = 0, ep = 0, diff = 0, ss = 0, P = (double)p->probes, n = M * P;
+    for (long k = 0; k < M; k++) {
+        uint64_t stream = GRID_STREAM_PATH | ((uint64_t)scan << 40) | (uint64_t)k;
+        bm_model_start(md, run->theta0, p->rate[ir], p->tau[0], (uint64_t)p->seed, stream);
+        md->scan = scan;
+        bm_model_probes(md, (int)p->probes, (uint64_t)p->seed, stream | GRID_STREAM_PROBES);
+        for (long t = 1; t <= p->updates; t++) bm_model_step(md, &run->d, t);
+        double sd, e = bm_model_path_ep(md, &sd), dd = e - md->acc.Siga;
+        ddrop += md->acc.Siga / M, ep += e / M, diff += dd / M;
+        ss += (P > 1 ? (P - 1) * sd * sd : 0) + P * dd * dd; /* sum over this model's probes of diff^2 */
+    }
+    md->scan = FVBM_SCAN_SEQUENTIAL;
+    const char *name = scan == FVBM_SCAN_SYMMETRIC ? "sym" : "seq";
+    numbers_putf(nb, ddrop, "nats", "bmgrid_path_%s_ddrop", name);
+    numbers_putf(nb, ep, "nats", "bmgrid_path_%s_ep", name);
+    numbers_putf(nb, diff, "nats", "bmgrid_path_%s_diff", name);
+    numbers_putf(nb, sqrt(fmax(0, ss - n * diff * diff) / (n - 1) / n), "nats", "bmgrid_path_%s_diff_se", name);
+}
+
 static int cmd_grid(int argc, char **argv) {
     (void)argc; /* command_run checked the count */
     run_t run;
@@ -308,6 +344,13 @@ static int cmd_grid(int argc, char **argv) {
     numbers_put(nb, "bmgrid_n", run.m.n, "units");
     numbers_put(nb, "bmgrid_models", (double)p->models, "models");
     numbers_put(nb, "bmgrid_updates", (double)p->updates, "updates");
+    if (p->probes > 0 && p->tau[0] != BM_TAU_INF) {
+        grid_path(&run, &md, FVBM_SCAN_SYMMETRIC, nb);
+        grid_path(&run, &md, FVBM_SCAN_SEQUENTIAL, nb);
+        numbers_put(nb, "bmgrid_path_probes", (double)p->probes, "probes per model");
+        numbers_put(nb, "bmgrid_path_tau", (double)p->tau[0], "sweeps");
+        numbers_put(nb, "bmgrid_path_rate", p->rate[p->nrate - 1], "1");
+    }
     numbers_close(nb);
     progress_end(&prog, NULL);
     bm_model_free(&md);

@@ -31,6 +31,7 @@
 #include <sys/resource.h>
 
 #include "fig51_shard.h"
+#include "fig51_stats.h"
 #include "idx.h"
 #include "mlp.h"
 #include "rng.h"
@@ -253,15 +254,9 @@ static void record_accuracy(shard_t *s, long k, long t) {
  * record how much it changed since the previous noise measurement of the trial. */
 static void record_force_change(shard_t *s, long k, long t) {
     size_t P = s->m.nparam;
-    if (t > 0) {
-        double d2 = 0, n2 = 0;
-        for (size_t i = 0; i < P; i++) {
-            double d = (double)s->G[i] - s->Gprev[i];
-            d2 += d * d;
-            n2 += (double)s->Gprev[i] * s->Gprev[i];
-        }
-        shard_write(s->f, &(shard_rec_t){.kind = SHARD_FORCE, .trial = k, .step = t, .value = sqrt(d2 / n2)});
-    }
+    if (t > 0)
+        shard_write(s->f, &(shard_rec_t){.kind = SHARD_FORCE, .trial = k, .step = t,
+                                         .value = fig51_force_change(s->G, s->Gprev, P)});
     memcpy(s->Gprev, s->G, P * sizeof(float));
 }
 
@@ -354,25 +349,13 @@ static int cmd_run(int argc, char **argv) {
 /* ---------------------------------------------------------------------- */
 /* merge: shards -> per-trial arrays -> tables and numbers with errors     */
 
-/* Per batch size, one value per (trial, time): NAN until its record is read,
- * so a missing or repeated record is caught by name. */
-typedef struct {
-    double *acc;                  /* (trials, nev) test accuracy */
-    double *param;                /* (param_trials, steps + 1) */
-    double *nvar, *nexp, *ndrift; /* (noise_trials, nno) */
-    double *gmax;                 /* (noise_trials, nno) max |grad U_B| */
-    double *force;                /* (noise_trials, nno - 1) relative change of grad U_B */
-    double *acf;                  /* (acf_trials, acf_lags + 1) window dot sums */
-    double *tvar, *texp, *tdrift, *tgmax; /* per noise trial: mean over times (gmax: max) */
-    double *tacc;                 /* per trial: final test accuracy */
-    double inflation;             /* of the acf normaliser, sgdnoise.h */
-} ens_t;
-
+/* Per batch size, one fig51_ens_t (src/fig51_stats.h): every value NAN until
+ * its record is read, so a missing or repeated record is caught by name. */
 typedef struct {
     params_t p;
     conf_t *conf;
     int nev, nno, lags;
-    ens_t E[MAX_BS];
+    fig51_ens_t E[MAX_BS];
     double shard_s, maxrss_kb;
 } merge_t;
 
@@ -396,7 +379,10 @@ static void merge_alloc(merge_t *g) {
     g->nno = (int)((p->steps + p->noise_every - 1) / p->noise_every);
     g->lags = (int)p->acf_lags;
     for (int b = 0; b < p->nbatch; b++) {
-        ens_t *e = &g->E[b];
+        fig51_ens_t *e = &g->E[b];
+        e->trials = p->trials, e->noise_trials = p->noise_trials, e->acf_trials = p->acf_trials;
+        e->nev = g->nev, e->nno = g->nno, e->lags = g->lags, e->noise_every = p->noise_every;
+        e->late_start = (long)ceil(FIG51_LATE_FRACTION * (double)p->steps);
         e->acc = nan_array((size_t)(p->trials * g->nev));
         e->param = nan_array((size_t)(p->param_trials * (p->steps + 1)));
         size_t nn = (size_t)(p->noise_trials * g->nno);
@@ -404,6 +390,7 @@ static void merge_alloc(merge_t *g) {
         e->nexp = nan_array(nn);
         e->ndrift = nan_array(nn);
         e->gmax = nan_array(nn);
+        e->nloss = nan_array(nn);
         e->force = nan_array((size_t)(p->noise_trials * (g->nno - 1)));
         e->acf = nan_array((size_t)(p->acf_trials * (g->lags + 1)));
         e->inflation = 1 + sgdnoise_factor(p->train_subset, p->acf_batch) / sgdnoise_factor(p->train_subset, p->batch[b]);
@@ -411,7 +398,7 @@ static void merge_alloc(merge_t *g) {
 }
 
 /* The slot of record r in its array, or NULL (with why) if r does not belong. */
-static double *record_slot(merge_t *g, ens_t *e, const shard_rec_t *r, const char **why) {
+static double *record_slot(merge_t *g, fig51_ens_t *e, const shard_rec_t *r, const char **why) {
     const params_t *p = &g->p;
     long k = r->trial, t = r->step;
     *why = "trial or step outside the parameter file's ranges";
@@ -442,7 +429,7 @@ static void merge_record(merge_t *g, int b, const shard_rec_t *r, const char *pa
         return;
     }
     if (b < 0) die("%s:%ld: a record before the '# batch:' line", path, lineno);
-    ens_t *e = &g->E[b];
+    fig51_ens_t *e = &g->E[b];
     const char *why;
     double *slot = record_slot(g, e, r, &why);
     if (!slot) die("%s:%ld: %s (trial %ld, step/lag %ld)", path, lineno, why, r->trial, r->step);
@@ -456,6 +443,7 @@ static void merge_record(merge_t *g, int b, const shard_rec_t *r, const char *pa
     e->nexp[i] = r->noise.var_expected;
     e->ndrift[i] = r->noise.drift_msq;
     e->gmax[i] = r->noise.grad_max;
+    e->nloss[i] = r->noise.loss_full;
 }
 
 static void merge_read_shard(merge_t *g, const char *path) {
@@ -492,111 +480,28 @@ static void check_complete(const double *a, long rows, long cols, long bs, const
                     what, k, coord, j);
 }
 
-/* Per noise trial, means over the recorded times (the trial is the sample). */
+/* Every record there, then the per-trial summaries (src/fig51_stats.c). */
 static void merge_finish(merge_t *g) {
     const params_t *p = &g->p;
     for (int b = 0; b < p->nbatch; b++) {
-        ens_t *e = &g->E[b];
+        fig51_ens_t *e = &g->E[b];
         long bs = p->batch[b];
         check_complete(e->acc, p->trials, g->nev, bs, "acc", "evaluation");
         check_complete(e->param, p->param_trials, p->steps + 1, bs, "param", "step");
         check_complete(e->nvar, p->noise_trials, g->nno, bs, "noise", "row");
         check_complete(e->acf, p->acf_trials, g->lags + 1, bs, "acf", "lag");
         check_complete(e->force, p->noise_trials, g->nno - 1, bs, "force", "row");
-        e->tacc = xmalloc((size_t)p->trials * sizeof *e->tacc);
-        column(e->acc, p->trials, g->nev, g->nev - 1, e->tacc);
-        double **out[] = {&e->tvar, &e->texp, &e->tdrift, &e->tgmax};
-        const double *in[] = {e->nvar, e->nexp, e->ndrift, e->gmax};
-        for (int q = 0; q < 4; q++) {
-            *out[q] = xcalloc((size_t)p->noise_trials + 1, sizeof(double));
-            for (long k = 0; k < p->noise_trials; k++) {
-                const double *row = in[q] + k * g->nno;
-                double v = q < 3 ? stats_mean(row, NULL, (size_t)g->nno) : -INFINITY;
-                for (int i = 0; q == 3 && i < g->nno; i++) v = fmax(v, row[i]); /* gmax: largest along the run */
-                (*out[q])[k] = v;
-            }
-        }
+        fig51_ens_finish(e);
     }
 }
 
-/* ---- ensemble statistics as functions of the kept trials (stats.h) ---- */
-
-typedef struct {
-    const merge_t *g;
-    const ens_t *e;
-    int lag;
-} stat_ctx_t;
-
-static double st_acc_mean(const unsigned char *keep, size_t n, void *c) { return stats_mean(((stat_ctx_t *)c)->e->tacc, keep, n); }
-static double st_acc_sd(const unsigned char *keep, size_t n, void *c) { return stats_sd(((stat_ctx_t *)c)->e->tacc, keep, n); }
-static double st_var(const unsigned char *keep, size_t n, void *c) { return stats_mean(((stat_ctx_t *)c)->e->tvar, keep, n); }
-static double st_exp(const unsigned char *keep, size_t n, void *c) { return stats_mean(((stat_ctx_t *)c)->e->texp, keep, n); }
-/* Mean relative change of the force per noise interval: per trial over the run
- * (successive changes are correlated), then over trials. */
-static double st_force(const unsigned char *keep, size_t n, void *c) {
-    const stat_ctx_t *s = c;
-    long m = s->g->nno - 1;
-    double sum = 0, kept = 0;
-    for (size_t k = 0; k < n; k++)
-        if (keep[k]) sum += stats_mean(s->e->force + (long)k * m, NULL, (size_t)m), kept++;
-    return sum / kept;
-}
-static double st_gmax(const unsigned char *keep, size_t n, void *c) { return stats_mean(((stat_ctx_t *)c)->e->tgmax, keep, n); }
-/* Mean over every (trial, recorded step) of measured over expected power. Each
- * ratio has conditional mean exactly 1 given the past (the batch at t is a fresh
- * draw), so the measurements, not only the trials, are the samples of its error. */
-static double st_meas_over_exp(const unsigned char *keep, size_t n, void *c) {
-    const ens_t *e = ((stat_ctx_t *)c)->e;
-    double sum = 0, m = 0;
-    for (size_t j = 0; j < n; j++)
-        if (keep[j]) sum += e->nvar[j] / e->nexp[j], m++;
-    return sum / m;
-}
-static double st_rms_over_gmax(const unsigned char *keep, size_t n, void *c) { return sqrt(st_var(keep, n, c)) / st_gmax(keep, n, c); }
-static double st_drift_over_noise(const unsigned char *keep, size_t n, void *c) {
-    return stats_mean(((stat_ctx_t *)c)->e->tdrift, keep, n) / st_var(keep, n, c);
-}
-/* Largest over smallest (over recorded times) of the trial-mean expected power. */
-static double st_exp_max_over_min(const unsigned char *keep, size_t n, void *c) {
-    const stat_ctx_t *s = c;
-    double lo = INFINITY, hi = -INFINITY, *col = xmalloc(n * sizeof *col);
-    for (int i = 0; i < s->g->nno; i++) {
-        double m = stats_mean(column(s->e->nexp, (long)n, s->g->nno, i, col), keep, n);
-        lo = fmin(lo, m);
-        hi = fmax(hi, m);
-    }
-    free(col);
-    return hi / lo;
-}
-/* C(lag) from the window sums of the kept trials (sgdnoise_acf_value). */
-static double st_acf(const unsigned char *keep, size_t n, void *c) {
-    const stat_ctx_t *s = c;
-    int L = s->g->lags;
-    double dot[MAX_LAGS] = {0};
-    for (size_t k = 0; k < n; k++)
-        for (int l = 0; keep[k] && l <= L; l++) dot[l] += s->e->acf[k * (L + 1) + l];
-    return sgdnoise_acf_value(dot, s->e->inflation, s->lag);
-}
-static double st_acf_maxabs(const unsigned char *keep, size_t n, void *c) {
-    stat_ctx_t s = *(const stat_ctx_t *)c;
-    double mx = 0;
-    for (s.lag = 1; s.lag <= s.g->lags; s.lag++) mx = fmax(mx, fabs(st_acf(keep, n, &s)));
-    return mx;
-}
-
-static double stat_all(stats_fn fn, size_t n, stat_ctx_t *c) {
-    unsigned char *keep = xmalloc(n);
-    memset(keep, 1, n);
-    double v = fn(keep, n, c);
-    free(keep);
-    return v;
-}
+/* ---- ensemble statistics (src/fig51_stats.h) ------------------------------ */
 
 /* key = fn over all n trials, and key_se its jackknife standard error (n >= 2). */
-static void put_stat(numbers_t *nb, stats_fn fn, stat_ctx_t *c, size_t n, const char *key_fmt, long bs) {
+static void put_stat(numbers_t *nb, stats_fn fn, fig51_ctx_t *c, size_t n, const char *key_fmt, long bs) {
     char key[96];
     snprintf(key, sizeof key, key_fmt, bs);
-    numbers_put(nb, key, stat_all(fn, n, c), "1");
+    numbers_put(nb, key, fig51_stat_all(fn, n, c), "1");
     double se = n >= 2 ? stats_jackknife_se(fn, n, c) : NAN; /* NAN: too few trials (a sd of 2) */
     if (isfinite(se)) numbers_putf(nb, se, "1", "%s_se", key);
 }
@@ -680,7 +585,7 @@ static const batch_table_t ACC_TABLE = {
 static int noise_rows(const merge_t *g) { return g->nno; }
 static double noise_x(const merge_t *g, int i) { return (double)i * g->p.noise_every; }
 static void noise_cells(const merge_t *g, int b, int i, double *col, double *v) {
-    const ens_t *e = &g->E[b];
+    const fig51_ens_t *e = &g->E[b];
     const double *src[] = {e->nvar, e->nexp, e->ndrift, e->gmax};
     for (int q = 0; q < 4; q++)
         v[q] = stats_mean(column(src[q], g->p.noise_trials, g->nno, i, col), NULL, (size_t)g->p.noise_trials);
@@ -699,10 +604,10 @@ static double acf_x(const merge_t *g, int l) {
 }
 static void acf_cells(const merge_t *g, int b, int l, double *scratch, double *v) {
     (void)scratch;
-    stat_ctx_t c = {g, &g->E[b], l};
+    fig51_ctx_t c = {&g->E[b], l};
     size_t n = (size_t)g->p.acf_trials;
-    v[0] = stat_all(st_acf, n, &c);
-    v[1] = l > 0 && n >= 2 ? 2 * stats_jackknife_se(st_acf, n, &c) : 0;
+    v[0] = fig51_stat_all(fig51_acf, n, &c);
+    v[1] = l > 0 && n >= 2 ? 2 * stats_jackknife_se(fig51_acf, n, &c) : 0;
 }
 static const batch_table_t ACF_TABLE = {
     "fig51_acf.tsv", "Fig. 5.1d: normalised autocorrelation of eta", {"lag", "steps", "lag"}, 2,
@@ -735,31 +640,38 @@ static void put_counts(numbers_t *nb, const merge_t *g) {
     numbers_put(nb, "fig51_dim_theta_one_more_layer", (double)m.nparam, "parameters");
     numbers_put(nb, "fig51_shards_s", g->shard_s, "s");
     numbers_put(nb, "fig51_maxrss_mb", g->maxrss_kb / 1024.0, "MB");
+    numbers_put(nb, "fig51_noise_late_start", (double)g->E[0].late_start, "steps");
 }
 
 /* The statistics of one batch size, each with its standard error. */
 static void put_batch(numbers_t *nb, const merge_t *g, int b) {
     const params_t *p = &g->p;
     long bs = p->batch[b];
-    stat_ctx_t c = {g, &g->E[b], 1};
+    fig51_ctx_t c = {&g->E[b], 1};
     size_t nt = (size_t)p->trials, nn = (size_t)p->noise_trials, na = (size_t)p->acf_trials;
-    put_stat(nb, st_acc_mean, &c, nt, "fig51_acc_final_mean_b%ld", bs);
-    put_stat(nb, st_acc_sd, &c, nt, "fig51_acc_final_std_b%ld", bs);
+    put_stat(nb, fig51_acc_mean, &c, nt, "fig51_acc_final_mean_b%ld", bs);
+    put_stat(nb, fig51_acc_sd, &c, nt, "fig51_acc_final_std_b%ld", bs);
+    if (nt >= 3) put_stat(nb, fig51_acc_cv, &c, nt, "fig51_acc_final_cv_b%ld", bs);
     if (nn > 0) {
-        put_stat(nb, st_var, &c, nn, "fig51_noise_var_b%ld", bs);
-        put_stat(nb, st_exp, &c, nn, "fig51_noise_exp_b%ld", bs);
-        put_stat(nb, st_meas_over_exp, &c, nn * (size_t)g->nno, "fig51_noise_meas_over_exp_b%ld", bs);
-        put_stat(nb, st_gmax, &c, nn, "fig51_gmax_b%ld", bs);
-        put_stat(nb, st_rms_over_gmax, &c, nn, "fig51_noise_rms_over_gmax_b%ld", bs);
-        put_stat(nb, st_exp_max_over_min, &c, nn, "fig51_noise_exp_max_over_min_b%ld", bs);
-        put_stat(nb, st_drift_over_noise, &c, nn, "fig51_drift_over_noise_b%ld", bs);
-        if (g->nno > 1) put_stat(nb, st_force, &c, nn, "fig51_force_change_b%ld", bs);
+        put_stat(nb, fig51_var, &c, nn, "fig51_noise_var_b%ld", bs);
+        put_stat(nb, fig51_exp, &c, nn, "fig51_noise_exp_b%ld", bs);
+        put_stat(nb, fig51_meas_over_exp, &c, nn * (size_t)g->nno, "fig51_noise_meas_over_exp_b%ld", bs);
+        put_stat(nb, fig51_gmax, &c, nn, "fig51_gmax_b%ld", bs);
+        put_stat(nb, fig51_rms_over_gmax, &c, nn, "fig51_noise_rms_over_gmax_b%ld", bs);
+        put_stat(nb, fig51_exp_max_over_min, &c, nn, "fig51_noise_exp_max_over_min_b%ld", bs);
+        put_stat(nb, fig51_drift_over_noise, &c, nn, "fig51_drift_over_noise_b%ld", bs);
+        if (g->nno > 1) put_stat(nb, fig51_force, &c, nn, "fig51_force_change_b%ld", bs);
+        put_stat(nb, fig51_exp_late_max_over_min, &c, nn, "fig51_noise_exp_late_max_over_min_b%ld", bs);
+        if (nn >= 3) { /* a spread over trials, and its jackknife error, need 3 of them */
+            put_stat(nb, fig51_loss_cv, &c, nn, "fig51_loss_end_cv_b%ld", bs);
+            put_stat(nb, fig51_noise_cv, &c, nn, "fig51_noise_end_cv_b%ld", bs);
+        }
     }
     if (na > 0) {
-        put_stat(nb, st_acf, &c, na, "fig51_acf_lag1_b%ld", bs);
-        put_stat(nb, st_acf_maxabs, &c, na, "fig51_acf_maxabs_b%ld", bs);
+        put_stat(nb, fig51_acf, &c, na, "fig51_acf_lag1_b%ld", bs);
+        put_stat(nb, fig51_acf_maxabs, &c, na, "fig51_acf_maxabs_b%ld", bs);
         double band = 0; /* largest 2-SE band over lags >= 1 */
-        for (c.lag = 1; na >= 2 && c.lag <= g->lags; c.lag++) band = fmax(band, 2 * stats_jackknife_se(st_acf, na, &c));
+        for (c.lag = 1; na >= 2 && c.lag <= g->lags; c.lag++) band = fmax(band, 2 * stats_jackknife_se(fig51_acf, na, &c));
         numbers_putf(nb, band, "1", "fig51_acf_band_b%ld", bs);
     }
 }
@@ -767,14 +679,11 @@ static void put_batch(numbers_t *nb, const merge_t *g, int b) {
 /* Ratios between neighbouring batch sizes: independent ensembles, so the
  * relative errors add in quadrature (delta method). */
 static void put_ratio(numbers_t *nb, const merge_t *g, int b, stats_fn fn, const char *name) {
-    size_t n = (size_t)g->p.noise_trials;
-    stat_ctx_t c0 = {g, &g->E[b], 0}, c1 = {g, &g->E[b + 1], 0};
-    double a = stat_all(fn, n, &c0), d = stat_all(fn, n, &c1), r = a / d;
-    numbers_putf(nb, r, "1", "fig51_%s_b%ld_b%ld", name, g->p.batch[b], g->p.batch[b + 1]);
-    if (n < 2) return;
-    double ea = stats_jackknife_se(fn, n, &c0) / a, ed = stats_jackknife_se(fn, n, &c1) / d;
-    numbers_putf(nb, fabs(r) * sqrt(ea * ea + ed * ed), "1", "fig51_%s_b%ld_b%ld_se", name, g->p.batch[b],
-                 g->p.batch[b + 1]);
+    fig51_ctx_t c0 = {&g->E[b], 0}, c1 = {&g->E[b + 1], 0};
+    fig51_ratio_t r = fig51_ratio(fn, &c0, &c1, (size_t)g->p.noise_trials);
+    numbers_putf(nb, r.value, "1", "fig51_%s_b%ld_b%ld", name, g->p.batch[b], g->p.batch[b + 1]);
+    if (isfinite(r.se))
+        numbers_putf(nb, r.se, "1", "fig51_%s_b%ld_b%ld_se", name, g->p.batch[b], g->p.batch[b + 1]);
 }
 
 static void write_numbers(const merge_t *g, const char *path) {
@@ -784,8 +693,8 @@ static void write_numbers(const merge_t *g, const char *path) {
     for (int b = 0; b < g->p.nbatch; b++) {
         put_batch(nb, g, b);
         if (b + 1 < g->p.nbatch && g->p.noise_trials > 0) {
-            put_ratio(nb, g, b, st_var, "noise_ratio");
-            put_ratio(nb, g, b, st_exp, "noise_exp_ratio");
+            put_ratio(nb, g, b, fig51_var, "noise_ratio");
+            put_ratio(nb, g, b, fig51_exp, "noise_exp_ratio");
         }
     }
     numbers_close(nb);

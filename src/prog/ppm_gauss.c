@@ -365,6 +365,19 @@ static void v0_write(const run_t *p, const gppm_t *m, numbers_t *nb) {
         numbers_putf(nb, gauss_heat_exact(g, p->m0, v0, C, n).minusQ, "nats", "gauss_v0_%s_minusQ_actual", name);
         numbers_putf(nb, 0.5 * log((s2 + vn) / (s2 + v0)), "nats", "gauss_v0_%s_dI", name);
         numbers_putf(nb, mQ - dS, "nats", "gauss_v0_%s_gap", name);
+        /* Eq 27 on the learning machine (X | Theta ~ N(Theta, sigma^2), ideal sampler):
+         * Sigma = Delta S_X + Delta S_Theta, with Delta S_X = Delta I since S_{X|Theta} is fixed;
+         * I(0) > 0 says how correlated the start is */
+        numbers_putf(nb, dS + 0.5 * log((s2 + vn) / (s2 + v0)), "nats", "gauss_v0_%s_sigma", name);
+        numbers_putf(nb, 0.5 * log(1 + v0 / s2), "nats", "gauss_v0_%s_I0", name);
+    }
+    /* Eqs 28-29 at the run's own start: the joint entropy S_{X,Theta} = S_Theta + S_{X|Theta}
+     * changes by Delta S_Theta, so Sigma - Delta I = Delta S_{X,Theta}, not 0 (Eq 29's premise) */
+    if (p->random_init) {
+        double v0 = p->v0, vn = gauss_var_t(g, v0, n), dS = 0.5 * log(vn / v0), dI = 0.5 * log((s2 + vn) / (s2 + v0));
+        numbers_put(nb, "gauss_eq29_dS_joint", dS, "nats");
+        numbers_put(nb, "gauss_eq29_sigma", dS + dI, "nats");
+        numbers_put(nb, "gauss_eq29_dI", dI, "nats");
     }
 }
 
