@@ -1,7 +1,7 @@
 /* Tests of the verifier's judgment (src/lib/judge.c): each rule kind at and
  * beyond its bound, the scale keys of se and seedsd (missing, non-finite, the
  * floor at the key's own standard error), non-finite values and a key missing
- * on either side. Tables are built in memory, as read_table would fill them. */
+ * on either side. Tables are built in memory, as numfile_read would fill them. */
 #include <criterion/criterion.h>
 #include <math.h>
 #include <string.h>
@@ -10,8 +10,8 @@
 
 #define MAXROWS 8
 typedef struct {
-    keytab_t t;
-    row_t rows[MAXROWS];
+    numfile_tab_t t;
+    numfile_row_t rows[MAXROWS];
 } tab_t;
 
 static void tab_init(tab_t *tb, const char *path) {
@@ -22,10 +22,10 @@ static void tab_init(tab_t *tb, const char *path) {
 }
 
 /* Adds key = value (with a rule, for a reference) and returns its row. */
-static row_t *put(tab_t *tb, const char *key, double value, tolkind_t kind, double x) {
+static numfile_row_t *put(tab_t *tb, const char *key, double value, numfile_tolkind_t kind, double x) {
     cr_assert_lt(tb->t.n, MAXROWS);
-    row_t *r = &tb->rows[tb->t.n++];
-    *r = (row_t){.key = (char *)key, .why = "test", .value = value, .tol = {kind, x}};
+    numfile_row_t *r = &tb->rows[tb->t.n++];
+    *r = (numfile_row_t){.key = (char *)key, .why = "test", .value = value, .tol = {kind, x}};
     return r;
 }
 
@@ -37,15 +37,15 @@ static void setup(void) {
 TestSuite(judge, .init = setup);
 
 /* got value g against reference value r under one rule, with no scale keys */
-static judgment_t one(double g, double r, tolkind_t kind, double x) {
-    row_t *rg = put(&got, "k", g, TOL_EXACT, 0), *rr = put(&ref, "k", r, kind, x);
+static judgment_t one(double g, double r, numfile_tolkind_t kind, double x) {
+    numfile_row_t *rg = put(&got, "k", g, TOL_EXACT, 0), *rr = put(&ref, "k", r, kind, x);
     return judge_key(&got.t, &ref.t, rg, rr);
 }
 
 Test(judge, identical_passes_under_every_rule) {
-    for (tolkind_t k = TOL_EXACT; k < TOL_SKIP; k++) {
+    for (numfile_tolkind_t k = TOL_EXACT; k < TOL_SKIP; k++) {
         setup();
-        cr_expect_eq(one(0.1, 0.1, k, 2).kind, JUDGE_IDENTICAL, "rule %s", tol_names[k]);
+        cr_expect_eq(one(0.1, 0.1, k, 2).kind, JUDGE_IDENTICAL, "rule %s", numfile_tol_names[k]);
     }
 }
 
@@ -66,7 +66,7 @@ Test(judge, rel_scales_with_the_reference_not_the_computed_value) {
 }
 
 /* se K: |d| <= K sqrt(se_g^2 + se_r^2) with se_g = 3, se_r = 4 -> scale 5 */
-static judgment_t with_se(double g, double r, tolkind_t kind, double se_g, double se_r) {
+static judgment_t with_se(double g, double r, numfile_tolkind_t kind, double se_g, double se_r) {
     put(&got, "k_se", se_g, TOL_EXACT, 0);
     put(&ref, "k_se", se_r, TOL_RATIO, 10);
     return one(g, r, kind, 2);
@@ -154,15 +154,15 @@ Test(judge, skip_records_without_comparing) {
 
 Test(judge, a_non_finite_value_on_either_side_never_passes) {
     const double bad[] = {NAN, INFINITY, -INFINITY};
-    const tolkind_t kinds[] = {TOL_EXACT, TOL_ABS, TOL_REL, TOL_RATIO};
+    const numfile_tolkind_t kinds[] = {TOL_EXACT, TOL_ABS, TOL_REL, TOL_RATIO};
     for (int b = 0; b < 3; b++)
         for (int k = 0; k < 4; k++) {
             setup();
             cr_expect_eq(one(bad[b], 1, kinds[k], 1e300).kind, JUDGE_FAILING, "got %g, %s", bad[b],
-                         tol_names[kinds[k]]);
+                         numfile_tol_names[kinds[k]]);
             setup();
             cr_expect_eq(one(1, bad[b], kinds[k], 1e300).kind, JUDGE_FAILING, "expected %g, %s", bad[b],
-                         tol_names[kinds[k]]);
+                         numfile_tol_names[kinds[k]]);
             setup(); /* not even against itself */
             cr_expect_eq(one(bad[b], bad[b], kinds[k], 1e300).kind, JUDGE_FAILING);
         }
@@ -171,7 +171,7 @@ Test(judge, a_non_finite_value_on_either_side_never_passes) {
 }
 
 Test(judge, a_key_missing_on_either_side_fails) {
-    row_t *g = put(&got, "only_got", 1, TOL_EXACT, 0), *r = put(&ref, "only_ref", 1, TOL_SKIP, 0);
+    numfile_row_t *g = put(&got, "only_got", 1, TOL_EXACT, 0), *r = put(&ref, "only_ref", 1, TOL_SKIP, 0);
     judgment_t j = judge_key(&got.t, &ref.t, g, NULL);
     cr_expect_eq(j.kind, JUDGE_FAILING);
     cr_expect(strstr(j.reason, "no reference"), "%s", j.reason);

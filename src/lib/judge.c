@@ -20,26 +20,26 @@ static judgment_t pass(judge_kind_t kind, double diff, double allowed) {
 }
 
 /* The row "<key><suffix>" of table t (the scale of an se or seedsd rule), or NULL. */
-static const row_t *scale_row(const keytab_t *t, const char *key, tolkind_t kind) {
+static const numfile_row_t *scale_row(const numfile_tab_t *t, const char *key, numfile_tolkind_t kind) {
     char name[512];
-    snprintf(name, sizeof name, "%s%s", key, scale_suffix[kind]);
-    return keytab_find(t, name);
+    snprintf(name, sizeof name, "%s%s", key, numfile_scale_suffix[kind]);
+    return numfile_find(t, name);
 }
 
 /* The combined scale sqrt(s_got^2 + s_ref^2) of an se or seedsd rule, or a
  * failing judgment naming the scale key that is missing or unusable. */
-static judgment_t combined_scale(const keytab_t *got, const keytab_t *ref, const char *key, tolkind_t kind,
+static judgment_t combined_scale(const numfile_tab_t *got, const numfile_tab_t *ref, const char *key, numfile_tolkind_t kind,
                                  double *scale) {
-    const keytab_t *side[2] = {got, ref};
+    const numfile_tab_t *side[2] = {got, ref};
     double s[2];
     for (int i = 0; i < 2; i++) {
-        const row_t *row = scale_row(side[i], key, kind);
-        if (!row) return fail(NAN, NAN, "no key '%s%s' in %s", key, scale_suffix[kind], side[i]->path);
+        const numfile_row_t *row = scale_row(side[i], key, kind);
+        if (!row) return fail(NAN, NAN, "no key '%s%s' in %s", key, numfile_scale_suffix[kind], side[i]->path);
         s[i] = row->value;
         if (!isfinite(s[i]) || s[i] < 0)
             return fail(NAN, NAN, "key '%s%s' in %s is %g, not a finite non-negative scale", key,
-                        scale_suffix[kind], side[i]->path, s[i]);
-        const row_t *se = kind == TOL_SEEDSD ? scale_row(side[i], key, TOL_SE) : NULL;
+                        numfile_scale_suffix[kind], side[i]->path, s[i]);
+        const numfile_row_t *se = kind == TOL_SEEDSD ? scale_row(side[i], key, TOL_SE) : NULL;
         /* runs differ at least by one run's own sampling error */
         if (se && isfinite(se->value) && se->value > s[i]) s[i] = se->value;
     }
@@ -47,7 +47,7 @@ static judgment_t combined_scale(const keytab_t *got, const keytab_t *ref, const
     return pass(JUDGE_STATISTICAL, NAN, NAN);
 }
 
-judgment_t judge_key(const keytab_t *got, const keytab_t *ref, const row_t *g, const row_t *r) {
+judgment_t judge_key(const numfile_tab_t *got, const numfile_tab_t *ref, const numfile_row_t *g, const numfile_row_t *r) {
     if (!r) return fail(NAN, NAN, "no reference for this key in %s", ref->path);
     if (!g) return fail(NAN, NAN, "not computed: no such key in %s", got->path);
     if (r->tol.kind == TOL_SKIP) return pass(JUDGE_SKIPPED, NAN, NAN);

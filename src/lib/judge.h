@@ -41,6 +41,6 @@ typedef struct {
 /* Judges key g of `got` against its reference row r of `ref` (the tables are
  * needed for the scale keys of se and seedsd rules). g == NULL: the reference
  * was never computed; r == NULL: the computed key has no reference. */
-judgment_t judge_key(const keytab_t *got, const keytab_t *ref, const row_t *g, const row_t *r);
+judgment_t judge_key(const numfile_tab_t *got, const numfile_tab_t *ref, const numfile_row_t *g, const numfile_row_t *r);
 
 #endif

@@ -11,10 +11,10 @@
 
 #include "util.h"
 
-const char *const tol_names[] = {"exact", "abs", "rel", "se", "seedsd", "ratio", "skip"};
-const char *const scale_suffix[] = {[TOL_SE] = "_se", [TOL_SEEDSD] = "_seedsd"};
+const char *const numfile_tol_names[] = {"exact", "abs", "rel", "se", "seedsd", "ratio", "skip"};
+const char *const numfile_scale_suffix[] = {[TOL_SE] = "_se", [TOL_SEEDSD] = "_seedsd"};
 
-row_t *keytab_find(const keytab_t *t, const char *key) {
+numfile_row_t *numfile_find(const numfile_tab_t *t, const char *key) {
     for (int i = 0; i < t->n; i++)
         if (strcmp(t->r[i].key, key) == 0) return &t->r[i];
     return NULL;
@@ -30,15 +30,15 @@ static double parse_num(const char *path, long lineno, const char *what, const c
 }
 
 /* "exact", "skip", or "<kind> <number>"; dies naming where it was read. */
-static tol_t parse_tol(const char *path, long lineno, const char *s) {
-    tol_t t = {TOL_EXACT, 0};
-    for (int k = 0; k < (int)(sizeof tol_names / sizeof *tol_names); k++) {
-        size_t len = strlen(tol_names[k]);
-        if (strncmp(s, tol_names[k], len) != 0 || (s[len] != 0 && s[len] != ' ')) continue;
-        t.kind = (tolkind_t)k;
+static numfile_tol_t parse_tol(const char *path, long lineno, const char *s) {
+    numfile_tol_t t = {TOL_EXACT, 0};
+    for (int k = 0; k < (int)(sizeof numfile_tol_names / sizeof *numfile_tol_names); k++) {
+        size_t len = strlen(numfile_tol_names[k]);
+        if (strncmp(s, numfile_tol_names[k], len) != 0 || (s[len] != 0 && s[len] != ' ')) continue;
+        t.kind = (numfile_tolkind_t)k;
         int needs_bound = t.kind != TOL_EXACT && t.kind != TOL_SKIP;
         if (needs_bound != (s[len] == ' '))
-            die("%s:%ld: tolerance '%s': '%s' %s", path, lineno, s, tol_names[k],
+            die("%s:%ld: tolerance '%s': '%s' %s", path, lineno, s, numfile_tol_names[k],
                 needs_bound ? "needs a bound, e.g. 'rel 1e-9'" : "takes no bound");
         if (needs_bound) {
             t.x = parse_num(path, lineno, "tolerance bound", s + len + 1);
@@ -62,12 +62,12 @@ static int split_tabs(char *line, char **field, int max) {
 }
 
 /* A new zeroed row for key at the end of t (the array grows by doubling). */
-static row_t *keytab_add(keytab_t *t, const char *key) {
+static numfile_row_t *numfile_add(numfile_tab_t *t, const char *key) {
     if (t->n == t->cap) {
         t->cap = t->cap ? 2 * t->cap : 256;
         t->r = xrealloc(t->r, (size_t)t->cap * sizeof *t->r);
     }
-    row_t *r = &t->r[t->n++];
+    numfile_row_t *r = &t->r[t->n++];
     memset(r, 0, sizeof *r);
     r->key = xstrdup(key);
     return r;
@@ -107,7 +107,7 @@ static char *lines_next(lines_t *L) {
 }
 
 /* "# blas_kernel: <name>" lines: every one in a file must name the same kernel. */
-static int take_kernel(keytab_t *t, const lines_t *L) {
+static int take_kernel(numfile_tab_t *t, const lines_t *L) {
     const char *tag = "# blas_kernel: ", *k = L->line + strlen(tag);
     if (strncmp(L->line, tag, strlen(tag)) != 0) return 0;
     if (t->kernel && strcmp(t->kernel, k) != 0)
@@ -118,8 +118,8 @@ static int take_kernel(keytab_t *t, const lines_t *L) {
     return 1;
 }
 
-keytab_t read_table(const char *path, int is_ref) {
-    keytab_t t = {.path = path};
+numfile_tab_t numfile_read(const char *path, int is_ref) {
+    numfile_tab_t t = {.path = path};
     const int want = is_ref ? 4 : 3;
     lines_t L;
     lines_open(&L, path, is_ref ? "the reference" : "the numbers");
@@ -131,8 +131,8 @@ keytab_t read_table(const char *path, int is_ref) {
         if (nf != want || !field[0][0])
             die("%s:%ld: expected %d tab-separated fields (%s), found %d", path, L.lineno, want,
                 is_ref ? "key, value, tol, why" : "key, value, unit", nf);
-        if (keytab_find(&t, field[0])) die("%s:%ld: key '%s' appears twice", path, L.lineno, field[0]);
-        row_t *r = keytab_add(&t, field[0]);
+        if (numfile_find(&t, field[0])) die("%s:%ld: key '%s' appears twice", path, L.lineno, field[0]);
+        numfile_row_t *r = numfile_add(&t, field[0]);
         r->text = xstrdup(field[1]);
         r->value = parse_num(path, L.lineno, "value", field[1]);
         if (is_ref) {
@@ -146,22 +146,22 @@ keytab_t read_table(const char *path, int is_ref) {
 }
 
 /* Tolerance rules: pattern<TAB>tol<TAB>why, first match wins. */
-keytab_t read_rules(const char *path) {
-    keytab_t t = {.path = path};
+numfile_tab_t numfile_read_rules(const char *path) {
+    numfile_tab_t t = {.path = path};
     lines_t L;
     lines_open(&L, path, "tolerance rules");
     for (char *line; (line = lines_next(&L));) {
         if (line[0] == '#' || line[0] == 0 || strncmp(line, "pattern\t", 8) == 0) continue;
         char *field[4];
         if (split_tabs(line, field, 4) != 3) die("%s:%ld: expected pattern, tol, why", path, L.lineno);
-        row_t *r = keytab_add(&t, field[0]);
+        numfile_row_t *r = numfile_add(&t, field[0]);
         r->tol = parse_tol(path, L.lineno, field[1]);
         r->why = xstrdup(field[2]);
     }
     return t;
 }
 
-const row_t *rule_for(const keytab_t *rules, const char *key) {
+const numfile_row_t *numfile_rule_for(const numfile_tab_t *rules, const char *key) {
     for (int r = 0; r < rules->n; r++)
         if (fnmatch(rules->r[r].key, key, 0) == 0) return &rules->r[r];
     return NULL;

@@ -48,8 +48,8 @@
 /* bless                                                                   */
 
 static void bless(const char *numpath, const char *refpath, const char *rulespath) {
-    keytab_t got = read_table(numpath, 0);
-    keytab_t rules = read_rules(rulespath);
+    numfile_tab_t got = numfile_read(numpath, 0);
+    numfile_tab_t rules = numfile_read_rules(rulespath);
     out_t *o = out_open(refpath);
     FILE *f = out_file(o);
     fprintf(f, "# Reference numbers for `make verify`, written by `make bless` from %s;\n"
@@ -57,19 +57,19 @@ static void bless(const char *numpath, const char *refpath, const char *rulespat
                "# blas_kernel: %s\nkey\tvalue\ttol\twhy\n",
             numpath, rulespath, got.kernel ? got.kernel : "unknown");
     for (int i = 0; i < got.n; i++) {
-        const row_t *rule = rule_for(&rules, got.r[i].key);
+        const numfile_row_t *rule = numfile_rule_for(&rules, got.r[i].key);
         if (!rule) die("%s: no tolerance rule matches key '%s'", rulespath, got.r[i].key);
-        tol_t t = rule->tol;
+        numfile_tol_t t = rule->tol;
         if (t.kind == TOL_SE || t.kind == TOL_SEEDSD) {
             char se[512];
-            snprintf(se, sizeof se, "%s%s", got.r[i].key, scale_suffix[t.kind]);
-            if (!keytab_find(&got, se))
+            snprintf(se, sizeof se, "%s%s", got.r[i].key, numfile_scale_suffix[t.kind]);
+            if (!numfile_find(&got, se))
                 die("%s: rule '%s' compares '%s' by its %s, but %s has no key '%s'", rulespath, rule->key,
                     got.r[i].key, t.kind == TOL_SE ? "standard error" : "seed-to-seed spread", numpath, se);
         }
         char tol[64];
-        if (t.kind == TOL_EXACT || t.kind == TOL_SKIP) snprintf(tol, sizeof tol, "%s", tol_names[t.kind]);
-        else snprintf(tol, sizeof tol, "%s %.3g", tol_names[t.kind], t.x);
+        if (t.kind == TOL_EXACT || t.kind == TOL_SKIP) snprintf(tol, sizeof tol, "%s", numfile_tol_names[t.kind]);
+        else snprintf(tol, sizeof tol, "%s %.3g", numfile_tol_names[t.kind], t.x);
         fprintf(f, "%s\t%s\t%s\t%s\n", got.r[i].key, got.r[i].text, tol, rule->why);
     }
     out_close(o);
@@ -97,7 +97,7 @@ static void tally_fail(tally_t *t, const char *key) {
 }
 
 /* Judges one key (g or r may be NULL: see judge_key); prints a FAIL line. */
-static void judge(tally_t *tl, const keytab_t *got, const keytab_t *ref, const row_t *g, const row_t *r) {
+static void judge(tally_t *tl, const numfile_tab_t *got, const numfile_tab_t *ref, const numfile_row_t *g, const numfile_row_t *r) {
     judgment_t j = judge_key(got, ref, g, r);
     switch (j.kind) {
     case JUDGE_IDENTICAL: tl->identical++; return;
@@ -112,7 +112,7 @@ static void judge(tally_t *tl, const keytab_t *got, const keytab_t *ref, const r
         printf("FAIL %s got (not computed) expected %.17g\n", r->key, r->value);
     else
         printf("FAIL %s got %.17g expected %.17g tolerance %s %g (|diff| %.3g, allowed %.3g): %s; %s\n", g->key,
-               g->value, r->value, tol_names[r->tol.kind], r->tol.x, j.diff, j.allowed, j.reason, r->why);
+               g->value, r->value, numfile_tol_names[r->tol.kind], r->tol.x, j.diff, j.allowed, j.reason, r->why);
     tally_fail(tl, g ? g->key : r->key);
 }
 
@@ -135,7 +135,7 @@ static void write_note(const char *md, const tally_t *t, const char *refpath, co
 }
 
 static int verify(const char *numpath, const char *refpath, const char *md) {
-    keytab_t got = read_table(numpath, 0), ref = read_table(refpath, 1);
+    numfile_tab_t got = numfile_read(numpath, 0), ref = numfile_read(refpath, 1);
     const char *kg = got.kernel ? got.kernel : "unknown", *kr = ref.kernel ? ref.kernel : "unknown";
     int same = strcmp(kg, kr) == 0 && strcmp(kg, "unknown") != 0;
     char kernel_line[1024];
@@ -147,7 +147,7 @@ static int verify(const char *numpath, const char *refpath, const char *md) {
            same ? "same kernel: bit-identity expected" : "other kernel: statistical agreement expected");
     tally_t t = {0};
     for (int i = 0; i < got.n; i++) {
-        row_t *r = keytab_find(&ref, got.r[i].key);
+        numfile_row_t *r = numfile_find(&ref, got.r[i].key);
         if (r) r->seen = 1;
         judge(&t, &got, &ref, &got.r[i], r);
     }
@@ -168,7 +168,7 @@ static int verify(const char *numpath, const char *refpath, const char *md) {
 /* merge                                                                   */
 
 static int by_key(const void *a, const void *b) {
-    return strcmp((*(const row_t *const *)a)->key, (*(const row_t *const *)b)->key);
+    return strcmp((*(const numfile_row_t *const *)a)->key, (*(const numfile_row_t *const *)b)->key);
 }
 
 /* The experiments' numbers files as one (the paper's and verify's input), read
@@ -178,19 +178,19 @@ static int by_key(const void *a, const void *b) {
  * kernel line is kept, so that numcheck refuses a mix of kernels, and
  * "unknown" is written when no file names one. */
 static void merge(const char *outpath, int n, char **paths) {
-    keytab_t *t = xcalloc((size_t)n, sizeof *t);
+    numfile_tab_t *t = xcalloc((size_t)n, sizeof *t);
     int total = 0;
-    for (int i = 0; i < n; i++) t[i] = read_table(paths[i], 0), total += t[i].n;
-    row_t **all = xmalloc((size_t)(total ? total : 1) * sizeof *all);
+    for (int i = 0; i < n; i++) t[i] = numfile_read(paths[i], 0), total += t[i].n;
+    numfile_row_t **all = xmalloc((size_t)(total ? total : 1) * sizeof *all);
     int k = 0;
     for (int i = 0; i < n; i++)
         for (int j = 0; j < t[i].n; j++) all[k++] = &t[i].r[j];
     qsort(all, (size_t)total, sizeof *all, by_key);
     for (int i = 1; i < total; i++) {
         if (strcmp(all[i]->key, all[i - 1]->key) != 0) continue;
-        const char *a = NULL, *b = NULL; /* read_table refuses a key twice in one file */
+        const char *a = NULL, *b = NULL; /* numfile_read refuses a key twice in one file */
         for (int j = 0; j < n; j++)
-            if (keytab_find(&t[j], all[i]->key)) *(a ? &b : &a) = paths[j];
+            if (numfile_find(&t[j], all[i]->key)) *(a ? &b : &a) = paths[j];
         die("numbers: key %s appears twice (%s and %s)", all[i]->key, a, b);
     }
     out_t *o = out_open(outpath);

@@ -28,10 +28,10 @@ int main(int argc, char **argv) {
     int nfiles = argc - 3;
     char **paths = argv + 3;
     if (nfiles > MAX_RUNS) die("more than %d runs", MAX_RUNS);
-    keytab_t rules = read_rules(argv[2]);
-    keytab_t *run = xmalloc((size_t)nfiles * sizeof *run);
+    numfile_tab_t rules = numfile_read_rules(argv[2]);
+    numfile_tab_t *run = xmalloc((size_t)nfiles * sizeof *run);
     for (int j = 0; j < nfiles; j++) {
-        run[j] = read_table(paths[j], 0);
+        run[j] = numfile_read(paths[j], 0);
         const char *k0 = run[0].kernel ? run[0].kernel : "unknown", *kj = run[j].kernel ? run[j].kernel : "unknown";
         if (strcmp(k0, kj) != 0)
             die("%s ran the BLAS kernel '%s', %s '%s': a spread mixes kernels only by mistake", paths[j], kj, paths[0],
@@ -42,11 +42,11 @@ int main(int argc, char **argv) {
     int written = 0;
     for (int i = 0; i < run[0].n; i++) {
         const char *key = run[0].r[i].key;
-        const row_t *rule = rule_for(&rules, key);
+        const numfile_row_t *rule = numfile_rule_for(&rules, key);
         if (!rule || rule->tol.kind != TOL_SEEDSD) continue;
         double v[MAX_RUNS], mean = 0, ss = 0;
         for (int j = 0; j < nfiles; j++) {
-            const row_t *x = keytab_find(&run[j], key);
+            const numfile_row_t *x = numfile_find(&run[j], key);
             if (!x) die("%s: key '%s' of %s is missing: a replica must compute every key", paths[j], key, paths[0]);
             mean += (v[j] = x->value) / nfiles;
         }
