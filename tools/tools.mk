@@ -71,9 +71,10 @@ compare: $(BIN)/numcheck
 # Files distcheck treats as old (make -o) in the unpacked archive, so that the archived
 # data stand and no experiment re-runs: the experiment programs, MNIST, the shards, the
 # EBM classifier and replicas, the kernel stamp, the code and parameter-set identities, which
-# the unpacked tree writes anew (it compiles its own programs; only numcheck is used).
+# the unpacked tree writes anew (it compiles its own programs; only numcheck and envinfo, which reports
+# this machine's kernel in the summary make paper prints, are used).
 # (dist-oldfiles: internal, for tools/distcheck.sh)
 dist-oldfiles:
-	@echo $(addprefix $(BIN)/,$(filter-out numcheck,$(PROGRAMS))) $(foreach p,$(filter-out numcheck,$(PROGRAMS)),$(call code_id,$(p))) \
+	@echo $(addprefix $(BIN)/,$(filter-out numcheck envinfo,$(PROGRAMS))) $(foreach p,$(filter-out numcheck envinfo,$(PROGRAMS)),$(call code_id,$(p))) \
 	  $(MNIST_STAMP) $(FIG51_SHARDS) $(fig51deep_SHARDS) $(EBM_CLF) $(EBM_REPLICA_FILES) $(STAMPS)/kernel $(call params_id,*)
 .PHONY: dist-oldfiles
