@@ -341,8 +341,10 @@ cut_shard() { # cut_shard N EXPECTED: the shard without its last N bytes
     head -c -"$1" "$tmp/build/quick/fig51/b10_s0.tsv" > "$dir/b10_s0.tsv"
     merge_victim "$dir/b10_s0.tsv:" "$2"
 }
+# (1 and 3 bytes cut into the 'end' line; 25 may land on a line end, the time record's
+# length varying with the run's timing, so either refusal may name the cut)
 for n in 1 3 25; do
-    check "fig51: a shard cut short by $n bytes is refused naming the shard" cut_shard $n "the last line has no newline: the shard is cut short"
+    check "fig51: a shard cut short by $n bytes is refused naming the shard" cut_shard $n "the shard is cut short"
 done
 check "fig51: a shard without its 'end' line (cut at a line's end) is refused naming the shard" cut_shard 4 "no 'end' line"
 
