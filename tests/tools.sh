@@ -77,7 +77,7 @@ if clean_tree; then
     check "audit: make audit FIG=fig5_1 SCALE=quick rebuilds from the commit and prints same data" audit_same
     audit_html() { # the caption as printed in the paper's HTML (wrapped over lines)
         local out; out=$(make_q "${quick[@]}" audit FIG=gauss_ep PROV="$qb/paper.html" 2>&1) || { echo "$out"; return 1; }
-        grep -q "^  data gauss_ep.tsv: $(sha256sum "$qb/data/gauss_ep.tsv" | cut -c1-12) same" <<< "$out" && grep -q '^audit: same data' <<< "$out"
+        grep -q "^  data gauss_ep.tsv: $(tools/datahash.sh "$qb/data/gauss_ep.tsv" 12) same" <<< "$out" && grep -q '^audit: same data' <<< "$out"
     }
     check "audit: PROV=paper.html audits the caption printed in the HTML" audit_html
     audit_changed() { # a caption built with another sigma: the audit names the keys that differ
