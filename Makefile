@@ -25,7 +25,7 @@ endif
 RESULT_GOALS := verify claims report audit
 ifeq ($(origin SCALE),undefined)
 ifneq ($(MAKECMDGOALS),)
-ifeq ($(filter-out $(RESULT_GOALS) help,$(MAKECMDGOALS)),)
+ifeq ($(filter-out $(RESULT_GOALS),$(MAKECMDGOALS)),)
 BUILT_SCALES := $(patsubst $(or $(BUILD),build)/%/numbers.tsv,%,$(wildcard $(or $(BUILD),build)/paper/numbers.tsv $(or $(BUILD),build)/quick/numbers.tsv))
 SCALE := $(or $(firstword $(BUILT_SCALES)),$(error make $(MAKECMDGOALS) reads a finished build, and $(or $(BUILD),build) holds none: run make paper (or make paper SCALE=quick) first, or name SCALE=quick|paper))
 $(if $(MAKE_RESTARTS),,$(info make $(MAKECMDGOALS): SCALE=$(SCALE), the built scale (built: $(BUILT_SCALES))))
