@@ -34,15 +34,19 @@ RES_bm-ldb := 100 2 100 5
 # the EBM (measured at paper scale: up to 432 s per tau on a loaded machine)
 RES_ebm-classifier := 400 2 400 10
 RES_ebm-train := 500 2 500 30
+RES_ebm-exact := 100 2 100 10
+RES_ebm-shortrun := 500 2 500 10
 res_of = $(word $(if $(filter paper,$(SCALE)),$(3),$(2)),$(RES_$(1)))
-RES_PROGRAMS := mnist-stats identities gauss bm-train bm-grid bm-ldb ebm-classifier $(addprefix ebm-train-tau,$(EBM_TAUS))
+RES_PROGRAMS := mnist-stats identities gauss bm-train bm-grid bm-ldb ebm-classifier ebm-exact ebm-shortrun $(addprefix ebm-train-tau,$(EBM_TAUS))
 $(MNIST_DATA) $(B)/numbers/mnist.tsv: RES_NAME = mnist-stats
 $(B)/numbers/identities.tsv: RES_NAME = identities
 $(GAUSS_DATA) $(B)/numbers/gauss.tsv: RES_NAME = gauss
 $(BM_TRAIN) $(B)/numbers/bm_train.tsv: RES_NAME = bm-train
 $(BM_GRID) $(B)/numbers/bm_grid.tsv: RES_NAME = bm-grid
 $(BM_LDB) $(B)/numbers/bm_ldb.tsv: RES_NAME = bm-ldb
-$(EBM_CLF) $(B)/numbers/ebm_setup.tsv: RES_NAME = ebm-classifier
+$(EBM_CLF) $(EBM_WHITEN) $(B)/numbers/ebm_setup.tsv: RES_NAME = ebm-classifier
+$(B)/numbers/ebm_exact.tsv: RES_NAME = ebm-exact
+$(EBM_SHORTRUN) $(B)/numbers/ebm_shortrun.tsv: RES_NAME = ebm-shortrun
 # one job per tau, each named for it, all with the ebm-train row
 $(foreach t,$(EBM_TAUS),$(eval RES_ebm-train-tau$(t) := $(RES_ebm-train))$(eval $(call ebm_outs,$(t)): RES_NAME = ebm-train-tau$(t)))
 # a replica (other seeds, numbers only) is a job of its own that costs what its tau's run costs

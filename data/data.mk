@@ -126,11 +126,13 @@ $(BM_LDB) $(B)/numbers/bm_ldb.tsv &: $(call code_id,bm) $(PARAMS)/bm_ldb.conf $(
 	$(LAUNCH) $(BIN)/bm ldb $(PARAMS)/bm_ldb.conf $(BM_LDB) $(B)/numbers/bm_ldb.tsv
 NUMBERS += $(B)/numbers/bm_ldb.tsv
 
-# ---- Langevin energy-based model on MNIST (src/prog/ebm_run.c) ------------------
+# ---- Energy-based model on MNIST, MALA at T = 1 (src/prog/ebm_run.c) -------
 # The digit classifier that scores the samples is trained once (a cached
 # artefact); one run per tau of the parameter file, each its own make target,
 # and 'replicas' more runs per tau with other seeds, whose seed-to-seed spread
-# (seedspread) is the scale on which another BLAS kernel is compared.
+# (seedspread) is the scale on which another BLAS kernel is compared. Beside
+# them: the exact case (a 2-D member of the family against quadrature) and the
+# short-run contrast (today's recipe, law unknown, sample quality only).
 EBM_CONF := $(PARAMS)/ebm.conf
 TOLERANCES := data/reference/tolerances.tsv
 ifneq ($(wildcard $(EBM_CONF)),)
@@ -146,18 +148,20 @@ ifeq ($(filter clean,$(MAKECMDGOALS))$(READ_ONLY),)
 include $(EBM_MK)
 endif
 EBM_CLF := $(B)/ebm/classifier.bin
+EBM_WHITEN := $(B)/ebm/whiten.bin
 EBM_TRACES := $(foreach t,$(EBM_TAUS),$(B)/data/ebm_trace_tau$(t).tsv)
-$(EBM_CLF) $(B)/numbers/ebm_setup.tsv &: $(call code_id,ebm_run) $(EBM_CONF) $(call params_id,ebm) $(MNIST_STAMP)
+EBM_AIS := $(foreach t,$(EBM_TAUS),$(B)/data/ebm_ais_tau$(t).tsv)
+$(EBM_CLF) $(EBM_WHITEN) $(B)/numbers/ebm_setup.tsv &: $(call code_id,ebm_run) $(EBM_CONF) $(call params_id,ebm) $(MNIST_STAMP)
 	mkdir -p $(B)/ebm $(B)/numbers
-	$(LAUNCH) $(BIN)/ebm_run classifier $(EBM_CONF) $(MNIST) $(EBM_CLF) $(B)/numbers/ebm_setup.tsv
+	$(LAUNCH) $(BIN)/ebm_run classifier $(EBM_CONF) $(MNIST) $(EBM_CLF) $(EBM_WHITEN) $(B)/numbers/ebm_setup.tsv
 NUMBERS += $(B)/numbers/ebm_setup.tsv
 
-# One run writes four files; explicit grouped targets per tau ($$ defers to recipe time).
-ebm_outs = $(B)/data/ebm_trace_tau$(1).tsv $(B)/data/ebm_samples_tau$(1).tsv $(B)/data/ebm_quality_tau$(1).tsv $(B)/numbers/ebm_tau$(1).tsv
+# One run writes five files; explicit grouped targets per tau ($$ defers to recipe time).
+ebm_outs = $(B)/data/ebm_trace_tau$(1).tsv $(B)/data/ebm_ais_tau$(1).tsv $(B)/data/ebm_samples_tau$(1).tsv $(B)/data/ebm_quality_tau$(1).tsv $(B)/numbers/ebm_tau$(1).tsv
 define ebm_rule
-$(call ebm_outs,$(1)) &: $(call code_id,ebm_run) $(EBM_CONF) $$(call params_id,ebm) $(EBM_CLF) $(MNIST_STAMP)
+$(call ebm_outs,$(1)) &: $(call code_id,ebm_run) $(EBM_CONF) $$(call params_id,ebm) $(EBM_CLF) $(EBM_WHITEN) $(MNIST_STAMP)
 	mkdir -p $$(B)/data $$(B)/numbers
-	$$(LAUNCH) $$(BIN)/ebm_run train $$(EBM_CONF) $$(MNIST) $$(EBM_CLF) $(1) $$(call ebm_outs,$(1))
+	$$(LAUNCH) $$(BIN)/ebm_run train $$(EBM_CONF) $$(MNIST) $$(EBM_CLF) $$(EBM_WHITEN) $(1) $$(call ebm_outs,$(1))
 endef
 $(foreach t,$(EBM_TAUS),$(eval $(call ebm_rule,$(t))))
 NUMBERS += $(foreach t,$(EBM_TAUS),$(B)/numbers/ebm_tau$(t).tsv)
@@ -166,15 +170,28 @@ NUMBERS += $(foreach t,$(EBM_TAUS),$(B)/numbers/ebm_tau$(t).tsv)
 # rule is 'seedsd' over the run and its replicas.
 ebm_rep = $(B)/ebm/replicas/tau$(1)_rep$(2).tsv
 define ebm_replica_rule
-$(call ebm_rep,$(1),$(2)): $(call code_id,ebm_run) $(EBM_CONF) $$(call params_id,ebm) $(EBM_CLF) $(MNIST_STAMP)
+$(call ebm_rep,$(1),$(2)): $(call code_id,ebm_run) $(EBM_CONF) $$(call params_id,ebm) $(EBM_CLF) $(EBM_WHITEN) $(MNIST_STAMP)
 	mkdir -p $$(@D)
-	$$(LAUNCH) $$(BIN)/ebm_run replica $$(EBM_CONF) $$(MNIST) $$(EBM_CLF) $(1) $(2) $$@
+	$$(LAUNCH) $$(BIN)/ebm_run replica $$(EBM_CONF) $$(MNIST) $$(EBM_CLF) $$(EBM_WHITEN) $(1) $(2) $$@
 endef
 $(foreach t,$(EBM_TAUS),$(foreach k,$(EBM_REPLICAS),$(eval $(call ebm_replica_rule,$(t),$(k)))))
 EBM_REPLICA_FILES := $(foreach t,$(EBM_TAUS),$(foreach k,$(EBM_REPLICAS),$(call ebm_rep,$(t),$(k))))
 $(B)/numbers/ebm_spread_tau%.tsv: $(call code_id,seedspread) $(TOLERANCES) $(B)/numbers/ebm_tau%.tsv $$(foreach k,$$(EBM_REPLICAS),$$(call ebm_rep,$$*,$$(k)))
 	$(BIN)/seedspread $@ $(TOLERANCES) $(B)/numbers/ebm_tau$*.tsv $(foreach k,$(EBM_REPLICAS),$(call ebm_rep,$*,$(k)))
 NUMBERS += $(foreach t,$(EBM_TAUS),$(B)/numbers/ebm_spread_tau$(t).tsv)
+
+# The exact case: no data file, no classifier; the estimators against quadrature.
+$(B)/numbers/ebm_exact.tsv: $(call code_id,ebm_run) $(EBM_CONF) $(call params_id,ebm)
+	mkdir -p $(@D)
+	$(LAUNCH) $(BIN)/ebm_run exact $(EBM_CONF) $@
+NUMBERS += $(B)/numbers/ebm_exact.tsv
+
+# The short-run contrast: today's recipe, sample quality only.
+EBM_SHORTRUN := $(B)/data/ebm_samples_shortrun.tsv
+$(EBM_SHORTRUN) $(B)/numbers/ebm_shortrun.tsv &: $(call code_id,ebm_run) $(EBM_CONF) $(call params_id,ebm) $(EBM_CLF) $(MNIST_STAMP)
+	mkdir -p $(B)/data $(B)/numbers
+	$(LAUNCH) $(BIN)/ebm_run shortrun $(EBM_CONF) $(MNIST) $(EBM_CLF) $(EBM_SHORTRUN) $(B)/numbers/ebm_shortrun.tsv
+NUMBERS += $(B)/numbers/ebm_shortrun.tsv
 endif
 
 # ---- The heavy targets and the BLAS kernel --------------------------------

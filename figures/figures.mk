@@ -71,14 +71,14 @@ $(B)/figures/%.prov: figures/%.gp $$(FIG_DATA_$$*) tools/datahash.sh
 	figures/check-output.sh prov $@.tmp
 	mv $@.tmp $@
 
-# Langevin EBM on MNIST: sample grid of the largest tau, W/Q/R/Delta U of every tau.
+# EBM on MNIST: sample grid of the largest tau; ln Z (BAR, AIS), per-update spread and KL, W and Q of every tau.
 FIGURES += ebm_samples ebm_thermo
 EBM_GRID_TAU = $(lastword $(EBM_TAUS))
 FIG_DATA_ebm_samples = $(B)/data/ebm_samples_tau$(EBM_GRID_TAU).tsv
 FIG_SIZE_ebm_samples := 6in,3.6in
 FIG_VARS_ebm_samples = tau=$(EBM_GRID_TAU)
-FIG_DATA_ebm_thermo = $(EBM_TRACES)
-FIG_SIZE_ebm_thermo := 6.5in,2.8in
+FIG_DATA_ebm_thermo = $(EBM_TRACES) $(EBM_AIS)
+FIG_SIZE_ebm_thermo := 6.5in,2.6in
 FIG_VARS_ebm_thermo = taus='$(EBM_TAUS)'
 
 # (after every FIGURES += above: the figures rule expands the list when it is read)

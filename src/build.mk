@@ -39,10 +39,15 @@ DEPS_costmodel := $(UTIL) costfit
 # conf_get: make reads parameter files through the C parser (data/data.mk)
 PROGRAMS += conf_get
 DEPS_conf_get := $(UTIL)
-# Langevin energy-based model on MNIST (src/prog/ebm_run.c)
-LIB_MODULES += ebm ebm_train ebm_eval
+# Energy-based model on MNIST with an exact sampler, and its exact case (src/prog/ebm_run.c)
+LIB_MODULES += ebm ebm_train ebm_eval ebm_exact
 PROGRAMS += ebm_run
-DEPS_ebm_run := $(UTIL) idx mlp stats ebm ebm_train ebm_eval
+DEPS_ebm_run := $(UTIL) idx mlp stats ebm ebm_train ebm_eval ebm_exact
+# ebm.c's elementwise loops (SiLU, Box-Muller on src/lib/vmath.h) vectorise only if
+# a float compare may be if-converted and sqrtf need not set errno. Neither
+# flag changes a single result: no reassociation, no contraction, the same IEEE
+# operation per element whatever the vector width.
+CFLAGS_ebm := -fno-trapping-math -fno-math-errno
 DEPS_bench += ebm
 modules = $(patsubst %,$(OBJ)/%.o,$(1))
 
@@ -56,13 +61,14 @@ endef
 
 # src/lib: the library; src/prog: one program per experiment; src/tools: the
 # verifier, the benchmarks and the build's helpers (src/README). Object names are
-# unique across the three folders, so the objects share one directory.
+# unique across the three folders, so the objects share one directory. CFLAGS_<name>
+# adds flags to one object (CFLAGS_ebm above).
 $(OBJ)/%.o: src/lib/%.c | $(SETUP_STAMP)
-	$(call compile)
+	$(call compile,$(CFLAGS_$*))
 $(OBJ)/%.o: src/prog/%.c | $(SETUP_STAMP)
-	$(call compile)
+	$(call compile,$(CFLAGS_$*))
 $(OBJ)/%.o: src/tools/%.c | $(SETUP_STAMP)
-	$(call compile)
+	$(call compile,$(CFLAGS_$*))
 
 .SECONDEXPANSION:
 $(BIN)/%: $(OBJ)/%.o $$(call modules,$$(DEPS_$$*))

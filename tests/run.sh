@@ -180,12 +180,15 @@ replica_shifted() {
 }
 check "verify: an EBM work 10 seed-to-seed deviations off fails naming it" replica_shifted
 
-spread_by_awk() { # seedspread against the sample standard deviation computed here
-    local q="$tmp/build/quick" key=ebm_r2_Q
+spread_by_awk() { # seedspread against the sample standard deviation computed here (the last tau's heat)
+    local q="$tmp/build/quick" t r
+    t=$(cd "$q/numbers" && ls ebm_tau*.tsv | sed 's/^ebm_tau\(.*\)\.tsv$/\1/' | sort -n | tail -1)
+    r=$(( $(cd "$q/numbers" && ls ebm_tau*.tsv | wc -l) - 1 ))
+    local key=ebm_r${r}_Q
     local sd; sd=$(awk -F'\t' -v k=$key '$1 == k { x[n++] = $2 } END { for (i = 0; i < n; i++) m += x[i] / n
         for (i = 0; i < n; i++) ss += (x[i] - m) ^ 2; if (n == 5) printf "%.17g", sqrt(ss / (n - 1)) }' \
-        "$q/numbers/ebm_tau10.tsv" "$q"/ebm/replicas/tau10_rep*.tsv)
-    local got; got=$(awk -F'\t' -v k=${key}_seedsd '$1 == k { print $2 }' "$q/numbers/ebm_spread_tau10.tsv")
+        "$q/numbers/ebm_tau$t.tsv" "$q"/ebm/replicas/tau${t}_rep*.tsv)
+    local got; got=$(awk -F'\t' -v k=${key}_seedsd '$1 == k { print $2 }' "$q/numbers/ebm_spread_tau$t.tsv")
     echo "$key: awk $sd, seedspread $got"
     awk -v a="$sd" -v b="$got" 'BEGIN { exit !(a != "" && b != "" && (a - b) ^ 2 <= (1e-12 * a) ^ 2) }'
 }

@@ -70,11 +70,11 @@ compare: $(BIN)/numcheck
 
 # Files distcheck treats as old (make -o) in the unpacked archive, so that the archived
 # data stand and no experiment re-runs: the experiment programs, MNIST, the shards, the
-# EBM classifier and replicas, the kernel stamp, the code and parameter-set identities, which
+# EBM classifier, whitening and replicas, the kernel stamp, the code and parameter-set identities, which
 # the unpacked tree writes anew (it compiles its own programs; only numcheck and envinfo, which reports
 # this machine's kernel in the summary make paper prints, are used).
 # (dist-oldfiles: internal, for tools/distcheck.sh)
 dist-oldfiles:
 	@echo $(addprefix $(BIN)/,$(filter-out numcheck envinfo,$(PROGRAMS))) $(foreach p,$(filter-out numcheck envinfo,$(PROGRAMS)),$(call code_id,$(p))) \
-	  $(MNIST_STAMP) $(FIG51_SHARDS) $(fig51deep_SHARDS) $(EBM_CLF) $(EBM_REPLICA_FILES) $(STAMPS)/kernel $(call params_id,*)
+	  $(MNIST_STAMP) $(FIG51_SHARDS) $(fig51deep_SHARDS) $(EBM_CLF) $(EBM_WHITEN) $(EBM_REPLICA_FILES) $(STAMPS)/kernel $(call params_id,*)
 .PHONY: dist-oldfiles

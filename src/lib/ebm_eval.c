@@ -14,6 +14,7 @@
 #define CLF_MAGIC 0x45424d43 /* "EBMC" */
 #define CLF_VERSION 1
 #define NN_CHUNK 1000
+#define CONF_HIGH 0.9 /* a confident label */
 
 void ebm_eval_train_classifier(const mlp_t *m, float *theta, const float *x, const uint8_t *y, int n, int batch,
                                int epochs, float rate, rng_t *r) {
@@ -125,6 +126,8 @@ ebm_quality_t ebm_eval_quality(const mlp_t *clf, const float *clf_theta, const f
         q.count[arg]++;
     }
     q.conf = stats_mean(v, NULL, (size_t)n), q.conf_se = stats_sd(v, NULL, (size_t)n) / sqrt(n);
+    for (int i = 0; i < n; i++) q.conf90 += (v[i] > CONF_HIGH) / (double)n;
+    q.conf90_se = sqrt(q.conf90 * (1 - q.conf90) / n);
     unsigned char *all = xmalloc((size_t)n);
     memset(all, 1, (size_t)n);
     hist_ctx_t ctx = {label};

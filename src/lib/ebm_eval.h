@@ -4,6 +4,7 @@
  * artefact), and nearest-neighbour distances to the training images.
  *
  * For n samples: the classifier's mean confidence (max softmax probability),
+ * the fraction it assigns with confidence above 0.9,
  * the entropy of the predicted-label histogram (ln 10 when all ten digits are
  * equally frequent; a jackknife standard error), and the mean Euclidean
  * distance of each sample to its closest training image (a copy has 0).
@@ -29,6 +30,7 @@ float *ebm_eval_load(const char *path, mlp_t *m);
 
 typedef struct {
     double conf, conf_se;       /* mean max softmax probability */
+    double conf90, conf90_se;   /* fraction of samples with max softmax probability > 0.9 (binomial se) */
     double label_H, label_H_se; /* entropy of the predicted-label histogram (nats) */
     double nn, nn_se;           /* mean distance to the closest training image */
     int count[MNIST_CLASSES];

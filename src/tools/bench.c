@@ -7,8 +7,10 @@
  *                   energies of all 65536 states, ln Z, all 136 moments
  *   fvbm_sweep_n16  one heat-bath sweep of the chain law (a 65536-vector),
  *                   with the conditionals it needs
- *   langevin_step   one Langevin step (Eq 26) of 100 chains of the MNIST EBM
- *                   784-256-256-1: energy forward, grad_x backward, noise, clip
+ *   langevin_step   one MALA step (Eq 26 with the Metropolis test) of 100 chains
+ *                   of the MNIST EBM 784-256-256-1 on its Gaussian base: normals,
+ *                   proposal, energy forward and grad_x backward at the proposal,
+ *                   accept/reject
  *   ebm_update      one contrastive Adam update of the EBM at batch 100: forward
  *                   and backward over 100 data images and 100 samples
  * (the fvbm rows have no GFLOP/s: they are exp- and memory-bound; '-')
@@ -150,21 +152,24 @@ static void bench_ebm(const mnist_t *tr, rng_t *r) {
     const int sizes[] = {D, H, H, 1};
     mlp_t m;
     mlp_init(&m, sizes, 3);
-    float *theta = xmalloc(m.nparam * sizeof(float)), *x = xmalloc(N * D * sizeof(float));
-    float *dx = xmalloc(N * D * sizeof(float)), *noise = xmalloc(N * D * sizeof(float));
+    float *theta = xmalloc(m.nparam * sizeof(float)), *mean = xcalloc(D, sizeof(float));
     float *xcat = xmalloc(2 * N * D * sizeof(float));
     mlp_init_uniform(&m, theta, r);
-    for (int k = 0; k < N * D; k++) x[k] = (float)rng_uniform(r);
+    ebm_t e;
+    ebm_model(&e, &m, mean, 1.0);
+    ebm_chains_t *c = ebm_chains_alloc(N, D);
     ebm_work_t *w = ebm_work_alloc(&m, 2 * N);
-    ebm_langevin_t L = {10.0f, 1.25e-6f, 1};
+    ebm_chains_draw_base(&e, c, r);
+    ebm_chains_refresh(&e, theta, c, w);
     double s, macs = (double)D * H + (double)H * H + H;
-    BEST_OF(5, 200, s, ebm_langevin_step(&m, theta, &L, x, N, w, dx, noise, r));
+    BEST_OF(5, 200, s, ebm_mala_step(&e, theta, c, 0.1f, w, r));
     printf("langevin_step\t%.3e\t%.2f\n", s, 2.0 * macs * 2 * N / s * 1e-9);
     ebm_opt_t o;
     ebm_opt_init(&o, &m, EBM_OPT_ADAM, 1e-4f, 0.0f, 0.999f);
-    BEST_OF(5, 100, s, ebm_update(&m, theta, tr->x, x, N, 0.1f, &o, w, xcat));
+    BEST_OF(5, 100, s, ebm_update(&m, theta, tr->x, c->x, N, 0.0f, &o, w, xcat));
     printf("ebm_update\t%.3e\t%.2f\n", s, 2.0 * macs * 2 * (2 * N) / s * 1e-9);
     ebm_opt_free(&o);
     ebm_work_free(w);
-    free(theta), free(x), free(dx), free(noise), free(xcat);
+    ebm_chains_free(c);
+    free(theta), free(mean), free(xcat);
 }
