@@ -61,19 +61,16 @@ RES_TIME = $(call res_need,2,4)
 # Fig. 5.1 shards: one token name:cpus:mem:minutes:seconds per shard, computed
 # once (lazily: only a launcher that names the variables pays for it) by
 # cost.sh from fig51 plan and costmodel (data/data.mk: the shards wait for it).
-fig51_res_all = $(eval fig51_res_all := $(shell $(COST) resources $(COST_MODEL) $(FIG51_CONF)))$(fig51_res_all)
-fig51_res = $(word $(2),$(subst :, ,$(filter $(1):%,$(fig51_res_all))))
 # ($* would be the stem of data.mk's rule, so names come from $@: b100_s3)
 shard_of = $(basename $(notdir $@))
-$(B)/fig51/%.tsv: RES_NAME = fig51-$(subst _,-,$(shard_of))
-$(B)/fig51/%.tsv: RES_MEM = $(call fig51_res,$(shard_of),3)
-$(B)/fig51/%.tsv: RES_TIME = $(call fig51_res,$(shard_of),4)
-# the four-hidden-layer reading (data/data.mk's fig51deep), by the same model
-fig51deep_res_all = $(eval fig51deep_res_all := $(shell $(COST) resources $(COST_MODEL) $(fig51deep_CONF)))$(fig51deep_res_all)
-fig51deep_res = $(word $(2),$(subst :, ,$(filter $(1):%,$(fig51deep_res_all))))
-$(B)/fig51deep/%.tsv: RES_NAME = fig51deep-$(subst _,-,$(shard_of))
-$(B)/fig51deep/%.tsv: RES_MEM = $(call fig51deep_res,$(shard_of),3)
-$(B)/fig51deep/%.tsv: RES_TIME = $(call fig51deep_res,$(shard_of),4)
+define fig51_resources # $(1) = an ensemble of data/data.mk's FIG51_ENSEMBLES
+$(1)_res_all = $$(eval $(1)_res_all := $$(shell $$(COST) resources $$(COST_MODEL) $$($(1)_CONF)))$$($(1)_res_all)
+$(1)_res = $$(word $$(2),$$(subst :, ,$$(filter $$(1):%,$$($(1)_res_all))))
+$$(B)/$(1)/%.tsv: RES_NAME = $(1)-$$(subst _,-,$$(shard_of))
+$$(B)/$(1)/%.tsv: RES_MEM = $$(call $(1)_res,$$(shard_of),3)
+$$(B)/$(1)/%.tsv: RES_TIME = $$(call $(1)_res,$$(shard_of),4)
+endef
+$(foreach e,$(FIG51_ENSEMBLES),$(eval $(call fig51_resources,$(e))))
 
 # What each heavy target declares, and what the cost model expects of the
 # Fig. 5.1 shards on NODES nodes of CORES cores (default: this machine).
@@ -83,7 +80,7 @@ CORES ?= $(shell nproc)
 resources: $(BIN)/fig51 $(BIN)/costmodel
 	@printf '%s\t%s\t%s\t%s\n' job cpus mem minutes
 	@$(foreach r,$(RES_PROGRAMS),printf '%s\t1\t%sM\t%s\n' $(r) $(call res_of,$(r),1,3) $(call res_of,$(r),2,4);)
-	@$(foreach c,$(FIG51_CONF) $(fig51deep_CONF),$(COST) resources $(COST_MODEL) $(c) | awk -F: -v n=$(basename $(notdir $(c))) '{ gsub("_", "-", $$1); printf "%s-%s\t%s\t%s\t%s\n", n, $$1, $$2, $$3, $$4 }';)
+	@$(foreach c,$(foreach e,$(FIG51_ENSEMBLES),$($(e)_CONF)),$(COST) resources $(COST_MODEL) $(c) | awk -F: -v n=$(basename $(notdir $(c))) '{ gsub("_", "-", $$1); printf "%s-%s\t%s\t%s\t%s\n", n, $$1, $$2, $$3, $$4 }';)
 	@$(COST) plan $(COST_MODEL) $(NODES) $(CORES) $(B)/fig51 $(FIG51_CONF)
 # Refit the cost model on this machine (about 10 CPU seconds).
 ## cluster-calibrate: refit the Fig. 5.1 shard cost model on this machine (about 10 CPU seconds)

@@ -68,7 +68,7 @@ ifeq ($$(filter clean,$$(MAKECMDGOALS))$$(READ_ONLY),)
 include $$($(1)_MK)
 endif
 $(1)_SHARDS := $$(patsubst %,$$(B)/$(1)/%.tsv,$$($(1)_SHARD_NAMES))
-$(1)_DATA := $$(addprefix $$(B)/$(2)/fig51_,param.tsv acc.tsv noise.tsv acf.tsv)
+$(1)_DATA := $$(addprefix $$(B)/$(2)/fig51_,param.tsv acc.tsv noise.tsv acf.tsv groups.tsv reverse.tsv)
 
 $$(B)/$(1)/b%.tsv: $$(call code_id,fig51) $$($(1)_CONF) $$(call params_id,$(1)) $$(MNIST_STAMP)
 	mkdir -p $$(@D)
@@ -83,9 +83,14 @@ $$($(1)_DATA) $$(B)/numbers/$(1).tsv &: $$(call code_id,fig51) $$(call params_id
 	mv $$(B)/numbers/$(1).tsv.tmp $$(B)/numbers/$(1).tsv
 NUMBERS += $$(B)/numbers/$(1).tsv
 endef
-$(eval $(call fig51_experiment,fig51,data))
-# (only where the scale has it: data/params/sweep has no fig51deep.conf)
-$(if $(wildcard $(PARAMS)/fig51deep.conf),$(eval $(call fig51_experiment,fig51deep,data/fig51deep)))
+# The ensembles: fig51 (the figure), fig51deep (four hidden layers) and
+# fig51epoch (per-epoch batches: the coloured noise of Fig. 5.1(d)'s
+# counterpart), each only where the scale has its parameter file
+# (data/params/sweep has fig51.conf alone). Their tables go to data/ and
+# data/<name>/, their keys are <name>_*.
+FIG51_ENSEMBLES := fig51 $(basename $(notdir $(wildcard $(PARAMS)/fig51deep.conf $(PARAMS)/fig51epoch.conf)))
+$(foreach e,$(FIG51_ENSEMBLES),$(eval $(call fig51_experiment,$(e),data$(if $(filter-out fig51,$(e)),/$(e)))))
+FIG51_ALL_SHARDS := $(foreach e,$(FIG51_ENSEMBLES),$($(e)_SHARDS))
 # the names figures/figures.mk and cluster/ use
 FIG51_CONF := $(fig51_CONF)
 FIG51_BS := $(fig51_BS)
@@ -201,8 +206,8 @@ endif
 # changes (OpenBLAS version, OPENBLAS_CORETYPE, OPENBLAS_L2_SIZE, the CPU), and the
 # shards wait for the cost model's program, which LAUNCH='$(SRUN)' asks for their
 # resources (cluster/cluster.mk).
-HEAVY_TARGETS := $(fig51_SHARDS) $(fig51deep_SHARDS) $(EBM_REPLICA_FILES) \
-  $(filter-out %/fig51.tsv %/fig51deep.tsv $(B)/numbers/ebm_spread_%,$(NUMBERS))
+HEAVY_TARGETS := $(FIG51_ALL_SHARDS) $(EBM_REPLICA_FILES) \
+  $(filter-out $(foreach e,$(FIG51_ENSEMBLES),%/$(e).tsv) $(B)/numbers/ebm_spread_%,$(NUMBERS))
 KERNEL_TEXT := openblas $(call pkg_version,libopenblas0-pthread) | OPENBLAS_CORETYPE=$(OPENBLAS_CORETYPE) OPENBLAS_L2_SIZE=$(OPENBLAS_L2_SIZE) | $(shell sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1); flags $(shell grep -m1 '^flags' /proc/cpuinfo | sha256sum | cut -c1-12)
 $(HEAVY_TARGETS) $(NUMBERS): $(call stamp,kernel,$(KERNEL_TEXT))
-$(fig51_SHARDS) $(fig51deep_SHARDS): | $(BIN)/costmodel
+$(FIG51_ALL_SHARDS): | $(BIN)/costmodel

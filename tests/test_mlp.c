@@ -316,7 +316,7 @@ Test(eq20, expected_noise_power_equals_the_average_over_every_batch) {
     float *G = xmalloc(P * sizeof(float)), *eta = xmalloc(P * sizeof(float)), xb[3 * 12];
     uint8_t yb[3];
     uint32_t idx[3] = {0, 1, 2};
-    sgdnoise_t s = sgdnoise_measure(&t.m, t.th, t.x, t.y, t.K, t.x, t.y, b, t.w, G, eta);
+    sgdnoise_t s = sgdnoise_measure(&t.m, t.th, t.x, t.y, t.K, t.x, t.y, b, t.w, G, eta, NULL);
     double sum = 0;
     int count = 0;
     for (idx[0] = 0; idx[0] < 10; idx[0]++)
@@ -333,6 +333,65 @@ Test(eq20, expected_noise_power_equals_the_average_over_every_batch) {
     double wrong_b = s.var_expected * sgdnoise_factor(10, 2) / sgdnoise_factor(10, 3);
     cr_expect(gt(dbl, fabs(wrong_b - avg), 0.3 * avg), "the check must tell b = 2 from b = 3");
     free(G), free(eta);
+    toy_free(&t);
+}
+
+/* Sec. 5.1.2's per-group noise (sgdnoise_measure's groups): the groups tile
+ * theta exactly, and each group's exact E||eta_g||^2 / dim_g equals the plain
+ * average over every batch of b = 3 of K = 10, the measured value that of the
+ * batch given, and the drift that of grad U_B restricted to the group. A
+ * group with a wrong range, a weight term without its activation factor, a
+ * bias term counted with the weights or a wrong dimension fails. */
+Test(eq20, per_group_noise_power_equals_the_average_over_every_batch) {
+    toy_t t = toy(10);
+    size_t P = t.m.nparam;
+    const int b = 3, ng = sgdnoise_ngroups(&t.m);
+    cr_assert_eq(ng, 2 * t.m.nlayer);
+    unsigned char *seen = xcalloc(P, 1);
+    for (int g = 0; g < ng; g++) {
+        size_t off, n;
+        sgdnoise_group_range(&t.m, g, &off, &n);
+        cr_assert(off + n <= P && n > 0, "group %d [%zu, %zu) outside theta (%zu)", g, off, off + n, P);
+        for (size_t i = off; i < off + n; i++) seen[i]++;
+    }
+    for (size_t i = 0; i < P; i++) cr_assert_eq(seen[i], 1, "parameter %zu is in %d groups", i, seen[i]);
+    float *G = xmalloc(P * sizeof(float)), *eta = xmalloc(P * sizeof(float)), xb[3 * 12];
+    uint8_t yb[3];
+    uint32_t idx[3] = {4, 7, 9};
+    gather_toy(&t, idx, b, xb, yb);
+    sgdnoise_t grp[2 * MLP_MAX_LAYERS];
+    sgdnoise_t all = sgdnoise_measure(&t.m, t.th, t.x, t.y, t.K, xb, yb, b, t.w, G, eta, grp);
+    double sum_exp = 0;
+    for (int g = 0; g < ng; g++) {
+        size_t off, n;
+        sgdnoise_group_range(&t.m, g, &off, &n);
+        double e2 = 0, d2 = 0;
+        for (size_t i = off; i < off + n; i++) e2 += (double)eta[i] * eta[i], d2 += (double)G[i] * G[i];
+        cr_expect(lt(dbl, fabs(grp[g].var_measured - e2 / n), 1e-12 * (e2 / n) + 1e-300), "group %d measured", g);
+        cr_expect(lt(dbl, fabs(grp[g].drift_msq - d2 / n), 1e-12 * (d2 / n) + 1e-300), "group %d drift", g);
+        sum_exp += grp[g].var_expected * (double)n;
+    }
+    cr_expect(lt(dbl, fabs(sum_exp - all.var_expected * (double)P), 1e-9 * all.var_expected * (double)P),
+              "the groups' powers add up to the whole: %.9g vs %.9g", sum_exp, all.var_expected * (double)P);
+    double *avg = xcalloc((size_t)ng, sizeof *avg);
+    int count = 0;
+    for (idx[0] = 0; idx[0] < 10; idx[0]++)
+        for (idx[1] = idx[0] + 1; idx[1] < 10; idx[1]++)
+            for (idx[2] = idx[1] + 1; idx[2] < 10; idx[2]++, count++) {
+                gather_toy(&t, idx, b, xb, yb);
+                sgdnoise_eta(&t.m, t.th, G, xb, yb, b, t.w, eta);
+                for (int g = 0; g < ng; g++) {
+                    size_t off, n;
+                    sgdnoise_group_range(&t.m, g, &off, &n);
+                    for (size_t i = off; i < off + n; i++) avg[g] += (double)eta[i] * eta[i] / (double)n;
+                }
+            }
+    for (int g = 0; g < ng; g++) {
+        avg[g] /= count;
+        cr_expect(lt(dbl, fabs(grp[g].var_expected - avg[g]), 1e-5 * avg[g]),
+                  "group %d: exact %.9g vs average over all batches %.9g", g, grp[g].var_expected, avg[g]);
+    }
+    free(avg), free(seen), free(G), free(eta);
     toy_free(&t);
 }
 
@@ -375,7 +434,7 @@ Test(eq20, window_acf_estimator_is_unbiased_and_sees_anticorrelation) {
     toy_t t = toy(40);
     size_t P = t.m.nparam;
     float *G = xmalloc(P * sizeof(float)), *eta = xmalloc(P * sizeof(float));
-    double exact = sgdnoise_measure(&t.m, t.th, t.x, t.y, t.K, t.x, t.y, 20, t.w, G, eta).var_expected * (double)P;
+    double exact = sgdnoise_measure(&t.m, t.th, t.x, t.y, t.K, t.x, t.y, 20, t.w, G, eta, NULL).var_expected * (double)P;
     rng_t r;
     rng_init(&r, 20, 1);
     const int n = 30;
@@ -408,7 +467,7 @@ Test(eq20, window_lag0_inflation_is_the_variance_ratio_by_monte_carlo) {
     float xb[5 * 12], xm[8 * 12];
     uint8_t yb[5], ym[8];
     uint32_t idx[8];
-    double exact = sgdnoise_measure(&t.m, t.th, t.x, t.y, t.K, t.x, t.y, b, t.w, G, eta).var_expected * (double)P;
+    double exact = sgdnoise_measure(&t.m, t.th, t.x, t.y, t.K, t.x, t.y, b, t.w, G, eta, NULL).var_expected * (double)P;
     sgdnoise_acf_t a;
     sgdnoise_acf_init(&a, P, 1, 1, t.K, b, M);
     rng_t r;

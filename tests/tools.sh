@@ -156,12 +156,12 @@ stamps() { # a flag change recompiles, a kernel change re-runs experiments, noth
     grep -q 'gcc .*-DSTAMP_TEST .*-c src/tools/numcheck.c' <<< "$plan" && grep -q -- '-DSTAMP_TEST' "$tmp/stampbuild/stamps/cc" || { echo "a flag change did not recompile"; return 1; }
 }
 check "stamps: a compiler flag change recompiles, a BLAS kernel change re-runs the experiments, else nothing" stamps
-kernel_reruns_every_shard() { # every heavy target hangs on the kernel stamp, fig51deep's shards too
+kernel_reruns_every_shard() { # every heavy target hangs on the kernel stamp, every ensemble's shards
     local b="$tmp/kernelbuild" d n m
     cp -a "$tmp/build" "$b"
     touch "$b/stamps/kernel"
     local plan; plan=$(make_q -n SCALE=quick BUILD="$b" MNIST_DIR="$(cd "$mnist" && pwd)" paper 2> /dev/null)
-    for d in fig51 fig51deep; do
+    for d in fig51 fig51deep fig51epoch; do
         n=$(ls "$b/quick/$d"/b*_s*.tsv | wc -l)
         m=$(grep -c "bin/fig51 run data/params/quick/$d.conf" <<< "$plan")
         echo "$d: $n shards, $m re-run after a kernel change"
@@ -169,7 +169,7 @@ kernel_reruns_every_shard() { # every heavy target hangs on the kernel stamp, fi
     done
     rm -rf "$b"
 }
-check "stamps: a BLAS kernel change re-runs every shard of both Fig. 5.1 ensembles (fig51deep too)" kernel_reruns_every_shard
+check "stamps: a BLAS kernel change re-runs every shard of every Fig. 5.1 ensemble (fig51deep, fig51epoch too)" kernel_reruns_every_shard
 
 # A comment edit relinks the programs (their debug information changes) but must re-run
 # no experiment; a change of the code a program runs must re-run its experiments and no

@@ -76,5 +76,5 @@ compare: $(BIN)/numcheck
 # (dist-oldfiles: internal, for tools/distcheck.sh)
 dist-oldfiles:
 	@echo $(addprefix $(BIN)/,$(filter-out numcheck envinfo,$(PROGRAMS))) $(foreach p,$(filter-out numcheck envinfo,$(PROGRAMS)),$(call code_id,$(p))) \
-	  $(MNIST_STAMP) $(FIG51_SHARDS) $(fig51deep_SHARDS) $(EBM_CLF) $(EBM_WHITEN) $(EBM_REPLICA_FILES) $(STAMPS)/kernel $(call params_id,*)
+	  $(MNIST_STAMP) $(FIG51_ALL_SHARDS) $(EBM_CLF) $(EBM_WHITEN) $(EBM_REPLICA_FILES) $(STAMPS)/kernel $(call params_id,*)
 .PHONY: dist-oldfiles

@@ -11,7 +11,8 @@ static const struct {
     int nfields; /* after the kind */
 } kinds[SHARD_KINDS] = {
     [SHARD_ACC] = {"acc", 3}, [SHARD_PARAM] = {"param", 3}, [SHARD_NOISE] = {"noise", 7},
-    [SHARD_ACF] = {"acf", 3}, [SHARD_FORCE] = {"force", 3}, [SHARD_TIME] = {"time", 2},
+    [SHARD_ACF] = {"acf", 3}, [SHARD_FORCE] = {"force", 3}, [SHARD_GROUP] = {"group", 6},
+    [SHARD_REVERSE] = {"reverse", 4}, [SHARD_TIME] = {"time", 2},
     [SHARD_PARAMS] = {"params", 1}, [SHARD_END] = {"end", 0},
 };
 
@@ -19,6 +20,8 @@ void shard_write_legend(FILE *f) {
     fprintf(f, "# records: acc trial step accuracy | param trial step value |\n"
                "#   noise trial step var_measured var_expected drift_msq max_abs_gradU loss_full |\n"
                "#   acf trial lag window_sum_of_dots | force trial step relative_change_of_grad_U_B |\n"
+               "#   group trial step group var_measured var_expected drift_msq |\n"
+               "#   reverse trial window distance_to_forward_path forward_displacement |\n"
                "#   time seconds maxrss_kb | params sha256_of_the_parameter_file (first) | end (last line)\n");
 }
 
@@ -34,6 +37,11 @@ void shard_write(FILE *f, const shard_rec_t *r) {
                 r->noise.var_measured, r->noise.var_expected, r->noise.drift_msq, r->noise.grad_max,
                 r->noise.loss_full);
         break;
+    case SHARD_GROUP:
+        fprintf(f, "%s\t%ld\t%ld\t%d\t%.17g\t%.17g\t%.17g\n", k, r->trial, r->step, r->group, r->noise.var_measured,
+                r->noise.var_expected, r->noise.drift_msq);
+        break;
+    case SHARD_REVERSE: fprintf(f, "%s\t%ld\t%ld\t%.17g\t%.17g\n", k, r->trial, r->step, r->value, r->value2); break;
     case SHARD_TIME: fprintf(f, "%s\t%.6f\t%ld\n", k, r->seconds, r->maxrss_kb); break;
     case SHARD_PARAMS: fprintf(f, "%s\t%s\n", k, r->sha256); break;
     case SHARD_END: fprintf(f, "%s\n", k); break;
@@ -99,11 +107,19 @@ int shard_parse(const char *line, shard_rec_t *r, char *err, size_t errlen) {
     int ok = parse_long(f[1], &r->trial) && parse_long(f[2], &r->step);
     for (int i = 3; ok && i < n; i++) ok = parse_double(f[i], &v[i - 3]);
     if (!ok) return snprintf(err, errlen, "%s record: a field is not a finite number", f[0]), -1;
-    if (r->kind == SHARD_NOISE)
+    if (r->kind == SHARD_NOISE) {
         r->noise = (sgdnoise_t){.var_measured = v[0], .var_expected = v[1], .drift_msq = v[2], .grad_max = v[3],
                                 .loss_full = v[4]};
-    else
+    } else if (r->kind == SHARD_GROUP) {
+        if (v[0] != floor(v[0]) || v[0] < 0 || v[0] >= 2 * MLP_MAX_LAYERS)
+            return snprintf(err, errlen, "group record: group '%.20s' is not an integer in [0, %d)", f[3],
+                            2 * MLP_MAX_LAYERS), -1;
+        r->group = (int)v[0];
+        r->noise = (sgdnoise_t){.var_measured = v[1], .var_expected = v[2], .drift_msq = v[3]};
+    } else {
         r->value = v[0];
+        r->value2 = r->kind == SHARD_REVERSE ? v[1] : 0;
+    }
     return 1;
 }
 

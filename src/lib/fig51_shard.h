@@ -7,6 +7,11 @@
  *   noise  trial step var exp drift gmax loss     one sgdnoise_measure (c)
  *   acf    trial lag dot                          window sum of eta^.eta^ (d)
  *   force  trial step change                      ||grad U_B(t) - grad U_B(t - noise_every)|| / ||grad U_B(t - noise_every)||
+ *   group  trial step g var exp drift             the noise record restricted to parameter group g
+ *                                                 (sgdnoise_measure's groups: 2l weights, 2l+1 biases of layer l)
+ *   reverse trial w dist disp                     Appendix A: backward SGD from theta_n over the last w steps'
+ *                                                 batches; dist = ||theta'_{n-w} - theta_{n-w}||,
+ *                                                 disp = ||theta_n - theta_{n-w}||
  *   time   seconds maxrss_kb                      what the shard cost
  *   params sha256                                 the parameter file's SHA-256 (conf_sha256): the first record
  *   end                                           the last line: the shard was written to its end
@@ -25,14 +30,17 @@
 #include "sgdnoise.h"
 
 typedef enum {
-    SHARD_ACC, SHARD_PARAM, SHARD_NOISE, SHARD_ACF, SHARD_FORCE, SHARD_TIME, SHARD_PARAMS, SHARD_END, SHARD_KINDS
+    SHARD_ACC, SHARD_PARAM, SHARD_NOISE, SHARD_ACF, SHARD_FORCE, SHARD_GROUP, SHARD_REVERSE, SHARD_TIME, SHARD_PARAMS,
+    SHARD_END, SHARD_KINDS
 } shard_kind_t;
 
 typedef struct {
     shard_kind_t kind;
-    long trial, step;  /* step: SGD step, or the lag for acf records */
-    double value;      /* accuracy, parameter value, acf dot sum, or relative force change */
-    sgdnoise_t noise;  /* noise records */
+    long trial, step;  /* step: SGD step, the lag for acf records, the window w for reverse records */
+    double value;      /* accuracy, parameter value, acf dot sum, relative force change, or reverse dist */
+    double value2;     /* reverse records: disp */
+    int group;         /* group records: the parameter group */
+    sgdnoise_t noise;  /* noise and group records (a group record has no gmax and no loss) */
     double seconds;    /* time records: CPU-independent wall seconds of the shard */
     long maxrss_kb;
     char sha256[65];   /* params records: 64 lowercase hex digits */

@@ -13,6 +13,9 @@ static double *column(const double *a, long n, long stride, long i, double *col)
     return col;
 }
 
+/* The first record at or after the late window's start. */
+static int late_index(const fig51_ens_t *e) { return (int)((e->late_start + e->noise_every - 1) / e->noise_every); }
+
 void fig51_ens_finish(fig51_ens_t *e) {
     long nt = e->noise_trials;
     e->tacc = xmalloc((size_t)(e->trials > 0 ? e->trials : 1) * sizeof *e->tacc);
@@ -28,6 +31,29 @@ void fig51_ens_finish(fig51_ens_t *e) {
             (*out[q])[k] = v;
         }
     }
+    int ng = e->ngroups, i0 = late_index(e);
+    e->tgT = xcalloc((size_t)(nt * ng) + 1, sizeof(double));
+    e->tgdn = xcalloc((size_t)(nt * ng) + 1, sizeof(double));
+    e->tdn_late = xcalloc((size_t)nt + 1, sizeof(double));
+    e->ttau = xcalloc((size_t)nt + 1, sizeof(double));
+    e->tdrop = xcalloc((size_t)nt + 1, sizeof(double));
+    e->tslope = xcalloc((size_t)nt + 1, sizeof(double));
+    for (long k = 0; k < nt; k++) {
+        double d = 0, x = 0, m = 0;
+        for (int i = i0; i < e->nno; i++) d += e->ndrift[k * e->nno + i], x += e->nexp[k * e->nno + i], m++;
+        e->tdn_late[k] = d / x;
+        for (int g = 0; g < ng; g++) {
+            double gd = 0, gx = 0;
+            for (int i = i0; i < e->nno; i++) {
+                size_t j = ((size_t)k * (size_t)e->nno + (size_t)i) * (size_t)ng + (size_t)g;
+                gd += e->gdrift[j], gx += e->gexp[j];
+            }
+            e->tgT[k * ng + g] = e->rate * (gx / m) / 2;
+            e->tgdn[k * ng + g] = gd / gx;
+        }
+        fig51_regimes_t r = fig51_loss_regimes(e->nloss + k * e->nno, e->nno, e->noise_every, e->late_start);
+        e->ttau[k] = r.tau, e->tdrop[k] = r.drop, e->tslope[k] = r.slope;
+    }
     e->tloss_end = xcalloc((size_t)nt + 1, sizeof(double));
     e->texp_end = xcalloc((size_t)nt + 1, sizeof(double));
     for (long k = 0; k < nt && e->nno > 0; k++) {
@@ -38,7 +64,8 @@ void fig51_ens_finish(fig51_ens_t *e) {
 
 void fig51_ens_free(fig51_ens_t *e) {
     void *v[] = {e->param, e->acc, e->nvar, e->nexp, e->ndrift, e->gmax, e->nloss, e->force, e->acf, e->tacc,
-                 e->tvar, e->texp, e->tdrift, e->tgmax, e->tloss_end, e->texp_end};
+                 e->tvar, e->texp, e->tdrift, e->tgmax, e->tloss_end, e->texp_end, e->gexp, e->gdrift, e->rdist,
+                 e->rdisp, e->rev_w, e->tgT, e->tgdn, e->tdn_late, e->ttau, e->tdrop, e->tslope};
     for (size_t i = 0; i < sizeof v / sizeof v[0]; i++) free(v[i]);
 }
 
@@ -97,8 +124,7 @@ double fig51_exp_max_over_min(const unsigned char *keep, size_t n, void *c) {
 
 double fig51_exp_late_max_over_min(const unsigned char *keep, size_t n, void *c) {
     const fig51_ens_t *e = ENS(c);
-    int i0 = (int)((e->late_start + e->noise_every - 1) / e->noise_every); /* first record at or after it */
-    return exp_max_over_min_from(keep, n, e, i0);
+    return exp_max_over_min_from(keep, n, e, late_index(e));
 }
 
 /* Per trial over the run (successive changes are correlated), then over trials. */
@@ -138,6 +164,75 @@ double fig51_loss_cv(const unsigned char *keep, size_t n, void *c) {
 }
 double fig51_noise_cv(const unsigned char *keep, size_t n, void *c) {
     return stats_sd(ENS(c)->texp_end, keep, n) / stats_mean(ENS(c)->texp_end, keep, n);
+}
+
+fig51_regimes_t fig51_loss_regimes(const double *L, int n, long every, long late_start) {
+    fig51_regimes_t r = {NAN, NAN, NAN};
+    if (n < 2) return r;
+    double d0 = L[0] - L[n - 1], thr = d0 / exp(1.0);
+    if (d0 > 0)
+        for (int i = 1; i < n; i++)
+            if (L[i] - L[n - 1] <= thr) {
+                double a = L[i - 1] - L[n - 1], b = L[i] - L[n - 1]; /* a > thr >= b */
+                r.tau = ((double)(i - 1) + (a - thr) / (a - b)) * (double)every;
+                break;
+            }
+    double pos = (double)late_start / (double)every; /* the loss at late_start, between records */
+    int j = (int)floor(pos);
+    if (d0 > 0 && j + 1 < n) r.drop = (L[j] + (pos - j) * (L[j + 1] - L[j]) - L[n - 1]) / d0;
+    double sx = 0, sy = 0, sxx = 0, sxy = 0, m = 0;
+    for (int i = (int)((late_start + every - 1) / every); i < n; i++) {
+        double x = (double)i * (double)every;
+        sx += x, sy += L[i], sxx += x * x, sxy += x * L[i], m++;
+    }
+    if (m >= 2) r.slope = 1000 * (m * sxy - sx * sy) / (m * sxx - sx * sx);
+    return r;
+}
+
+#define GROUP_T(e, k, g) ((e)->tgT[(k) * (e)->ngroups + (g)])
+
+double fig51_group_T(const unsigned char *keep, size_t n, void *c) {
+    const fig51_ctx_t *s = c;
+    double sum = 0, m = 0;
+    for (size_t k = 0; k < n; k++)
+        if (keep[k]) sum += GROUP_T(s->e, (long)k, s->lag), m++;
+    return sum / m;
+}
+
+double fig51_group_T_spread(const unsigned char *keep, size_t n, void *c) {
+    fig51_ctx_t s = *(const fig51_ctx_t *)c;
+    double lo = INFINITY, hi = -INFINITY;
+    for (s.lag = 0; s.lag < s.e->ngroups; s.lag++) {
+        double T = fig51_group_T(keep, n, &s);
+        lo = fmin(lo, T), hi = fmax(hi, T);
+    }
+    return hi / lo;
+}
+
+double fig51_group_drift_over_noise(const unsigned char *keep, size_t n, void *c) {
+    const fig51_ctx_t *s = c;
+    double sum = 0, m = 0;
+    for (size_t k = 0; k < n; k++)
+        if (keep[k]) sum += s->e->tgdn[(long)k * s->e->ngroups + s->lag], m++;
+    return sum / m;
+}
+
+double fig51_late_drift_over_noise(const unsigned char *keep, size_t n, void *c) {
+    return stats_mean(ENS(c)->tdn_late, keep, n);
+}
+double fig51_loss_tau(const unsigned char *keep, size_t n, void *c) { return stats_mean(ENS(c)->ttau, keep, n); }
+double fig51_loss_drop(const unsigned char *keep, size_t n, void *c) { return stats_mean(ENS(c)->tdrop, keep, n); }
+double fig51_loss_slope(const unsigned char *keep, size_t n, void *c) { return stats_mean(ENS(c)->tslope, keep, n); }
+
+double fig51_reverse_rel(const unsigned char *keep, size_t n, void *c) {
+    const fig51_ctx_t *s = c;
+    double sum = 0, m = 0;
+    for (size_t k = 0; k < n; k++)
+        if (keep[k]) {
+            size_t j = k * (size_t)s->e->nrev + (size_t)s->lag;
+            sum += s->e->rdist[j] / s->e->rdisp[j], m++;
+        }
+    return sum / m;
 }
 
 double fig51_stat_all(stats_fn fn, size_t n, fig51_ctx_t *c) {

@@ -13,6 +13,10 @@
  *                                   one sgdnoise_measure at steps 0, noise_every, ...
  *   force  (noise_trials, nno - 1)  relative change of grad U_B since the previous record
  *   acf    (acf_trials, lags + 1)   window sums of eta^.eta^ (src/sgdnoise.h)
+ *   gexp, gdrift (noise_trials, nno, ngroups)
+ *                                   the noise record per parameter group (sgdnoise_measure's groups)
+ *   rdist, rdisp (reverse_trials, nrev)
+ *                                   Appendix A's backward SGD over the last rev_w[j] steps
  */
 #ifndef FIG51_STATS_H
 #define FIG51_STATS_H
@@ -33,10 +37,17 @@ typedef struct {
     double *acc, *nvar, *nexp, *ndrift, *gmax, *nloss, *force, *acf;
     double *param; /* (param_trials, steps + 1): panel (a), plotted only */
     double inflation; /* of the acf normaliser, 1 + c(K,M)/c(K,|b|) (src/sgdnoise.h) */
+    double rate;      /* r: T_g = r E||eta_g||^2 / (2 dim_g) */
+    int ngroups, nrev;
+    double *gexp, *gdrift, *rdist, *rdisp;
+    long reverse_trials, *rev_w;
     /* per trial, from fig51_ens_finish */
     double *tacc;                       /* final test accuracy (trials) */
     double *tvar, *texp, *tdrift, *tgmax; /* noise trials: means over the recorded times (gmax: largest) */
     double *tloss_end, *texp_end;       /* noise trials: full-data loss and expected power at the last record */
+    double *tgT, *tgdn;                 /* (noise_trials, ngroups): late-window temperature and drift over noise */
+    double *tdn_late;                   /* noise trials: late-window drift over noise, all parameters */
+    double *ttau, *tdrop, *tslope;      /* noise trials: the loss curve's two regimes (fig51_loss_regimes) */
 } fig51_ens_t;
 
 /* Per-trial summaries from the filled arrays (allocates the t* arrays). */
@@ -47,11 +58,25 @@ void fig51_ens_free(fig51_ens_t *e);
  * noise measurements (Eq 21's lazy dynamics would keep it at 0). */
 double fig51_force_change(const float *G, const float *Gprev, size_t P);
 
-/* A statistic's context: the ensemble, and the lag for the autocorrelation. */
+/* A statistic's context: the ensemble, and the lag for the autocorrelation
+ * (the parameter group, or the reverse window's index, for those statistics). */
 typedef struct {
     const fig51_ens_t *e;
     int lag;
 } fig51_ctx_t;
+
+/* Sec. 5.1.1's two regimes of one loss curve L[0..n) recorded every `every`
+ * steps, late window from step late_start:
+ *   tau   the step at which L - L[n-1] first falls to (L[0] - L[n-1]) / e,
+ *         interpolated linearly between records (the fast decline's time constant);
+ *   drop  (L(late_start) - L[n-1]) / (L[0] - L[n-1]): the fraction of the whole
+ *         decline left to the late window (small when the fast phase did most of it);
+ *   slope the least-squares slope of L over the late window, per 1000 steps.
+ * NAN where undefined (a curve that does not decline). */
+typedef struct {
+    double tau, drop, slope;
+} fig51_regimes_t;
+fig51_regimes_t fig51_loss_regimes(const double *L, int n, long every, long late_start);
 
 /* stats_fn statistics (ctx: fig51_ctx_t); n is the count of the trials they
  * run over (trials, noise trials, acf trials, or noise trials x nno for
@@ -79,6 +104,21 @@ double fig51_acf_maxabs(const unsigned char *keep, size_t n, void *ctx);
 double fig51_acc_cv(const unsigned char *keep, size_t n, void *ctx);
 double fig51_loss_cv(const unsigned char *keep, size_t n, void *ctx);
 double fig51_noise_cv(const unsigned char *keep, size_t n, void *ctx);
+
+/* Sec. 5.1.2: group lag's late-window temperature r E||eta_g||^2 / (2 dim_g)
+ * (trial mean), the largest over the smallest group temperature, and group
+ * lag's late-window drift over noise; and the late-window drift over noise of
+ * all parameters (noise trials). */
+double fig51_group_T(const unsigned char *keep, size_t n, void *ctx);
+double fig51_group_T_spread(const unsigned char *keep, size_t n, void *ctx);
+double fig51_group_drift_over_noise(const unsigned char *keep, size_t n, void *ctx);
+double fig51_late_drift_over_noise(const unsigned char *keep, size_t n, void *ctx);
+/* Sec. 5.1.1 (noise trials): trial means of fig51_loss_regimes' tau, drop, slope. */
+double fig51_loss_tau(const unsigned char *keep, size_t n, void *ctx);
+double fig51_loss_drop(const unsigned char *keep, size_t n, void *ctx);
+double fig51_loss_slope(const unsigned char *keep, size_t n, void *ctx);
+/* Appendix A (reverse trials): mean over trials of dist/disp at window index lag. */
+double fig51_reverse_rel(const unsigned char *keep, size_t n, void *ctx);
 
 /* fn over all n trials. */
 double fig51_stat_all(stats_fn fn, size_t n, fig51_ctx_t *c);

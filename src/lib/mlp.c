@@ -253,8 +253,14 @@ void mlp_backward(const mlp_t *m, const float *theta, const float *x, const uint
         const float *a = l > 0 ? w->h[l - 1] : x;
         const float *W = theta + m->woff[l];
         if (pe_norm2) /* ||g_n||^2 over this layer = ||delta_n||^2 (||a_n||^2 + 1) */
-            for (int i = 0; i < n; i++)
-                pe_norm2[i] += row_norm2(dz + (size_t)i * outw, outw) * (row_norm2(a + (size_t)i * in, in) + 1.0);
+            for (int i = 0; i < n; i++) {
+                double d2 = row_norm2(dz + (size_t)i * outw, outw), a2 = row_norm2(a + (size_t)i * in, in);
+                pe_norm2[i] += d2 * (a2 + 1.0);
+                if (w->group_sq) {
+                    w->group_sq[2 * l] += d2 * a2;
+                    w->group_sq[2 * l + 1] += d2;
+                }
+            }
         /* propagate first: dh (n,in) = dz (n,out) . W^T, with the W of before any update */
         if (l > 0)
             cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, n, in, outw, 1.0f, dz, outw, W, outw, 0.0f,

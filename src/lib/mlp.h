@@ -44,6 +44,11 @@ typedef struct {
     float *val;
     int *rowptr, *colidx;        /* ... and by example */
     float *rval;
+    /* If not NULL while mlp_backward computes pe_norm2, it also adds, per
+     * parameter group, sum_n ||g_n restricted to the group||^2: [2l] the
+     * weights of layer l, [2l+1] its biases (2 nlayer doubles, caller-owned;
+     * the per-layer temperatures of Sec. 5.1.2 need them). */
+    double *group_sq;
     pool_t pool;                 /* owns every buffer above */
 } mlp_work_t;
 

@@ -23,18 +23,38 @@ void sgdnoise_eta(const mlp_t *m, const float *theta, const float *G, const floa
     mlp_backward(m, theta, xb, yb, b, w, eta, -1.0f / (float)b, NULL);
 }
 
+int sgdnoise_ngroups(const mlp_t *m) { return 2 * m->nlayer; }
+
+void sgdnoise_group_range(const mlp_t *m, int g, size_t *offset, size_t *size) {
+    int l = g / 2;
+    *offset = g % 2 ? m->boff[l] : m->woff[l];
+    *size = (size_t)m->size[l + 1] * (g % 2 ? 1 : (size_t)m->size[l]);
+}
+
 sgdnoise_t sgdnoise_measure(const mlp_t *m, const float *theta, const float *x, const uint8_t *y, long K,
-                            const float *xb, const uint8_t *yb, int b, mlp_work_t *w, float *G, float *eta) {
+                            const float *xb, const uint8_t *yb, int b, mlp_work_t *w, float *G, float *eta,
+                            sgdnoise_t *groups) {
     size_t P = m->nparam;
     sgdnoise_t s = {0};
-    double pe;
+    double pe, gsq[2 * MLP_MAX_LAYERS] = {0};
+    w->group_sq = groups ? gsq : NULL;
     s.loss_full = mlp_full_grad(m, theta, x, y, K, w, G, &pe);
+    w->group_sq = NULL;
     double gg = dot(G, G, P);
     for (size_t i = 0; i < P; i++) s.grad_max = fmax(s.grad_max, fabs(G[i]));
     sgdnoise_eta(m, theta, G, xb, yb, b, w, eta);
     s.var_measured = dot(eta, eta, P) / (double)P;
     s.var_expected = sgdnoise_factor(K, b) * (pe / (double)K - gg) / (double)P;
     s.drift_msq = gg / (double)P;
+    for (int g = 0; groups && g < sgdnoise_ngroups(m); g++) {
+        size_t off, n;
+        sgdnoise_group_range(m, g, &off, &n);
+        double gg_g = dot(G + off, G + off, n), gmax = 0;
+        for (size_t i = 0; i < n; i++) gmax = fmax(gmax, fabs(G[off + i]));
+        groups[g] = (sgdnoise_t){.var_measured = dot(eta + off, eta + off, n) / (double)n,
+                                 .var_expected = sgdnoise_factor(K, b) * (gsq[g] / (double)K - gg_g) / (double)n,
+                                 .drift_msq = gg_g / (double)n, .grad_max = gmax, .loss_full = s.loss_full};
+    }
     return s;
 }
 

@@ -49,9 +49,17 @@ typedef struct {
     double loss_full;     /* U_B(theta_t) */
 } sgdnoise_t;
 /* Needs w->cap >= max(b, chunk); G and eta are dim-sized scratch (G returns
- * grad U_B, eta returns eta_t). */
+ * grad U_B, eta returns eta_t). groups, if not NULL, receives the same
+ * measurement restricted to each parameter group (sgdnoise_ngroups of them:
+ * [2l] the weights of layer l, [2l+1] its biases), each per its own dimension,
+ * from the same passes: Sec. 5.1.2's per-layer temperatures
+ * T_g = r E||eta_g||^2 / (2 dim_g). */
 sgdnoise_t sgdnoise_measure(const mlp_t *m, const float *theta, const float *x, const uint8_t *y, long K,
-                            const float *xb, const uint8_t *yb, int b, mlp_work_t *w, float *G, float *eta);
+                            const float *xb, const uint8_t *yb, int b, mlp_work_t *w, float *G, float *eta,
+                            sgdnoise_t *groups);
+int sgdnoise_ngroups(const mlp_t *m);
+/* Group g's first parameter and size in theta. */
+void sgdnoise_group_range(const mlp_t *m, int g, size_t *offset, size_t *size);
 
 /* Window accumulator of the autocorrelation estimator above. */
 typedef struct {

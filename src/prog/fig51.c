@@ -42,6 +42,7 @@
 #define MAX_BS 8
 #define MAX_LAGS 64
 #define MAX_PARAM_TRIALS 64
+#define MAX_REV 32 /* reverse windows 1, 2, 4, ..., reverse_window */
 /* stream tags: init, index choice and the acf batches never collide with trials */
 #define STREAM_INIT (1ull << 62)
 #define STREAM_PICK (1ull << 61)
@@ -54,6 +55,7 @@ typedef struct {
     long width, depth, trials, trials_per_shard, steps, train_subset, test_subset;
     long param_trials, eval_every, noise_trials, noise_every;
     long acf_trials, acf_start, acf_window, acf_lags, acf_batch, chunk;
+    long reverse_trials, reverse_window;
 } params_t;
 
 enum { INIT_SHARED, INIT_INDEPENDENT };
@@ -102,6 +104,10 @@ static const conf_spec_t spec[] = {
     {"acf_batch", CONF_INT, F(acf_batch), 1, MNIST_TRAIN, .doc = "(d) M: examples of the independent grad U_B estimate",
      .quote = "acf_batch", .unit = "images"},
     {"grad_chunk", CONF_INT, F(chunk), 1, MNIST_TRAIN, .doc = "examples per sgemm chunk in full-data passes"},
+    {"reverse_trials", CONF_INT, F(reverse_trials), 0, 100000, .doc = "(App. A) trials run backwards from theta_n",
+     .quote = "reverse_trials", .unit = "trials"},
+    {"reverse_window", CONF_INT, F(reverse_window), 1, 100000000,
+     .doc = "(App. A) longest backward window W: windows 1, 2, 4, ... and W", .quote = "reverse_window", .unit = "steps"},
 };
 #undef F
 #define NSPEC ((int)(sizeof spec / sizeof spec[0]))
@@ -117,8 +123,11 @@ static params_t read_params(const char *path, conf_t **keep) {
     if (p.acf_start + p.acf_window + p.acf_lags > p.steps)
         die("%s: key 'acf_window': steps %ld + %ld + %ld lags run past 'steps' = %ld", path, p.acf_start,
             p.acf_window, p.acf_lags, p.steps);
-    if (p.noise_trials > p.trials || p.acf_trials > p.trials || p.param_trials > p.trials)
-        die("%s: keys 'noise_trials', 'acf_trials' and 'param_trials' may not exceed 'trials' = %ld", path, p.trials);
+    if (p.noise_trials > p.trials || p.acf_trials > p.trials || p.param_trials > p.trials || p.reverse_trials > p.trials)
+        die("%s: keys 'noise_trials', 'acf_trials', 'param_trials' and 'reverse_trials' may not exceed 'trials' = %ld",
+            path, p.trials);
+    if (p.reverse_window > p.steps)
+        die("%s: key 'reverse_window': %ld steps run back past step 0 ('steps' = %ld)", path, p.reverse_window, p.steps);
     return p;
 }
 
@@ -138,6 +147,15 @@ static int batch_index(const params_t *p, long bs) {
 }
 
 static long nshards(const params_t *p) { return (p->trials + p->trials_per_shard - 1) / p->trials_per_shard; }
+
+/* Appendix A's backward windows: 1, 2, 4, ... below reverse_window, then
+ * reverse_window itself; returns their count. */
+static int reverse_windows(const params_t *p, long *w) {
+    int n = 0;
+    for (long x = 1; x < p->reverse_window && n < MAX_REV - 1; x *= 2) w[n++] = x;
+    w[n++] = p->reverse_window;
+    return n;
+}
 
 /* ---------------------------------------------------------------------- */
 /* run: one shard of trials at one batch size                             */
@@ -181,6 +199,11 @@ typedef struct {
     uint32_t *idx;
     sampler_t smp;
     FILE *f;
+    /* Appendix A: theta_{n-w} for each window w, the last W steps' batches */
+    int nrev;
+    long rev_w[MAX_REV];
+    float *snap;
+    uint32_t *ridx;
 } shard_t;
 
 static void gather(const mnist_t *d, const uint32_t *idx, int n, float *x, uint8_t *y) {
@@ -216,6 +239,11 @@ static void shard_setup(shard_t *s, const char *mnist_dir) {
     if (s->smp.epoch) {
         s->smp.perm = xmalloc((size_t)p->train_subset * sizeof *s->smp.perm);
         for (long i = 0; i < p->train_subset; i++) s->smp.perm[i] = (uint32_t)i;
+    }
+    if (p->reverse_trials > 0) {
+        s->nrev = reverse_windows(p, s->rev_w);
+        s->snap = xmalloc((size_t)s->nrev * P * sizeof(float));
+        s->ridx = xmalloc((size_t)p->reverse_window * (size_t)s->bs * sizeof *s->ridx);
     }
     rng_t pick;
     rng_init(&pick, (uint64_t)p->seed, STREAM_PICK);
@@ -272,6 +300,43 @@ static void acf_observe(shard_t *s, sgdnoise_acf_t *acf, rng_t *r) {
     sgdnoise_acf_push(acf, s->eta);
 }
 
+/* Sec. 5.1.2: the noise record once more per parameter group (same passes). */
+static void record_groups(shard_t *s, long k, long t, const sgdnoise_t *grp) {
+    for (int g = 0; g < sgdnoise_ngroups(&s->m); g++)
+        shard_write(s->f, &(shard_rec_t){.kind = SHARD_GROUP, .trial = k, .step = t, .group = g, .noise = grp[g]});
+}
+
+static double dist(const float *a, const float *b, size_t n) {
+    double d = 0;
+    for (size_t i = 0; i < n; i++) d += ((double)a[i] - b[i]) * ((double)a[i] - b[i]);
+    return sqrt(d);
+}
+
+/* Appendix A: backward SGD theta'_t = theta'_{t+1} + r grad phi(b_t)(theta'_{t+1})
+ * from theta'_n = theta_n with the forward run's own batches. It retraces the
+ * forward path exactly when the gradient does not depend on theta (lazy
+ * dynamics); the distance to theta_{n-w} after w steps measures how far from
+ * lazy the network is. s->eta is free scratch once the trial has ended. */
+static void reverse_trial(shard_t *s, long k) {
+    const params_t *p = &s->p;
+    size_t P = s->m.nparam;
+    float *th = s->eta;
+    memcpy(th, s->theta, P * sizeof(float));
+    long rev0 = p->steps - p->reverse_window;
+    for (long w = 1, j = 0; w <= p->reverse_window; w++) {
+        long t = p->steps - w;
+        gather(&s->tr, s->ridx + (size_t)(t - rev0) * (size_t)s->bs, (int)s->bs, s->xb, s->yb);
+        double loss = mlp_sgd_step(&s->m, th, s->xb, s->yb, (int)s->bs, -(float)p->rate, s->w);
+        CHECK_FINITE(loss, "backward SGD: loss is not finite %ld steps back, trial %ld, batch size %ld", w, k, s->bs);
+        if (w == s->rev_w[j]) {
+            const float *fwd = s->snap + (size_t)j * P;
+            shard_write(s->f, &(shard_rec_t){.kind = SHARD_REVERSE, .trial = k, .step = w, .value = dist(th, fwd, P),
+                                             .value2 = dist(s->theta, fwd, P)});
+            j++;
+        }
+    }
+}
+
 static void run_trial(shard_t *s, long k, progress_t *prog) {
     const params_t *p = &s->p;
     trial_start(s, k);
@@ -283,17 +348,24 @@ static void run_trial(shard_t *s, long k, progress_t *prog) {
                           p->acf_batch);
         rng_init(&racf, (uint64_t)p->seed, STREAM_ACF | ((uint64_t)s->bs << 32) | (uint64_t)k);
     }
+    int with_rev = k < p->reverse_trials;
+    long rev0 = p->steps - p->reverse_window;
     for (long t = 0; t <= p->steps; t++) {
         if (t % p->eval_every == 0 || t == p->steps) record_accuracy(s, k, t);
+        for (int j = 0; with_rev && j < s->nrev; j++)
+            if (p->steps - t == s->rev_w[j]) memcpy(s->snap + (size_t)j * s->m.nparam, s->theta, s->m.nparam * sizeof(float));
         if (k < p->param_trials) shard_write(s->f, &(shard_rec_t){.kind = SHARD_PARAM, .trial = k, .step = t, .value = s->theta[s->pidx]});
         if (t == p->steps) break;
         draw_batch(&s->smp, (int)s->bs, s->idx);
         gather(&s->tr, s->idx, (int)s->bs, s->xb, s->yb);
+        if (with_rev && t >= rev0) memcpy(s->ridx + (size_t)(t - rev0) * (size_t)s->bs, s->idx, (size_t)s->bs * sizeof *s->idx);
         if (k < p->noise_trials && t % p->noise_every == 0) {
             shard_rec_t r = {.kind = SHARD_NOISE, .trial = k, .step = t};
+            sgdnoise_t grp[2 * MLP_MAX_LAYERS];
             r.noise = sgdnoise_measure(&s->m, s->theta, s->tr.x, s->tr.label, p->train_subset, s->xb, s->yb,
-                                       (int)s->bs, s->w, s->G, s->eta);
+                                       (int)s->bs, s->w, s->G, s->eta, grp);
             shard_write(s->f, &r);
+            record_groups(s, k, t, grp);
             record_force_change(s, k, t);
         }
         if (with_acf && t >= p->acf_start && sgdnoise_acf_remaining(&acf) > 0) acf_observe(s, &acf, &racf);
@@ -302,6 +374,7 @@ static void run_trial(shard_t *s, long k, progress_t *prog) {
                      s->bs, p->rate);
         progress_step(prog, 1, NULL);
     }
+    if (with_rev) reverse_trial(s, k);
     if (with_acf) {
         for (int l = 0; l <= p->acf_lags; l++) shard_write(s->f, &(shard_rec_t){.kind = SHARD_ACF, .trial = k, .step = l, .value = acf.dot[l]});
         sgdnoise_acf_free(&acf);
@@ -394,6 +467,17 @@ static void merge_alloc(merge_t *g) {
         e->force = nan_array((size_t)(p->noise_trials * (g->nno - 1)));
         e->acf = nan_array((size_t)(p->acf_trials * (g->lags + 1)));
         e->inflation = 1 + sgdnoise_factor(p->train_subset, p->acf_batch) / sgdnoise_factor(p->train_subset, p->batch[b]);
+        mlp_t m;
+        model_shape(p, &m);
+        e->rate = (float)p->rate; /* as the float the steps use */
+        e->ngroups = sgdnoise_ngroups(&m);
+        e->gexp = nan_array(nn * (size_t)e->ngroups);
+        e->gdrift = nan_array(nn * (size_t)e->ngroups);
+        e->reverse_trials = p->reverse_trials;
+        e->rev_w = xmalloc(MAX_REV * sizeof *e->rev_w);
+        e->nrev = reverse_windows(p, e->rev_w);
+        e->rdist = nan_array((size_t)(p->reverse_trials * e->nrev));
+        e->rdisp = nan_array((size_t)(p->reverse_trials * e->nrev));
     }
 }
 
@@ -418,6 +502,15 @@ static double *record_slot(merge_t *g, fig51_ens_t *e, const shard_rec_t *r, con
     case SHARD_FORCE:
         if (k < 0 || k >= p->noise_trials || t < p->noise_every || t >= p->steps || t % p->noise_every) return NULL;
         return &e->force[k * (g->nno - 1) + t / p->noise_every - 1];
+    case SHARD_GROUP:
+        if (k < 0 || k >= p->noise_trials || t < 0 || t >= p->steps || t % p->noise_every || r->group >= e->ngroups)
+            return NULL;
+        return &e->gexp[(size_t)(k * g->nno + t / p->noise_every) * (size_t)e->ngroups + (size_t)r->group];
+    case SHARD_REVERSE:
+        for (int j = 0; k >= 0 && k < p->reverse_trials && j < e->nrev; j++)
+            if (e->rev_w[j] == t) return &e->rdist[k * e->nrev + j];
+        *why = "trial or window outside the parameter file's reverse_trials and reverse_window";
+        return NULL;
     default: *why = "unexpected record"; return NULL;
     }
 }
@@ -434,6 +527,17 @@ static void merge_record(merge_t *g, int b, const shard_rec_t *r, const char *pa
     double *slot = record_slot(g, e, r, &why);
     if (!slot) die("%s:%ld: %s (trial %ld, step/lag %ld)", path, lineno, why, r->trial, r->step);
     if (!isnan(*slot)) die("%s:%ld: a second record for trial %ld, step/lag %ld", path, lineno, r->trial, r->step);
+    if (r->kind == SHARD_GROUP) {
+        size_t i = (size_t)(slot - e->gexp);
+        e->gexp[i] = r->noise.var_expected;
+        e->gdrift[i] = r->noise.drift_msq;
+        return;
+    }
+    if (r->kind == SHARD_REVERSE) {
+        *slot = r->value;
+        e->rdisp[slot - e->rdist] = r->value2;
+        return;
+    }
     if (r->kind != SHARD_NOISE) {
         *slot = r->value;
         return;
@@ -491,6 +595,8 @@ static void merge_finish(merge_t *g) {
         check_complete(e->nvar, p->noise_trials, g->nno, bs, "noise", "row");
         check_complete(e->acf, p->acf_trials, g->lags + 1, bs, "acf", "lag");
         check_complete(e->force, p->noise_trials, g->nno - 1, bs, "force", "row");
+        check_complete(e->gexp, p->noise_trials, (long)g->nno * e->ngroups, bs, "group", "row x group");
+        check_complete(e->rdist, p->reverse_trials, e->nrev, bs, "reverse", "window");
         fig51_ens_finish(e);
     }
 }
@@ -504,6 +610,44 @@ static void put_stat(numbers_t *nb, stats_fn fn, fig51_ctx_t *c, size_t n, const
     numbers_put(nb, key, fig51_stat_all(fn, n, c), "1");
     double se = n >= 2 ? stats_jackknife_se(fn, n, c) : NAN; /* NAN: too few trials (a sd of 2) */
     if (isfinite(se)) numbers_putf(nb, se, "1", "%s_se", key);
+}
+
+/* Group g's name in keys and columns: l<layer><w|b>, layers counted from 1. */
+static const char *group_name(int g) {
+    static char buf[2 * MLP_MAX_LAYERS][16];
+    snprintf(buf[g], sizeof buf[g], "l%d%c", g / 2 + 1, g % 2 ? 'b' : 'w');
+    return buf[g];
+}
+
+/* Sec. 5.1.2 per parameter group, Sec. 5.1.1's regimes, Appendix A's reversal. */
+static void put_reservoir(numbers_t *nb, const merge_t *g, int b) {
+    const params_t *p = &g->p;
+    const fig51_ens_t *e = &g->E[b];
+    long bs = p->batch[b];
+    size_t nn = (size_t)p->noise_trials;
+    char fmt[96];
+    fig51_ctx_t c = {e, 0};
+    if (nn > 0) {
+        for (c.lag = 0; c.lag < e->ngroups; c.lag++) {
+            snprintf(fmt, sizeof fmt, "fig51_T_%s_b%%ld", group_name(c.lag));
+            put_stat(nb, fig51_group_T, &c, nn, fmt, bs);
+            snprintf(fmt, sizeof fmt, "fig51_drift_over_noise_%s_b%%ld", group_name(c.lag));
+            put_stat(nb, fig51_group_drift_over_noise, &c, nn, fmt, bs);
+        }
+        put_stat(nb, fig51_group_T_spread, &c, nn, "fig51_T_spread_b%ld", bs);
+        put_stat(nb, fig51_late_drift_over_noise, &c, nn, "fig51_drift_over_noise_late_b%ld", bs);
+        /* undefined (NAN) for a curve that never declines or a late window of
+         * fewer than two records: then no keys, and a claim reading them fails */
+        if (isfinite(fig51_stat_all(fig51_loss_tau, nn, &c)) && isfinite(fig51_stat_all(fig51_loss_slope, nn, &c))) {
+            put_stat(nb, fig51_loss_tau, &c, nn, "fig51_loss_tau_b%ld", bs);
+            put_stat(nb, fig51_loss_drop, &c, nn, "fig51_loss_late_drop_b%ld", bs);
+            put_stat(nb, fig51_loss_slope, &c, nn, "fig51_loss_late_slope_b%ld", bs);
+        }
+    }
+    for (c.lag = 0; p->reverse_trials > 0 && c.lag < e->nrev; c.lag++) {
+        snprintf(fmt, sizeof fmt, "fig51_reverse_rel_w%ld_b%%ld", e->rev_w[c.lag]);
+        put_stat(nb, fig51_reverse_rel, &c, (size_t)p->reverse_trials, fmt, bs);
+    }
 }
 
 /* ---- tables -------------------------------------------------------------- */
@@ -614,6 +758,52 @@ static const batch_table_t ACF_TABLE = {
     {{"C", "1", "C(lag), pooled over reference steps and trials"}, {"band", "1", "2 jackknife standard errors over trials"}},
     acf_rows, acf_x, acf_cells};
 
+/* Sec. 5.1.2: each group's temperature r E||eta_g||^2 / (2 dim_g), trial mean per record */
+static void write_group_table(const merge_t *g, const char *dir) {
+    const params_t *p = &g->p;
+    table_t *t = open_table(g, dir, "fig51_groups.tsv", "Sec. 5.1.2: temperature per parameter group, trial mean");
+    table_note(t, "T_g = r E||eta_g||^2 / (2 dim_g), E over the mini-batch draw (exact); groups l<layer>w (weights) and l<layer>b (biases); means over the first %ld trials", p->noise_trials);
+    int step = table_col(t, "steps", "SGD step", "step"), col[MAX_BS][2 * MLP_MAX_LAYERS];
+    int ng = g->E[0].ngroups;
+    for (int b = 0; b < p->nbatch; b++)
+        for (int q = 0; q < ng; q++)
+            col[b][q] = table_col(t, "1", "temperature of the group at batch size |b|", "T_%s_b%ld", group_name(q), p->batch[b]);
+    for (int i = 0; p->noise_trials > 0 && i < g->nno; i++) {
+        table_set(t, step, (double)i * p->noise_every);
+        for (int b = 0; b < p->nbatch; b++)
+            for (int q = 0; q < ng; q++) {
+                double sum = 0;
+                for (long k = 0; k < p->noise_trials; k++) sum += g->E[b].gexp[(size_t)(k * g->nno + i) * (size_t)ng + (size_t)q];
+                table_set(t, col[b][q], g->E[b].rate * sum / (double)p->noise_trials / 2);
+            }
+        table_row(t);
+    }
+    table_close(t);
+}
+
+/* Appendix A: distance of backward SGD to the forward path, relative to the forward displacement */
+static void write_reverse_table(const merge_t *g, const char *dir) {
+    const params_t *p = &g->p;
+    table_t *t = open_table(g, dir, "fig51_reverse.tsv", "Appendix A: backward SGD from theta_n against the forward path");
+    table_note(t, "rel = ||theta'_{n-w} - theta_{n-w}|| / ||theta_n - theta_{n-w}||, mean over %ld trials, se jackknife", p->reverse_trials);
+    int w = table_col(t, "steps", "backward window w", "window"), col[MAX_BS][2];
+    for (int b = 0; b < p->nbatch; b++) {
+        col[b][0] = table_col(t, "1", "relative distance, trial mean", "rel_b%ld", p->batch[b]);
+        col[b][1] = table_col(t, "1", "its jackknife standard error", "rel_se_b%ld", p->batch[b]);
+    }
+    for (int j = 0; p->reverse_trials > 0 && j < g->E[0].nrev; j++) {
+        table_set(t, w, (double)g->E[0].rev_w[j]);
+        for (int b = 0; b < p->nbatch; b++) {
+            fig51_ctx_t c = {&g->E[b], j};
+            size_t n = (size_t)p->reverse_trials;
+            table_set(t, col[b][0], fig51_stat_all(fig51_reverse_rel, n, &c));
+            table_set(t, col[b][1], n >= 2 ? stats_jackknife_se(fig51_reverse_rel, n, &c) : NAN);
+        }
+        table_row(t);
+    }
+    table_close(t);
+}
+
 static void write_batch_tables(const merge_t *g, const char *dir) {
     const params_t *p = &g->p;
     char note[256];
@@ -623,6 +813,8 @@ static void write_batch_tables(const merge_t *g, const char *dir) {
     snprintf(note, sizeof note, "window estimator of src/lib/sgdnoise.h: reference steps %ld..%ld, M = %ld, %ld trials",
              p->acf_start, p->acf_start + p->acf_window - 1, p->acf_batch, p->acf_trials);
     write_batch_table(g, dir, &ACF_TABLE, note);
+    write_group_table(g, dir); /* both always written (make's targets); no rows without their trials */
+    write_reverse_table(g, dir);
 }
 
 /* ---- numbers ------------------------------------------------------------- */
@@ -641,6 +833,7 @@ static void put_counts(numbers_t *nb, const merge_t *g) {
     numbers_put(nb, "fig51_shards_s", g->shard_s, "s");
     numbers_put(nb, "fig51_maxrss_mb", g->maxrss_kb / 1024.0, "MB");
     numbers_put(nb, "fig51_noise_late_start", (double)g->E[0].late_start, "steps");
+    numbers_put(nb, "fig51_ngroups", (double)g->E[0].ngroups, "groups");
 }
 
 /* The statistics of one batch size, each with its standard error. */
@@ -667,6 +860,16 @@ static void put_batch(numbers_t *nb, const merge_t *g, int b) {
             put_stat(nb, fig51_noise_cv, &c, nn, "fig51_noise_end_cv_b%ld", bs);
         }
     }
+    if (na > 0 && p->sampling == SAMPLING_EPOCH) {
+        /* Per-epoch batches tile the training set: over an epoch the batch
+         * gradients sum to (K/|b|) grad U_B, so at fixed theta the n = K/|b|
+         * noises of an epoch sum to zero and, exchangeable, have lag-1
+         * correlation -1/(n - 1). */
+        double pred = -1 / ((double)p->train_subset / (double)bs - 1);
+        numbers_putf(nb, pred, "1", "fig51_acf_lag1_pred_b%ld", bs);
+        double se = na >= 2 ? stats_jackknife_se(fig51_acf, na, &c) : NAN;
+        if (isfinite(se)) numbers_putf(nb, (fig51_stat_all(fig51_acf, na, &c) - pred) / se, "1", "fig51_acf_lag1_z_b%ld", bs);
+    }
     if (na > 0) {
         put_stat(nb, fig51_acf, &c, na, "fig51_acf_lag1_b%ld", bs);
         put_stat(nb, fig51_acf_maxabs, &c, na, "fig51_acf_maxabs_b%ld", bs);
@@ -692,6 +895,7 @@ static void write_numbers(const merge_t *g, const char *path) {
     put_counts(nb, g);
     for (int b = 0; b < g->p.nbatch; b++) {
         put_batch(nb, g, b);
+        put_reservoir(nb, g, b);
         if (b + 1 < g->p.nbatch && g->p.noise_trials > 0) {
             put_ratio(nb, g, b, fig51_var, "noise_ratio");
             put_ratio(nb, g, b, fig51_exp, "noise_exp_ratio");
