@@ -424,6 +424,8 @@ fig_refused() { # fig_refused WHAT EXPECTED: a copy of gauss_ep.svg with WHAT ad
 }
 check "figures: a 6 pt label (8 px in a figure printed at its natural size) is refused, named" \
     fig_refused '<g transform="translate(200,60)" font-size="8.00"><text><tspan>tiny label</tspan></text></g>' 'text "tiny label" is 6.00 pt (less than 8 pt)'
+check "figures: a label running off the figure is refused, named" \
+    fig_refused '<text x="-40" y="60" font-size="12">cut label</text>' 'text "cut label" runs off the figure'
 check "figures: two overprinted labels are refused, both named" \
     fig_refused '<text x="200" y="60" font-size="12">first label</text><text x="210" y="63" font-size="12">second label</text>' 'text "second label" overlaps "first label"'
 pdf_small() { # the terminal of before issue 22: 'Helvetica,8' at pdfcairo's default font scale prints 5.3 pt

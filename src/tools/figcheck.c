@@ -9,8 +9,9 @@
  * margin, e.g. 2.5cm): a figure is printed at its natural width, or at the
  * text width if it is wider (pandoc's \maxwidth). At that size
  *   - svg: every text's body is at least MIN_PT (8 pt), its sub- and
- *     superscripts at least SCRIPT_RATIO (0.8, gnuplot's) of that, and no two
- *     texts' estimated boxes (src/lib/figtext.h: conservative) overlap;
+ *     superscripts at least SCRIPT_RATIO (0.8, gnuplot's) of that, no two
+ *     texts' estimated boxes (src/lib/figtext.h: conservative) overlap and
+ *     none runs off the figure;
  *   - pdf (pdftotext -bbox output): the median word is at least MIN_PT. (The
  *     SVG, drawn by the same script, is the one judged text by text: poppler's
  *     boxes do not say which words are rotated, so a single word's size is not
@@ -79,6 +80,11 @@ static int check_svg(const char *path, double text_w) {
         }
         if (t->script_size > 0 && s < SCRIPT_RATIO * MIN_PT) {
             printf("figcheck: %s:%d: sub- or superscript of \"%s\" is %.2f pt (less than %g pt)\n", path, t->line, t->text, s, SCRIPT_RATIO * MIN_PT);
+            bad++;
+        }
+        double slack = OVERLAP_SLACK_PT / k;
+        if (t->box.x0 < -slack || t->box.y0 < -slack || t->box.x1 > doc.width + slack || t->box.y1 > doc.height + slack) {
+            printf("figcheck: %s:%d: text \"%s\" runs off the figure\n", path, t->line, t->text);
             bad++;
         }
         for (int j = 0; j < i; j++) {
