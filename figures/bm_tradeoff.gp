@@ -5,7 +5,7 @@
 reset
 load 'figures/style.gp'
 F = datadir.'/bm_grid.tsv'
-set multiplot layout 1,2 margins 0.1,0.98,0.13,0.9 spacing 0.1,0.1
+set multiplot layout 1,2 margins 0.1,0.97,0.16,0.88 spacing 0.11,0.1
 set title "(a) conditional EP vs learning rate"
 set xlabel "learning rate r"
 set ylabel "Σ_{X|Θ} (nats)"
@@ -17,6 +17,7 @@ plot for [i=1:words(taus)] F using (column(1) == word(taus, i) + 0 ? column("rat
      with linespoints lt i title tl(word(taus, i) + 0)
 set title "(b) final KL vs compute"
 set xlabel "sweeps x chains (exact expectations not shown)"
+set format x "10^{%T}"
 set ylabel "D(p_{data}||p_θ) (nats)"
 unset logscale y
 rates = system("awk -F'\\t' '!/^#/ && $1 != \"tau\" {print $2}' ".F." | sort -gu | tr '\\n' ' '")

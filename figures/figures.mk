@@ -42,6 +42,13 @@ FIGURES += data_mnist
 FIG_DATA_data_mnist := $(MNIST_DATA)
 FIG_SIZE_data_mnist := 6in,4.6in
 
+# One text size for both terminals (figures/style.gp: >= 8 pt at print size; the body
+# text is 10 pt): FIG_FONT_PT points. pdfcairo scales a requested size by 4/3 and by its
+# fontscale (0.5 by default, which printed 'Helvetica,8' at 5.3 pt): fontscale 0.75 makes
+# the requested size the printed one. The svg terminal takes CSS px (96 per inch), so its
+# font is FIG_FONT_PT * 4/3 px.
+FIG_FONT_PT := 9
+FIG_FONT_PX := 12
 figsize = $(or $(FIG_SIZE_$(1)),$(FIG_SIZE_default))
 # gnuplot's svg terminal takes pixels: 1in = 96px
 svgsize = $(shell echo '$(call figsize,$(1))' | awk -F, '{sub("in","",$$1); sub("in","",$$2); printf "%d,%d", $$1*96, $$2*96}')
@@ -49,13 +56,13 @@ svgsize = $(shell echo '$(call figsize,$(1))' | awk -F, '{sub("in","",$$1); sub(
 .SECONDEXPANSION:
 $(B)/figures/%.pdf: figures/%.gp figures/style.gp $$(FIG_DATA_$$*) figures/check-output.sh | $(SETUP_STAMP) $(BIN)/conf_get
 	mkdir -p $(@D)
-	gnuplot -e "datadir='$(B)/data'; $(FIG_VARS_$*); set terminal pdfcairo enhanced font 'Helvetica,8' size $(call figsize,$*); set output '$@.tmp'" $<
+	gnuplot -e "datadir='$(B)/data'; $(FIG_VARS_$*); set terminal pdfcairo enhanced font 'Helvetica,$(FIG_FONT_PT)' fontscale 0.75 size $(call figsize,$*); set output '$@.tmp'" $<
 	figures/check-output.sh pdf $@.tmp
 	mv $@.tmp $@
 
 $(B)/figures/%.svg: figures/%.gp figures/style.gp $$(FIG_DATA_$$*) figures/check-output.sh | $(SETUP_STAMP) $(BIN)/conf_get
 	mkdir -p $(@D)
-	gnuplot -e "datadir='$(B)/data'; $(FIG_VARS_$*); set terminal svg enhanced font 'Helvetica,11' size $(call svgsize,$*); set output '$@.tmp'" $<
+	gnuplot -e "datadir='$(B)/data'; $(FIG_VARS_$*); set terminal svg enhanced font 'Helvetica,$(FIG_FONT_PX)' size $(call svgsize,$*); set output '$@.tmp'" $<
 	figures/check-output.sh svg $@.tmp
 	mv $@.tmp $@
 

@@ -36,6 +36,11 @@ DEPS_envinfo := $(UTIL)
 # costmodel: the Fig. 5.1 shards' cost model (cluster/cost.sh) on fig51 plan's features
 PROGRAMS += costmodel
 DEPS_costmodel := $(UTIL) costfit
+# figcheck: the figure rules that can be measured (font sizes at print size, overlapping
+# text) on the built SVG and PDF figures (tests/figcheck.sh)
+LIB_MODULES += figtext
+PROGRAMS += figcheck
+DEPS_figcheck := $(UTIL) figtext
 # conf_get: make reads parameter files through the C parser (data/data.mk)
 PROGRAMS += conf_get
 DEPS_conf_get := $(UTIL)

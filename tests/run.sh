@@ -409,6 +409,42 @@ check "paper: a ledger equation missing from the paper stops the build" \
 check "paper: a displayed equation of the original without a ledger row stops the build" \
     ledger_fails '' '$$ x = 1 $$ {#eq:53}' "equations displayed in the paper but not in the ledger: 53"
 
+# 9c. the figures as printed (figures/style.gp's rules, tests/figcheck.sh): every SVG and
+# PDF renders, text >= 8 pt at the printed width, no overlapping labels, no Symbol font;
+# and the check can fail: a 6 pt label, two overprinted labels, a PDF at pdfcairo's
+# default font scale (5.3 pt) and a {/Symbol in a script are each refused, named
+check "figures: every figure renders, its text is >= 8 pt at print size, no two labels overlap, no {/Symbol" \
+    tests/figcheck.sh "$tmp/build"
+fig_refused() { # fig_refused WHAT EXPECTED: a copy of gauss_ep.svg with WHAT added must fail naming it
+    local svg="$tmp/figbad.svg" out
+    sed "s|</svg>|$1</svg>|" "$tmp/build/quick/figures/gauss_ep.svg" > "$svg"
+    out=$("$tmp/build/bin/figcheck" svg 612 2.5cm "$svg") && { echo "$out"; return 1; }
+    echo "$out"
+    grep -qF "$2" <<< "$out"
+}
+check "figures: a 6 pt label (8 px in a figure printed at its natural size) is refused, named" \
+    fig_refused '<g transform="translate(200,60)" font-size="8.00"><text><tspan>tiny label</tspan></text></g>' 'text "tiny label" is 6.00 pt (less than 8 pt)'
+check "figures: a label running off the figure is refused, named" \
+    fig_refused '<text x="-40" y="60" font-size="12">cut label</text>' 'text "cut label" runs off the figure'
+check "figures: two overprinted labels are refused, both named" \
+    fig_refused '<text x="200" y="60" font-size="12">first label</text><text x="210" y="63" font-size="12">second label</text>' 'text "second label" overlaps "first label"'
+pdf_small() { # the terminal of before issue 22: 'Helvetica,8' at pdfcairo's default font scale prints 5.3 pt
+    gnuplot -e "set terminal pdfcairo enhanced font 'Helvetica,8' size 4.5in,3in; set output '$tmp/small.pdf'; set xlabel 'SGD update'; plot x title 'a line'" || return 1
+    pdftotext -bbox "$tmp/small.pdf" "$tmp/small.html" || return 1
+    local out; out=$("$tmp/build/bin/figcheck" pdf 612 2.5cm "$tmp/small.pdf" "$tmp/small.html") && { echo "$out"; return 1; }
+    echo "$out"
+    grep -q 'small.pdf: the median word is 5.33 pt (less than 8 pt)' <<< "$out"
+}
+check "figures: a PDF figure at pdfcairo's default font scale (5.3 pt text) is refused" pdf_small
+symbol_font() {
+    mkdir -p "$tmp/symfig"
+    cp figures/*.gp "$tmp/symfig/"
+    sed -i 's/"σ (nats)"/"{\/Symbol s} (nats)"/' "$tmp/symfig/gauss_ep.gp"
+    local out; out=$(FIG_SCRIPTS="$tmp/symfig" tests/figcheck.sh "$tmp/build") && { echo "$out"; return 1; }
+    grep -q 'gauss_ep.gp:.*{/Symbol s}' <<< "$out"
+}
+check "figures: a {/Symbol in a figure script is refused, naming the script" symbol_font
+
 . tests/faults.sh   # 10. fault tests (issue 14), counted here
 
 . tests/reader.sh  # the quick PDF and HTML read as a reader would (issue 11)
