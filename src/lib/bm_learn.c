@@ -270,6 +270,13 @@ void bm_ensemble_observe(bm_ensemble_t *e, const bm_data_t *d, bm_obs_t *o) {
     ensemble_marginals(e);
     for (int k = 0; k < e->M; k++) observe_model(e, k, d, o);
     o->S_theta_h = e->observed ? bm_gaussian_entropy(e->ths, e->M, e->m->npar, e->m->n) : -INFINITY;
+    o->S_theta_h_se = e->observed ? bm_gaussian_entropy_se(e->ths, e->M, e->m->npar, e->m->n) : NAN;
+    const double **law = xmalloc((size_t)e->M * sizeof *law);
+    for (int k = 0; k < e->M; k++) law[k] = e->md[k].p;
+    o->linfo_se = bm_jackknife_linfo_se(law, e->marg, e->M, e->m->N);
+    for (int k = 0; k < e->M; k++) law[k] = e->md[k].q;
+    o->linfo_a_se = bm_jackknife_linfo_se(law, e->marga, e->M, e->m->N);
+    free(law);
     e->observed = 1;
     o->eq44_worst = e->eq44_worst;
     o->first_worst = e->first_worst;
@@ -303,4 +310,38 @@ double bm_gaussian_entropy(const double *th, int M, int npar, int d) {
     free(mean);
     free(C);
     return info == 0 ? 0.5 * (d * log(2 * M_PI * M_E) + ld) : -INFINITY;
+}
+
+double bm_gaussian_entropy_se(const double *th, int M, int npar, int d) {
+    if (M < 3) return NAN;
+    double *sub = xmalloc((size_t)(M - 1) * d * sizeof(double)), *Sj = xmalloc((size_t)M * sizeof(double)), mean = 0;
+    for (int j = 0; j < M; j++) {
+        for (int k = 0, r = 0; k < M; k++)
+            if (k != j) memcpy(sub + (size_t)r++ * d, th + (size_t)k * npar, (size_t)d * sizeof(double));
+        Sj[j] = bm_gaussian_entropy(sub, M - 1, d, d);
+        mean += Sj[j] / M;
+    }
+    double ss = 0;
+    for (int j = 0; j < M; j++) ss += (Sj[j] - mean) * (Sj[j] - mean);
+    free(sub), free(Sj);
+    return isfinite(mean) ? sqrt((M - 1.0) / M * ss) : NAN;
+}
+
+/* ---------------------------------------------------------------------- */
+/* the L-info's standard error over models                                */
+
+double bm_jackknife_linfo_se(const double *const *law, const double *mix, int M, size_t N) {
+    if (M < 2) return NAN;
+    double *S = xmalloc((size_t)M * sizeof(double)), *mj = xmalloc(N * sizeof(double)), *Ij = xmalloc((size_t)M * sizeof(double));
+    double Ssum = 0, mean = 0;
+    for (int k = 0; k < M; k++) S[k] = thermo_entropy(law[k], N), Ssum += S[k];
+    for (int j = 0; j < M; j++) {
+        for (size_t x = 0; x < N; x++) mj[x] = fmax(0, (M * mix[x] - law[j][x]) / (M - 1)); /* no -0 from round-off */
+        Ij[j] = thermo_entropy(mj, N) - (Ssum - S[j]) / (M - 1);
+        mean += Ij[j] / M;
+    }
+    double ss = 0;
+    for (int j = 0; j < M; j++) ss += (Ij[j] - mean) * (Ij[j] - mean);
+    free(S), free(mj), free(Ij);
+    return sqrt((M - 1.0) / M * ss);
 }

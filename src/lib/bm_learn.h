@@ -120,6 +120,9 @@ typedef struct {
     double dSX;         /* Delta S_X: change of the cross-entropy to the marginal, ideal (Eq 44) */
     double kl_data;     /* D(p_data || p_theta) */
     double S_theta_h;   /* Gaussian estimate of S[Theta] from the n fields, -inf at t = 0 */
+    /* delete-one jackknife standard errors over the M models (bm_jackknife_linfo_se,
+     * bm_gaussian_entropy_se); NAN for M < 2 and for S_theta_h while it is -inf */
+    double linfo_se, linfo_a_se, S_theta_h_se;
     double eq44_worst;  /* max over models and updates so far of |Eq 44 residual|, both samplers */
     double first_worst; /* max of |first-law residual|, both samplers */
 } bm_obs_t;
@@ -145,5 +148,16 @@ void bm_ensemble_free(bm_ensemble_t *e);
 /* 1/2 ln det(2 pi e C) of the sample covariance C of the first d coordinates
  * of M vectors stored with stride npar (Cholesky); -inf when C is singular. */
 double bm_gaussian_entropy(const double *th, int M, int npar, int d);
+/* Its delete-one jackknife standard error over the M vectors,
+ *     se^2 = (M - 1)/M sum_j (S_(j) - S_(.))^2,
+ * S_(j) the estimate without vector j; NAN when M < 3 or any S_(j) is -inf. */
+double bm_gaussian_entropy_se(const double *th, int M, int npar, int d);
+
+/* Delete-one jackknife standard error over the M models of the ensemble L-info
+ * <D(law_k || mix)>, mix = (1/M) sum_k law_k (Eq 25 with the mixture marginal).
+ * That mean equals S[mix] - <S[law_k]>, and without model j the mixture is
+ * (M mix - law_j)/(M - 1), so each replicate costs O(N). law[k] points to model
+ * k's law over the N states, mix is their mean; NAN when M < 2. */
+double bm_jackknife_linfo_se(const double *const *law, const double *mix, int M, size_t N);
 
 #endif

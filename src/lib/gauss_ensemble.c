@@ -124,6 +124,18 @@ void gppm_moments(const gppm_ensemble_t *e, int t, double *mean, double *var, do
     }
 }
 
+double gppm_var_se(const gppm_ensemble_t *e, int t) {
+    int M = e->M;
+    if (M < 2) return NAN;
+    double mean, var, lo, hi, m4 = 0;
+    gppm_moments(e, t, &mean, &var, &lo, &hi);
+    for (int k = 0; k < M; k++) {
+        double d = e->mu[(size_t)k * (e->n + 1) + t] - mean;
+        m4 += d * d * d * d / M;
+    }
+    return sqrt((m4 - var * var * (M - 3.0) / (M - 1)) / M);
+}
+
 /* Mean over the grid of N(x; mu, s2) f(x): trapezoid on a uniform grid. */
 static double grid_average(const double *xg, const double *f, int G, double mu, double s2) {
     double dx = xg[1] - xg[0], acc = 0;

@@ -89,6 +89,10 @@ void gppm_ensemble_free(gppm_ensemble_t *e);
 void gppm_ensemble_trial(const gppm_t *p, gppm_ensemble_t *e, int k, double m0, double v0, uint64_t seed);
 /* Mean, unbiased variance, min and max of mu_t over the ensemble. */
 void gppm_moments(const gppm_ensemble_t *e, int t, double *mean, double *var, double *lo, double *hi);
+/* Standard error of that unbiased variance s^2 over the M trials, from the sample's own
+ * fourth central moment m4 (no normality assumed): sqrt((m4 - s^4 (M - 3)/(M - 1))/M),
+ * the plug-in estimate of Var(s^2) = (mu4 - sigma^4 (M - 3)/(M - 1))/M; NAN for M < 2. */
+double gppm_var_se(const gppm_ensemble_t *e, int t);
 /* Ensemble mean of the conditional L-info (Eq 25) D(p(.|mu_k) || p_t) with the
  * mixture marginal p_t(x) = (1/M) sum_k N(x; mu_k, sigma^2) on a G-point grid
  * over [lo - 8 sigma, hi + 8 sigma]: I = <S_X(mu) - S_{X|Theta}>. Work arrays:

@@ -27,6 +27,7 @@
 #include "fvbm.h"
 #include "idx.h"
 #include "rng.h"
+#include "stats.h"
 #include "thermo.h"
 #include "util.h"
 
@@ -159,6 +160,9 @@ static const obs_spec_t train_obs[] = {
     {"linfo_a", "bm_linfo_a", "L-info of the actual sampler, D(q_k||mean q)", O(linfo_a)},
     {"kl_data", "bm_kl_data", "D(p_data||p_theta), ensemble mean", O(kl_data)},
     {"S_theta_h", NULL, "Gaussian estimate of S[Theta_t], the n fields h only", O(S_theta_h)},
+    {"linfo_se", NULL, "standard error of linfo, jackknife over models", O(linfo_se)},
+    {"linfo_a_se", NULL, "standard error of linfo_a, jackknife over models", O(linfo_a_se)},
+    {"S_theta_h_se", NULL, "standard error of S_theta_h, jackknife over models", O(S_theta_h_se)},
     {"eq44_residual", NULL, "max over models of |Delta I - (-Q + Delta S_X - Sigma_{X|Theta})|, ideal and actual",
      O(eq44_worst)},
 };
@@ -232,7 +236,7 @@ static int cmd_train(int argc, char **argv) {
 /* ---------------------------------------------------------------------- */
 /* grid: the Sec. 6.4 trade-off                                           */
 
-enum { G_TAU, G_RATE, G_SIGMA_COND, G_SIGMA_COND_A, G_LAG, G_KL_DATA, G_SWEEPS, G_NCOLS };
+enum { G_TAU, G_RATE, G_SIGMA_COND, G_SIGMA_COND_A, G_LAG, G_KL_DATA, G_SWEEPS, G_SIGMA_COND_A_SE, G_KL_DATA_SE, G_NCOLS };
 
 static table_t *grid_table(const run_t *run, const char *path) {
     table_t *t = table_open(path, "Boltzmann machine: the Sec. 6.4 trade-off on a grid of tau and learning rate",
@@ -246,27 +250,35 @@ static table_t *grid_table(const run_t *run, const char *path) {
         [G_SIGMA_COND_A] = {"sigma_cond_a", "nats", "conditional EP of the actual sampler, mean over models"},
         [G_LAG] = {"lag_kl", "nats", "D(q_n||p_n): how far the chains trail the model at the end"},
         [G_KL_DATA] = {"kl_data", "nats", "final D(p_data||p_theta), mean over models"},
-        [G_SWEEPS] = {"sweeps", "sweeps", "compute: updates x tau x chains site-sweeps (0 for tau = infinity)"}};
+        [G_SWEEPS] = {"sweeps", "sweeps", "compute: updates x tau x chains site-sweeps (0 for tau = infinity)"},
+        [G_SIGMA_COND_A_SE] = {"sigma_cond_a_se", "nats", "standard error of sigma_cond_a: sd over the models / sqrt(models)"},
+        [G_KL_DATA_SE] = {"kl_data_se", "nats", "standard error of kl_data: sd over the models / sqrt(models)"}};
     table_cols(t, cols, G_NCOLS);
     return t;
 }
 
-/* Means over the models of one grid cell, and the largest lag. */
+/* Means over the models of one grid cell, the standard errors of two of them, and the largest lag. */
 typedef struct {
     double sc, sca, lag, kd, lagmax;
+    double sca_se, kd_se;
 } cell_t;
 
 static cell_t grid_cell(const run_t *run, bm_model_t *md, int it, int ir) {
     const bmparams_t *p = &run->p;
     cell_t c = {0};
+    double *sca = xmalloc((size_t)p->models * sizeof *sca), *kd = xmalloc((size_t)p->models * sizeof *kd);
     for (long k = 0; k < p->models; k++) {
         uint64_t stream = ((uint64_t)it << GRID_STREAM_TAU_SHIFT) | ((uint64_t)ir << GRID_STREAM_RATE_SHIFT) | (uint64_t)k;
         bm_model_start(md, run->theta0, p->rate[ir], p->tau[it], (uint64_t)p->seed, stream);
         for (long t = 1; t <= p->updates; t++) bm_model_step(md, &run->d, t);
         c.sc += md->acc.Sig / p->models, c.sca += md->acc.Siga / p->models;
-        c.lag += bm_model_lag(md) / p->models, c.kd += thermo_kl(run->d.pdata, md->p, run->m.N) / p->models;
+        sca[k] = md->acc.Siga, kd[k] = thermo_kl(run->d.pdata, md->p, run->m.N);
+        c.lag += bm_model_lag(md) / p->models, c.kd += kd[k] / p->models;
         c.lagmax = fmax(c.lagmax, bm_model_lag(md));
     }
+    c.sca_se = stats_sd(sca, NULL, (size_t)p->models) / sqrt((double)p->models);
+    c.kd_se = stats_sd(kd, NULL, (size_t)p->models) / sqrt((double)p->models);
+    free(sca), free(kd);
     return c;
 }
 
@@ -280,6 +292,8 @@ static void grid_cell_write(table_t *t, numbers_t *nb, const run_t *run, int it,
     table_set(t, G_LAG, c->lag);
     table_set(t, G_KL_DATA, c->kd);
     table_set(t, G_SWEEPS, tau == BM_TAU_INF ? 0 : (double)p->updates * tau * p->chains);
+    table_set(t, G_SIGMA_COND_A_SE, c->sca_se);
+    table_set(t, G_KL_DATA_SE, c->kd_se);
     table_row(t);
     char ts[24];
     if (tau == BM_TAU_INF) snprintf(ts, sizeof ts, "inf");

@@ -126,6 +126,7 @@ static moments_t write_moments(const char *path, const run_t *p, const gppm_t *m
     int c_mex = table_col(tb, "1", "closed form xbar + a^t (m0 - xbar)", "mean_exact");
     int c_var = table_col(tb, "1", "ensemble variance of mu_t (unbiased)", "var_sim");
     int c_vex = table_col(tb, "1", "closed form a^2t v0 + r^2 Var(eta)(1-a^2t)/(1-a^2)", "var_exact");
+    int c_vse = table_col(tb, "1", "standard error of var_sim over the trials (gppm_var_se)", "var_se");
     int c_I = table_col(tb, "nats", "ensemble mean of conditional L-info D(p(.|mu)||p_t), mixture p_t", "linfo_sim");
     int c_Iex = table_col(tb, "nats", "ln(1 + v_t/sigma^2)/2", "linfo_exact");
     int c_Q = table_col(tb, "nats", "ensemble mean of -Q_X up to t, ideal sampler", "minusQ_ideal");
@@ -146,7 +147,7 @@ static moments_t write_moments(const char *path, const run_t *p, const gppm_t *m
         double dS = p->random_init ? 0.5 * log(var / var0) : NAN;
         table_set(tb, c_t, t), table_set(tb, c_mean, mean), table_set(tb, c_mex, mex), table_set(tb, c_var, var);
         table_set(tb, c_vex, vex), table_set(tb, c_I, I), table_set(tb, c_Iex, Iex), table_set(tb, c_Q, cumQ[t]);
-        table_set(tb, c_dS, dS), table_set(tb, c_dI, I - w.I0);
+        table_set(tb, c_dS, dS), table_set(tb, c_dI, I - w.I0), table_set(tb, c_vse, gppm_var_se(e, t));
         table_row(tb);
         if (vex > 0) { /* z-scores of the moments against the closed forms (standard errors) */
             w.mean_z = fmax(w.mean_z, fabs(mean - mex) / sqrt(vex / M));
