@@ -24,7 +24,7 @@ FIG_SIZE_gauss_tausweep := 4.5in,3in
 FIG_DATA_bm_train = $(BM_TRAIN)
 FIG_SIZE_bm_train := 6.5in,3in
 FIG_DATA_bm_info = $(BM_TRAIN)
-FIG_SIZE_bm_info := 4.5in,3in
+FIG_SIZE_bm_info := 6.5in,2.6in
 FIG_DATA_bm_tradeoff = $(BM_GRID)
 FIG_SIZE_bm_tradeoff := 6.5in,3in
 FIGURES += bm_ldb
@@ -85,7 +85,7 @@ FIG_DATA_ebm_samples = $(B)/data/ebm_samples_tau$(EBM_GRID_TAU).tsv
 FIG_SIZE_ebm_samples := 6in,3.6in
 FIG_VARS_ebm_samples = tau=$(EBM_GRID_TAU)
 FIG_DATA_ebm_thermo = $(EBM_TRACES) $(EBM_AIS)
-FIG_SIZE_ebm_thermo := 6.5in,2.6in
+FIG_SIZE_ebm_thermo := 6.5in,3.1in
 FIG_VARS_ebm_thermo = taus='$(EBM_TAUS)'
 
 # (after every FIGURES += above: the figures rule expands the list when it is read)
