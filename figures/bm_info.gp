@@ -7,7 +7,7 @@
 reset
 load 'figures/style.gp'
 F = datadir.'/bm_train.tsv'
-set multiplot layout 1,2 margins 0.12,0.98,0.19,0.89 spacing 0.11,0.1
+set multiplot layout 1,2 margins 0.14,0.98,0.24,0.85 spacing 0.12,0.1
 set xlabel "SGD update"
 stats F using "update" nooutput
 set xrange [STATS_min:STATS_max]
@@ -17,7 +17,7 @@ set key bottom right
 plot F using "update":(column("linfo") - 2*column("linfo_se")):(column("linfo") + 2*column("linfo_se")) with filledcurves lt 1 notitle, \
      F using "update":"linfo" with lines lt 1 title "ideal sampler", \
      F using "update":"linfo_a" with lines lt 2 dt 2 title "actual chains"
-set title "(b) Gaussian estimate of S[Θ_t] (bars: 2 s.e.)"
+set title "(b) S[Θ_t], Gaussian estimate (bars: 2 s.e.)"
 set ylabel "nats"
 unset key
 plot F using "update":(column("S_theta_h") > -1e300 ? column("S_theta_h") : NaN):(2*column("S_theta_h_se")) with yerrorbars lt 2 pt 7 ps 0.5, \
