@@ -13,6 +13,13 @@ FIG_DATA_fig5_1 = $(FIG51_DATA)
 FIG_SIZE_fig5_1 := 6.5in,5.2in
 FIG_VARS_fig5_1 = batches='$(shell echo $(FIG51_BS) | tr ' ' '\n' | sort -n | tr '\n' ' ')'; ptrials=$(FIG51_PTRIALS)
 
+# the parametric reservoir of the same ensemble: temperature per parameter group
+# (fig51_groups.tsv) and Appendix A's backward SGD (fig51_reverse.tsv)
+FIGURES += fig51_reservoir
+FIG_DATA_fig51_reservoir = $(filter %/fig51_groups.tsv %/fig51_reverse.tsv,$(FIG51_DATA))
+FIG_SIZE_fig51_reservoir := 6.5in,4.6in
+FIG_VARS_fig51_reservoir = batches='$(shell echo $(FIG51_BS) | tr ' ' '\n' | sort -n | tr '\n' ' ')'; layers=$(call conf_value,$(FIG51_CONF),depth)
+
 FIGURES += gauss_ppm gauss_ep bm_train bm_info bm_tradeoff
 FIG_DATA_gauss_ppm = $(B)/data/gauss_moments.tsv
 FIG_SIZE_gauss_ppm := 6.5in,2.6in
