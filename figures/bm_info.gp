@@ -17,7 +17,7 @@ set key bottom right
 plot F using "update":(column("linfo") - 2*column("linfo_se")):(column("linfo") + 2*column("linfo_se")) with filledcurves lt 1 notitle, \
      F using "update":"linfo" with lines lt 1 title "ideal sampler", \
      F using "update":"linfo_a" with lines lt 2 dt 2 title "actual chains"
-set title "(b) S[Θ_t], Gaussian estimate (bars: 2 s.e.)"
+set title "(b) S[Θ_t], Gaussian (bars: 2 s.e.)"
 set ylabel "nats"
 unset key
 plot F using "update":(column("S_theta_h") > -1e300 ? column("S_theta_h") : NaN):(2*column("S_theta_h_se")) with yerrorbars lt 2 pt 7 ps 0.5, \
