@@ -644,9 +644,13 @@ static void put_reservoir(numbers_t *nb, const merge_t *g, int b) {
             put_stat(nb, fig51_loss_slope, &c, nn, "fig51_loss_late_slope_b%ld", bs);
         }
     }
-    for (c.lag = 0; p->reverse_trials > 0 && c.lag < e->nrev; c.lag++) {
-        snprintf(fmt, sizeof fmt, "fig51_reverse_rel_w%ld_b%%ld", e->rev_w[c.lag]);
-        put_stat(nb, fig51_reverse_rel, &c, (size_t)p->reverse_trials, fmt, bs);
+    /* one step back, and the whole window W (fig51_reverse.tsv has every window):
+     * keys that name the same thing at every scale */
+    if (p->reverse_trials > 0) {
+        c.lag = 0;
+        put_stat(nb, fig51_reverse_rel, &c, (size_t)p->reverse_trials, "fig51_reverse_rel_w1_b%ld", bs);
+        c.lag = e->nrev - 1;
+        put_stat(nb, fig51_reverse_rel, &c, (size_t)p->reverse_trials, "fig51_reverse_rel_wmax_b%ld", bs);
     }
 }
 
