@@ -25,7 +25,7 @@ DEPS_fig51 := $(UTIL) idx mlp stats sgdnoise fig51_shard fig51_stats
 DEPS_bench := $(UTIL) idx mlp fvbm thermo
 DEPS_identities := $(UTIL) thermo chains
 DEPS_ppm_gauss := $(UTIL) thermo gauss_exact gauss_ensemble stats
-DEPS_bm := $(UTIL) idx thermo fvbm bm_learn
+DEPS_bm := $(UTIL) idx thermo fvbm bm_learn stats
 # seedspread: the seed-to-seed spread of the EBM's numbers (data/data.mk)
 PROGRAMS += seedspread
 DEPS_seedspread := $(UTIL) numfile

@@ -27,6 +27,7 @@
 #include "fvbm.h"
 #include "idx.h"
 #include "rng.h"
+#include "stats.h"
 #include "thermo.h"
 #include "util.h"
 
@@ -43,8 +44,8 @@
 
 typedef struct {
     long seed;
-    long rows, cols, K, batch, chains, models, updates, every, probes;
-    double thr, init_sd;
+    long rows, cols, K, batch, chains, models, updates, every, probes, starts, start_models;
+    double thr, init_sd, start_sd_wide;
     long rate_units[MAX_LIST]; /* learning rates in units of RATE_UNIT, as written */
     double rate[MAX_LIST];     /* ... and as used */
     long tau[MAX_LIST];        /* BM_TAU_INF for "inf" */
@@ -71,6 +72,13 @@ static const conf_spec_t bm_keys[] = {
     {"taus", CONF_LIST, P(tau), 1, TAU_MAX, .count_offset = P(ntau), .max_count = MAX_LIST,
      .doc = "comma list of sweeps per update, or inf (exact expectations)", .inf_ok = 1, .inf_value = BM_TAU_INF},
     {"init_sd", CONF_DOUBLE, P(init_sd), 0, 100, .doc = "shared theta_0 ~ N(0, init_sd^2)"},
+    {"starts", CONF_INT, P(starts), 0, 1000, .optional = 1, .def = 0,
+     .doc = "train: random starts per law for the sign of Delta S_X (0: none)", .quote = "starts", .unit = "starts"},
+    {"start_models", CONF_INT, P(start_models), 2, 100000, .optional = 1, .def = 2,
+     .doc = "train: ensemble size per random start", .quote = "start_models", .unit = "models"},
+    {"start_sd_wide", CONF_DOUBLE, P(start_sd_wide), 0, 100, .optional = 1, .def = 1,
+     .doc = "train: the second start law, theta_0 ~ N(0, start_sd_wide^2) (the first is init_sd)",
+     .quote = "start_sd_wide", .unit = "1"},
     {"path_probes", CONF_INT, P(probes), 0, 1000000, .optional = 1, .def = 0,
      .doc = "grid: probe chains per model for Eq 41's path-ratio EP at the first tau and the largest rate (0: none)"},
 };
@@ -176,7 +184,62 @@ static table_t *train_table(const run_t *run, const char *path, int *col_update,
     return t;
 }
 
-static void train_numbers(const run_t *run, const char *path, const bm_obs_t *o) {
+/* Eq 24 across the ensemble: coefficient of variation of the per-model heat -Q_X and
+ * L-info at the end, with jackknife errors. */
+static void train_cv(numbers_t *nb, const bm_ensemble_t *e) {
+    double se, *mq = xmalloc((size_t)e->M * sizeof *mq);
+    for (int k = 0; k < e->M; k++) mq[k] = -e->Qk[k];
+    double cv = stats_cv(mq, (size_t)e->M, &se);
+    numbers_put(nb, "bm_cv_minusQ", cv, "1"), numbers_put(nb, "bm_cv_minusQ_se", se, "1");
+    cv = stats_cv(e->Ik, (size_t)e->M, &se);
+    numbers_put(nb, "bm_cv_linfo", cv, "1"), numbers_put(nb, "bm_cv_linfo_se", se, "1");
+    free(mq);
+}
+
+/* "Delta S_X is always negative from a random start" (the original's discussion): for each
+ * of two start laws, theta_0 ~ N(0, s^2) with s = init_sd and s = start_sd_wide, 'starts'
+ * draws of theta_0 (stream STREAM_STARTS + law << 16 + j), each an ensemble of start_models
+ * models trained for the same updates on streams of their own; Delta S_X is the ensemble
+ * mean change of the cross-entropy to the marginal (bm_obs_t.dSX). Numbers per law: the
+ * fraction of starts with Delta S_X < 0, the mean over starts and its standard error, the
+ * start's model entropy S[p_theta_0] (mean) against ln 2^n. */
+#define STREAM_STARTS (1ull << 61)
+static void train_starts(const run_t *run, numbers_t *nb) {
+    const bmparams_t *p = &run->p;
+    int J = (int)p->starts, Ms = (int)p->start_models, npar = run->m.npar;
+    double *th0 = xmalloc((size_t)npar * sizeof *th0), *ds = xmalloc((size_t)J * sizeof *ds), *S0 = xmalloc((size_t)J * sizeof *S0);
+    const double sds[2] = {p->init_sd, p->start_sd_wide};
+    static const char *const name[2] = {"narrow", "wide"};
+    for (int law = 0; law < 2; law++) {
+        int nneg = 0;
+        for (int j = 0; j < J; j++) {
+            rng_t r;
+            rng_init(&r, (uint64_t)p->seed, STREAM_STARTS + ((uint64_t)law << 16) + (uint64_t)j);
+            for (int i = 0; i < npar; i++) th0[i] = sds[law] * rng_normal(&r);
+            bm_ensemble_t e;
+            bm_ensemble_init(&e, &run->m, Ms, (int)p->chains, (int)p->batch, th0, p->rate[0], p->tau[0],
+                             (uint64_t)p->seed + ((uint64_t)(2 * j + law + 1) << 32)); /* streams of its own */
+            bm_obs_t o;
+            bm_ensemble_observe(&e, &run->d, &o);
+            S0[j] = thermo_entropy(e.md[0].p, run->m.N);
+            for (long u = 1; u <= p->updates; u++) bm_ensemble_step(&e, &run->d, u);
+            bm_ensemble_observe(&e, &run->d, &o);
+            ds[j] = o.dSX, nneg += o.dSX < 0;
+            bm_ensemble_free(&e);
+        }
+        double neg = (double)nneg / J;
+        numbers_putf(nb, sds[law], "1", "bm_starts_%s_sd", name[law]);
+        numbers_putf(nb, neg, "1", "bm_starts_%s_frac_neg", name[law]);
+        numbers_putf(nb, sqrt(neg * (1 - neg) / J), "1", "bm_starts_%s_frac_neg_se", name[law]);
+        numbers_putf(nb, stats_mean(ds, NULL, (size_t)J), "nats", "bm_starts_%s_dSX_mean", name[law]);
+        numbers_putf(nb, stats_sd(ds, NULL, (size_t)J) / sqrt(J), "nats", "bm_starts_%s_dSX_se", name[law]);
+        numbers_putf(nb, stats_mean(S0, NULL, (size_t)J), "nats", "bm_starts_%s_S0", name[law]);
+    }
+    numbers_put(nb, "bm_starts_S_max", run->m.n * log(2.0), "nats");
+    free(th0), free(ds), free(S0);
+}
+
+static void train_numbers(const run_t *run, const char *path, const bm_obs_t *o, const bm_ensemble_t *e) {
     const bmparams_t *p = &run->p;
     numbers_t *nb = numbers_open(path, "Boltzmann machine along training", run->conf, (uint64_t)p->seed);
     numbers_put(nb, "bm_n", run->m.n, "units");
@@ -196,6 +259,8 @@ static void train_numbers(const run_t *run, const char *path, const bm_obs_t *o)
      * premise Delta S_X = 0 (all of Sigma_X heat) of Eq 50's first equality */
     numbers_put(nb, "bm_dS_X", o->dSX, "nats");
     numbers_put(nb, "bm_clausius_premise_share", -o->dSX / (-o->Q - o->linfo), "1");
+    train_cv(nb, e);
+    if (p->starts > 0) train_starts(run, nb);
     numbers_close(nb);
 }
 
@@ -224,7 +289,7 @@ static int cmd_train(int argc, char **argv) {
     }
     table_close(t);
     progress_end(&prog, NULL);
-    train_numbers(&run, argv[5], &o);
+    train_numbers(&run, argv[5], &o, &ens);
     bm_ensemble_free(&ens);
     return 0;
 }

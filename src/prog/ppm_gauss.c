@@ -512,7 +512,8 @@ static void starts_write(const run_t *p, const gppm_t *m, numbers_t *nb) {
     double lo = p->keys->start_lo, hi = p->keys->start_hi, s2 = g->sigma * g->sigma;
     double *ds = xmalloc((size_t)J * sizeof *ds), *xg = xmalloc((size_t)p->G * sizeof *xg);
     double *lnp = xmalloc((size_t)p->G * sizeof *lnp), *comp = xmalloc((size_t)Ms * sizeof *comp);
-    double neg = 0, neg_exact = 0, worst = 0;
+    int nneg = 0, nneg_exact = 0;
+    double worst = 0;
     rng_t law;
     rng_init(&law, p->seed, STREAM_STARTS);
     gppm_ensemble_t e;
@@ -524,9 +525,10 @@ static void starts_write(const run_t *p, const gppm_t *m, numbers_t *nb) {
             gppm_ensemble_trial(m, &e, k, p->m0, v0, p->seed + ((uint64_t)(j + 1) << 32)); /* own streams per law */
         ds[j] = gppm_linfo(m, &e, n, p->G, xg, lnp, comp) - gppm_linfo(m, &e, 0, p->G, xg, lnp, comp);
         double ex = 0.5 * log((s2 + gauss_var_t(g, v0, n)) / (s2 + v0));
-        neg += (ds[j] < 0) / (double)J, neg_exact += (ex < 0) / (double)J;
+        nneg += ds[j] < 0, nneg_exact += ex < 0;
         worst = fmax(worst, fabs(ds[j] - ex));
     }
+    double neg = (double)nneg / J, neg_exact = (double)nneg_exact / J;
     numbers_put(nb, "gauss_starts_frac_neg", neg, "1");
     numbers_put(nb, "gauss_starts_frac_neg_se", sqrt(neg * (1 - neg) / J), "1");
     numbers_put(nb, "gauss_starts_frac_neg_exact", neg_exact, "1");
