@@ -14,8 +14,12 @@
  *       the local-detailed-balance residual of Eq 39 of the tau-step sampler
  *       kernel of a fixed machine, from the exact chain law: sequential sweeps
  *       (not reversible), symmetric scan (reversible) and a negative control.
- *   bm keys [ldb]
- *       the parameter keys (of train and grid, or of ldb) and what they mean.
+ *   bm capacity PARAMS NUMBERS.tsv
+ *       the heat capacity of the parametric reservoir against the number of
+ *       parameters d at fixed n units (src/lib/expfam.c: Walsh-feature families,
+ *       from the independent-unit model to every full-support law).
+ *   bm keys [ldb|capacity]
+ *       the parameter keys (of train and grid, of ldb, or of capacity) and what they mean.
  */
 #include <math.h>
 #include <stddef.h>
@@ -24,6 +28,7 @@
 #include <string.h>
 
 #include "bm_learn.h"
+#include "expfam.h"
 #include "fvbm.h"
 #include "idx.h"
 #include "rng.h"
@@ -486,9 +491,107 @@ static int cmd_ldb(int argc, char **argv) {
     return 0;
 }
 
+/* ---------------------------------------------------------------------- */
+/* capacity: the parametric reservoir's heat capacity against dim Theta   */
+
+typedef struct {
+    long seed, n, K, models, burn, steps, b_hot, b_cold;
+    double rate, data_sd;
+    long dims[MAX_LIST];
+    int ndims;
+} capparams_t;
+
+#define C_(f) offsetof(capparams_t, f)
+static const conf_spec_t cap_keys[] = {
+    {"seed", CONF_INT, C_(seed), 0, SEED_MAX, .doc = "seed: data on stream 1 << 62, model j of dimension i on (i << 32) + j"},
+    {"units", CONF_INT, C_(n), 2, EXPFAM_MAX_N, .doc = "binary units n (dim X), N = 2^n states", .quote = "units", .unit = "units"},
+    {"dims", CONF_LIST, C_(dims), 1, 4095, .count_offset = C_(ndims), .max_count = MAX_LIST,
+     .doc = "parameter counts d (Walsh features by order), each <= 2^n - 1"},
+    {"K", CONF_INT, C_(K), 2, 10000000, .doc = "training patterns drawn from a random full-support law", .quote = "K", .unit = "patterns"},
+    {"data_sd", CONF_DOUBLE, C_(data_sd), 0, 10, .doc = "that law's natural parameters ~ N(0, data_sd^2)", .quote = "data_sd", .unit = "1"},
+    {"learning_rate", CONF_DOUBLE, C_(rate), 1e-9, 1, .doc = "SGD rate r", .quote = "rate", .unit = "1"},
+    {"batch_hot", CONF_INT, C_(b_hot), 1, 10000000, .doc = "the smaller batch: the hotter reservoir", .quote = "batch_hot", .unit = "patterns"},
+    {"batch_cold", CONF_INT, C_(b_cold), 1, 10000000, .doc = "the larger batch, < K", .quote = "batch_cold", .unit = "patterns"},
+    {"models", CONF_INT, C_(models), 2, 1000000, .doc = "independent models per (d, batch)", .quote = "models", .unit = "models"},
+    {"burn", CONF_INT, C_(burn), 0, 100000000, .doc = "SGD steps from theta* before averaging", .quote = "burn", .unit = "updates"},
+    {"steps", CONF_INT, C_(steps), 1, 100000000, .doc = "SGD steps averaged per model", .quote = "steps", .unit = "updates"},
+};
+#undef C_
+#define NCAP_KEYS ((int)(sizeof cap_keys / sizeof cap_keys[0]))
+
+/* For each d: theta* by Newton, the stationary energy at two batch sizes, C = dE/dT with
+ * T = r E|eta|^2 / (2 d) (Eq 20 per component), and the response 1/C; then the slope of
+ * ln(1/C) against ln d (weighted by the errors). */
+static int cmd_capacity(int argc, char **argv) {
+    (void)argc;
+    capparams_t p = {0};
+    conf_t *conf = conf_read_file(argv[2], cap_keys, NCAP_KEYS, &p);
+    size_t N = (size_t)1 << p.n;
+    for (int i = 0; i < p.ndims; i++)
+        if ((size_t)p.dims[i] > N - 1) die("%s: key 'dims': %ld exceeds 2^n - 1 = %zu", argv[2], p.dims[i], N - 1);
+    if (p.b_hot >= p.b_cold || p.b_cold >= p.K) die("%s: keys 'batch_hot' < 'batch_cold' < 'K' needed", argv[2]);
+    expfam_t full;
+    expfam_init(&full, (int)p.n, (int)(N - 1));
+    double *th = xcalloc(N, sizeof *th), *pt = xmalloc(N * sizeof *pt), *cdf = xmalloc(N * sizeof *cdf);
+    rng_t r;
+    rng_init(&r, (uint64_t)p.seed, STREAM_INIT);
+    for (size_t k = 0; k + 1 < N; k++) th[k] = p.data_sd * rng_normal(&r);
+    expfam_probs(&full, th, pt);
+    for (size_t x = 0; x < N; x++) cdf[x] = pt[x] + (x ? cdf[x - 1] : 0);
+    uint32_t *xs = xmalloc((size_t)p.K * sizeof *xs);
+    for (long i = 0; i < p.K; i++) { /* inverse CDF */
+        double u = rng_uniform(&r) * cdf[N - 1];
+        size_t x = 0;
+        while (x + 1 < N && cdf[x] < u) x++;
+        xs[i] = (uint32_t)x;
+    }
+    numbers_t *nb = numbers_open(argv[3], "Boltzmann machine family: heat capacity of the parametric reservoir", conf, (uint64_t)p.seed);
+    double lnd[MAX_LIST], y[MAX_LIST], se_y[MAX_LIST];
+    for (int i = 0; i < p.ndims; i++) {
+        int d = (int)p.dims[i];
+        expfam_t m;
+        expfam_init(&m, (int)p.n, d);
+        double *ts = xcalloc((size_t)d, sizeof *ts), *md = xcalloc((size_t)d, sizeof *md);
+        for (long j = 0; j < p.K; j++)
+            for (int k = 0; k < d; k++) md[k] += m.f[(size_t)xs[j] * d + k] / p.K;
+        double gnorm = expfam_newton(&m, md, ts, 1e-12);
+        if (gnorm >= 1e-12) die("capacity: Newton did not converge for d = %d (|grad| = %g)", d, gnorm);
+        expfam_energy_t eh = expfam_stationary_energy(&m, xs, (int)p.K, (int)p.b_hot, p.rate, ts, (int)p.models, (int)p.burn,
+                                                      (int)p.steps, (uint64_t)p.seed, ((uint64_t)(2 * i) << 32));
+        expfam_energy_t ec = expfam_stationary_energy(&m, xs, (int)p.K, (int)p.b_cold, p.rate, ts, (int)p.models, (int)p.burn,
+                                                      (int)p.steps, (uint64_t)p.seed, ((uint64_t)(2 * i + 1) << 32));
+        double Th = p.rate * expfam_noise_power(&m, md, (int)p.K, (int)p.b_hot) / (2 * d);
+        double Tc = p.rate * expfam_noise_power(&m, md, (int)p.K, (int)p.b_cold) / (2 * d);
+        double C = (eh.E - ec.E) / (Th - Tc), Cse = sqrt(eh.se * eh.se + ec.se * ec.se) / (Th - Tc);
+        lnd[i] = log(d), y[i] = -log(C), se_y[i] = Cse / C;
+        numbers_putf(nb, C, "1", "bmcap_d%d_C", d);
+        numbers_putf(nb, Cse, "1", "bmcap_d%d_C_se", d);
+        numbers_putf(nb, C / (0.5 * d), "1", "bmcap_d%d_C_over_equipartition", d);
+        numbers_putf(nb, eh.E, "nats", "bmcap_d%d_E_hot", d);
+        numbers_putf(nb, ec.E, "nats", "bmcap_d%d_E_cold", d);
+        numbers_putf(nb, Th, "1", "bmcap_d%d_T_hot", d);
+        numbers_putf(nb, Tc, "1", "bmcap_d%d_T_cold", d);
+        free(ts), free(md);
+        expfam_free(&m);
+    }
+    double slope, slope_se;
+    expfam_fit_slope(lnd, y, se_y, p.ndims, &slope, &slope_se);
+    numbers_put(nb, "bmcap_exponent", slope, "1");
+    numbers_put(nb, "bmcap_exponent_se", slope_se, "1");
+    numbers_put(nb, "bmcap_d_min", (double)p.dims[0], "parameters");
+    numbers_put(nb, "bmcap_d_max", (double)p.dims[p.ndims - 1], "parameters");
+    numbers_put_params(nb, "bmcap_", cap_keys, NCAP_KEYS, &p);
+    numbers_close(nb);
+    free(th), free(pt), free(cdf), free(xs);
+    expfam_free(&full);
+    return 0;
+}
+
 static int cmd_keys(int argc, char **argv) {
-    if (argc == 3 && strcmp(argv[2], "ldb") != 0) die("keys: '%s' is not 'ldb'", argv[2]);
-    if (argc == 3) conf_print_keys(ldb_keys, NLDB_KEYS);
+    if (argc == 3 && strcmp(argv[2], "ldb") != 0 && strcmp(argv[2], "capacity") != 0)
+        die("keys: '%s' is not 'ldb' or 'capacity'", argv[2]);
+    if (argc == 3 && strcmp(argv[2], "capacity") == 0) conf_print_keys(cap_keys, NCAP_KEYS);
+    else if (argc == 3) conf_print_keys(ldb_keys, NLDB_KEYS);
     else conf_print_keys(bm_keys, NKEYS);
     return 0;
 }
@@ -498,6 +601,7 @@ int main(int argc, char **argv) {
     static const command_t cmds[] = {{"train", "PARAMS MNIST_DIR TRAIN.tsv NUMBERS.tsv", 4, 4, cmd_train},
                                      {"grid", "PARAMS MNIST_DIR GRID.tsv NUMBERS.tsv", 4, 4, cmd_grid},
                                      {"ldb", "PARAMS LDB.tsv NUMBERS.tsv", 3, 3, cmd_ldb},
-                                     {"keys", "[ldb]", 0, 1, cmd_keys}};
+                                     {"capacity", "PARAMS NUMBERS.tsv", 2, 2, cmd_capacity},
+                                     {"keys", "[ldb|capacity]", 0, 1, cmd_keys}};
     return command_run(cmds, (int)(sizeof cmds / sizeof cmds[0]), NULL, 0, argc, argv);
 }
