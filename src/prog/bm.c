@@ -546,7 +546,7 @@ static int cmd_capacity(int argc, char **argv) {
         xs[i] = (uint32_t)x;
     }
     numbers_t *nb = numbers_open(argv[3], "Boltzmann machine family: heat capacity of the parametric reservoir", conf, (uint64_t)p.seed);
-    double lnd[MAX_LIST], y[MAX_LIST], se_y[MAX_LIST];
+    double lnd[MAX_LIST], y[MAX_LIST], se_y[MAX_LIST], eq_min = INFINITY, eq_max = -INFINITY;
     for (int i = 0; i < p.ndims; i++) {
         int d = (int)p.dims[i];
         expfam_t m;
@@ -567,6 +567,7 @@ static int cmd_capacity(int argc, char **argv) {
         numbers_putf(nb, C, "1", "bmcap_d%d_C", d);
         numbers_putf(nb, Cse, "1", "bmcap_d%d_C_se", d);
         numbers_putf(nb, C / (0.5 * d), "1", "bmcap_d%d_C_over_equipartition", d);
+        eq_min = fmin(eq_min, C / (0.5 * d)), eq_max = fmax(eq_max, C / (0.5 * d));
         numbers_putf(nb, eh.E, "nats", "bmcap_d%d_E_hot", d);
         numbers_putf(nb, ec.E, "nats", "bmcap_d%d_E_cold", d);
         numbers_putf(nb, Th, "1", "bmcap_d%d_T_hot", d);
@@ -576,6 +577,8 @@ static int cmd_capacity(int argc, char **argv) {
     }
     double slope, slope_se;
     expfam_fit_slope(lnd, y, se_y, p.ndims, &slope, &slope_se);
+    numbers_put(nb, "bmcap_equipartition_min", eq_min, "1");
+    numbers_put(nb, "bmcap_equipartition_max", eq_max, "1");
     numbers_put(nb, "bmcap_exponent", slope, "1");
     numbers_put(nb, "bmcap_exponent_se", slope_se, "1");
     numbers_put(nb, "bmcap_d_min", (double)p.dims[0], "parameters");
