@@ -112,7 +112,7 @@ Test(capacity, sgd_step_and_exact_noise_power) {
  * V = A V A + r^2 S (iterated here to convergence) and E = tr(H V)/2, up to a bias from the
  * loss's higher-order terms that grows with the temperature (measured here: -0.5% +- 0.5%,
  * one standard error), so the bound is 4 standard errors (1.9%) plus 1% for that bias. A
- * mistake of a factor (a batch mean divided by b + 1, the energy averaged over the burn-in
+ * mistake of a factor (a batch mean divided by b + 1, the energy summed over the burn-in
  * too, the finite-population factor dropped) moves E by far more. */
 Test(capacity, stationary_energy_matches_the_linearised_sgd) {
     expfam_t m;
