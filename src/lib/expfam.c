@@ -7,6 +7,7 @@
 
 #include "stats.h"
 #include "thermo.h"
+#include "linalg.h"
 #include "util.h"
 
 static int popcount(unsigned v) { return __builtin_popcount(v); }
@@ -51,30 +52,6 @@ double expfam_loss(const expfam_t *m, const double *theta, const double *mdata, 
     return U;
 }
 
-/* Solves A z = g in place (z = g on entry) for symmetric positive definite A (d x d, overwritten). */
-static int cholesky_solve(double *A, double *z, int d) {
-    for (int j = 0; j < d; j++) {
-        double s = A[j * d + j];
-        for (int k = 0; k < j; k++) s -= A[j * d + k] * A[j * d + k];
-        if (!(s > 0)) return -1;
-        A[j * d + j] = sqrt(s);
-        for (int i = j + 1; i < d; i++) {
-            double t = A[i * d + j];
-            for (int k = 0; k < j; k++) t -= A[i * d + k] * A[j * d + k];
-            A[i * d + j] = t / A[j * d + j];
-        }
-    }
-    for (int i = 0; i < d; i++) { /* L y = z */
-        for (int k = 0; k < i; k++) z[i] -= A[i * d + k] * z[k];
-        z[i] /= A[i * d + i];
-    }
-    for (int i = d - 1; i >= 0; i--) { /* L^T z = y */
-        for (int k = i + 1; k < d; k++) z[i] -= A[k * d + i] * z[k];
-        z[i] /= A[i * d + i];
-    }
-    return 0;
-}
-
 double expfam_newton(const expfam_t *m, const double *mdata, double *theta, double tol) {
     int d = m->d;
     double *p = xmalloc(m->N * sizeof *p), *g = xmalloc((size_t)d * sizeof *g), *H = xmalloc((size_t)d * d * sizeof *H);
@@ -92,7 +69,7 @@ double expfam_newton(const expfam_t *m, const double *mdata, double *theta, doub
                 for (size_t x = 0; x < m->N; x++) s += p[x] * m->f[x * d + i] * m->f[x * d + j];
                 H[i * d + j] = H[j * d + i] = s - (g[i] + mdata[i]) * (g[j] + mdata[j]);
             }
-        if (cholesky_solve(H, g, d)) die("expfam_newton: the Hessian is singular (d = %d)", d);
+        if (linalg_spd_solve(d, H, g)) die("expfam_newton: the Hessian is singular (d = %d)", d);
         for (int k = 0; k < d; k++) theta[k] -= g[k];
     }
     free(p), free(g), free(H);
