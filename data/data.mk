@@ -131,6 +131,12 @@ $(BM_LDB) $(B)/numbers/bm_ldb.tsv &: $(call code_id,bm) $(PARAMS)/bm_ldb.conf $(
 	$(LAUNCH) $(BIN)/bm ldb $(PARAMS)/bm_ldb.conf $(BM_LDB) $(B)/numbers/bm_ldb.tsv
 NUMBERS += $(B)/numbers/bm_ldb.tsv
 
+# The parametric reservoir's heat capacity against the number of parameters (issue 23): no data.
+$(B)/numbers/bm_capacity.tsv: $(call code_id,bm) $(PARAMS)/bm_capacity.conf $(call params_id,bm_capacity)
+	mkdir -p $(B)/numbers
+	$(LAUNCH) $(BIN)/bm capacity $(PARAMS)/bm_capacity.conf $@
+NUMBERS += $(B)/numbers/bm_capacity.tsv
+
 # ---- Energy-based model on MNIST, MALA at T = 1 (src/prog/ebm_run.c) -------
 # The digit classifier that scores the samples is trained once (a cached
 # artefact); one run per tau of the parameter file, each its own make target,

@@ -16,7 +16,7 @@ OBJ := $(BUILD)/obj
 # the shared pieces (util.h includes their headers): errors and allocation, subcommands,
 # parameter files, atomic outputs, provenance, tables, numbers files, progress
 UTIL := base command conf out prov table numbers progress blasinfo
-LIB_MODULES := $(UTIL) idx mlp thermo gauss_exact gauss_ensemble fvbm stats sgdnoise fig51_shard fig51_stats
+LIB_MODULES := $(UTIL) idx mlp thermo gauss_exact gauss_ensemble fvbm stats sgdnoise fig51_shard fig51_stats linalg expfam
 LIB_MODULES += bm_learn chains numfile judge
 PROGRAMS := mnist_stats numcheck fig51 bench identities ppm_gauss bm
 DEPS_mnist_stats := $(UTIL) idx
@@ -25,7 +25,7 @@ DEPS_fig51 := $(UTIL) idx mlp stats sgdnoise fig51_shard fig51_stats
 DEPS_bench := $(UTIL) idx mlp fvbm thermo
 DEPS_identities := $(UTIL) thermo chains
 DEPS_ppm_gauss := $(UTIL) thermo gauss_exact gauss_ensemble stats
-DEPS_bm := $(UTIL) idx thermo fvbm bm_learn stats
+DEPS_bm := $(UTIL) idx thermo fvbm bm_learn stats linalg expfam
 # seedspread: the seed-to-seed spread of the EBM's numbers (data/data.mk)
 PROGRAMS += seedspread
 DEPS_seedspread := $(UTIL) numfile
@@ -35,7 +35,7 @@ PROGRAMS += envinfo
 DEPS_envinfo := $(UTIL)
 # costmodel: the Fig. 5.1 shards' cost model (cluster/cost.sh) on fig51 plan's features
 PROGRAMS += costmodel
-DEPS_costmodel := $(UTIL) costfit
+DEPS_costmodel := $(UTIL) linalg costfit
 # figcheck: the figure rules that can be measured (font sizes at print size, overlapping
 # text) on the built SVG and PDF figures (tests/figcheck.sh)
 LIB_MODULES += figtext

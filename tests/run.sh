@@ -296,13 +296,23 @@ sharding() {
     cp data/params/quick/*.conf "$tmp/params1/"
     sed -i 's/^trials_per_shard = .*/trials_per_shard = 1/' "$tmp/params1/fig51.conf"
     make_q -j2 "${quick[@]}" PARAMS="$tmp/params1" BUILD="$tmp/shard1" "$tmp/shard1/quick/numbers/fig51.tsv" || return 1
-    for f in fig51_param fig51_acc fig51_noise fig51_acf; do
+    for f in fig51_param fig51_acc fig51_noise fig51_acf fig51_groups fig51_reverse; do
         grep -v '^#' "$tmp/build/quick/data/$f.tsv" > "$tmp/a.tsv"   # numdiff needs seekable files
         grep -v '^#' "$tmp/shard1/quick/data/$f.tsv" > "$tmp/b.tsv"
         numdiff -q -a 0 -r 0 "$tmp/a.tsv" "$tmp/b.tsv" || { echo "$f differs between 2 and 1 trials per shard"; return 1; }
     done
 }
 check "fig51: 1 trial per shard gives bit-identical data to 2 per shard" sharding
+# Appendix A's backward SGD retraces the forward path to a few per cent of the
+# displacement at the quick scale's rate (measured 0.01-0.25, |b| = 1 the largest); run with another
+# step's batches, or from another theta, it would miss by about the displacement
+# itself (rel ~ 1 at w = 1), which this bound catches.
+reverse_retraces() {
+    local f="$tmp/build/quick/data/fig51_reverse.tsv"
+    awk -F'\t' '/^#/ || $1 == "window" { next } { rows++; for (i = 2; i <= NF; i += 2) if (!($i > 0 && $i < 0.6)) { print "window " $1 ": rel " $i " outside (0, 0.6)"; bad = 1 } }
+        END { if (rows < 2) { print "only " rows " windows"; bad = 1 }; exit bad }' "$f"
+}
+check "fig51: backward SGD from theta_n retraces the forward path to under 60% of the displacement at every window" reverse_retraces
 
 # 6b. Fig. 5.1: a hostile shard is rejected naming the shard and the record, writing nothing
 merge_victim() { # merge_victim EXPECTED...: merge the quick build's shards, $tmp/badshard/b10_s0.tsv in place

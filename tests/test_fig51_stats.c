@@ -184,3 +184,91 @@ Test(fig51_stats, ratio_of_two_ensembles_with_its_delta_method_error) {
     fig51_ens_free(&a.e);
     fig51_ens_free(&b.e);
 }
+
+/* Sec. 5.1.1's two regimes of a loss curve, on a piecewise-linear curve whose
+ * answers are exact: records 5, 3, 2, 1.5, 1.2, 1 every 100 steps. The decline
+ * is 4; the curve first comes within 4/e of its end between steps 100 and 200,
+ * at step 100 (3 - 4/e); at the late window's start (250) it is 1.75, a
+ * fraction 0.1875 of the decline still to go; the records at 300, 400, 500
+ * have least-squares slope -0.0025 per step. A curve that never declines has
+ * no time constant. */
+Test(fig51_stats, loss_curve_time_constant_late_drop_and_slope) {
+    const double L[] = {5, 3, 2, 1.5, 1.2, 1};
+    fig51_regimes_t r = fig51_loss_regimes(L, 6, 100, 250);
+    CLOSE(r.tau, 100 * (3 - 4 / exp(1.0)));
+    CLOSE(r.drop, 0.1875);
+    CLOSE(r.slope, -2.5);
+    r = fig51_loss_regimes(L, 6, 100, 300); /* a record exactly at the start is in the window */
+    CLOSE(r.drop, 0.125);
+    CLOSE(r.slope, -2.5);
+    r = fig51_loss_regimes(L, 6, 100, 400); /* records 400, 500: slope -0.002 per step */
+    CLOSE(r.slope, -2.0);
+    const double flat[] = {2, 2.5, 3};
+    r = fig51_loss_regimes(flat, 3, 100, 100);
+    cr_expect(isnan(r.tau) && isnan(r.drop), "a rising curve has no decline (tau %g, drop %g)", r.tau, r.drop);
+    r = fig51_loss_regimes(L, 6, 100, 450); /* one late record: no slope */
+    cr_expect(isnan(r.slope), "one record has no slope (got %g)", r.slope);
+}
+
+/* Sec. 5.1.2's group temperatures T_g = r E||eta_g||^2 / (2 dim_g) over the
+ * late window (records at steps 30 and 40; the early records are 100 times
+ * larger, so a window that took them in is off by far), the spread of the
+ * groups' temperatures and each group's drift over noise; and the late-window
+ * drift over noise of all parameters. Trial k scales group g by (1 + d[k]),
+ * sum d = 0, so the trial means are exact. */
+Test(fig51_stats, group_temperatures_their_spread_and_drift_over_noise) {
+    synth_t s;
+    synth(&s);
+    enum { NG = 2 };
+    s.e.ngroups = NG;
+    s.e.rate = 0.1;
+    s.e.gexp = xmalloc(NT * NNO * NG * sizeof(double));
+    s.e.gdrift = xmalloc(NT * NNO * NG * sizeof(double));
+    for (int k = 0; k < NT; k++)
+        for (int i = 0; i < NNO; i++)
+            for (int g = 0; g < NG; g++) {
+                double v = (g + 1) * 10 * (1 + d[k]) * (i < 3 ? 100 : 1);
+                s.e.gexp[(k * NNO + i) * NG + g] = v;
+                s.e.gdrift[(k * NNO + i) * NG + g] = (g ? 0.25 : 0.5) * v * (i < 3 ? 3 : 1);
+            }
+    free(s.e.tgT), free(s.e.tgdn), free(s.e.tdn_late), free(s.e.ttau), free(s.e.tdrop), free(s.e.tslope);
+    free(s.e.tacc), free(s.e.tvar), free(s.e.texp), free(s.e.tdrift), free(s.e.tgmax), free(s.e.tloss_end),
+        free(s.e.texp_end);
+    fig51_ens_finish(&s.e); /* again, now with the groups */
+    fig51_ctx_t c = {&s.e, 0};
+    CLOSE(fig51_stat_all(fig51_group_T, NT, &c), 0.5);
+    CLOSE(fig51_stat_all(fig51_group_drift_over_noise, NT, &c), 0.5);
+    c.lag = 1;
+    CLOSE(fig51_stat_all(fig51_group_T, NT, &c), 1.0);
+    CLOSE(fig51_stat_all(fig51_group_drift_over_noise, NT, &c), 0.25);
+    CLOSE(fig51_stat_all(fig51_group_T_spread, NT, &c), 2.0);
+    /* the late window of all parameters: records 30, 40 of ndrift / nexp = 0.5 */
+    CLOSE(fig51_stat_all(fig51_late_drift_over_noise, NT, &c), 0.5);
+    s.e.ndrift[0 * NNO + 4] = 0.5 * s.e.nexp[0 * NNO + 4] + (s.e.nexp[3] + s.e.nexp[4]); /* trial 0: +1 late */
+    free(s.e.tdn_late);
+    s.e.tdn_late = NULL;
+    free(s.e.tgT), free(s.e.tgdn), free(s.e.ttau), free(s.e.tdrop), free(s.e.tslope);
+    free(s.e.tacc), free(s.e.tvar), free(s.e.texp), free(s.e.tdrift), free(s.e.tgmax), free(s.e.tloss_end),
+        free(s.e.texp_end);
+    fig51_ens_finish(&s.e);
+    CLOSE(fig51_stat_all(fig51_late_drift_over_noise, NT, &c), 0.5 + 1.0 / 3);
+    fig51_ens_free(&s.e);
+}
+
+/* Appendix A: the mean over trials of dist / disp at each window. */
+Test(fig51_stats, reverse_relative_distance_per_window) {
+    synth_t s;
+    synth(&s);
+    s.e.reverse_trials = NT;
+    s.e.nrev = 2;
+    s.e.rdist = xmalloc(NT * 2 * sizeof(double));
+    s.e.rdisp = xmalloc(NT * 2 * sizeof(double));
+    const double dist[NT][2] = {{1, 2}, {2, 6}, {3, 3}}, disp[NT][2] = {{10, 10}, {10, 20}, {10, 30}};
+    for (int k = 0; k < NT; k++)
+        for (int j = 0; j < 2; j++) s.e.rdist[k * 2 + j] = dist[k][j], s.e.rdisp[k * 2 + j] = disp[k][j];
+    fig51_ctx_t c = {&s.e, 0};
+    CLOSE(fig51_stat_all(fig51_reverse_rel, NT, &c), 0.2);
+    c.lag = 1;
+    CLOSE(fig51_stat_all(fig51_reverse_rel, NT, &c), (0.2 + 0.3 + 0.1) / 3);
+    fig51_ens_free(&s.e);
+}

@@ -405,7 +405,7 @@ Test(eq44, boltzmann_l_info_balance_is_exact_along_training) {
     bm_ensemble_init(&e, &m, M, 10, 5, th0, 0.2, 1, 77);
     bm_obs_t o;
     bm_ensemble_observe(&e, &d, &o);
-    double p0[M][NS], rev[M] = {0}, Wwrong[M] = {0};
+    double p0[M][NS], rev[M] = {0}, Wwrong[M] = {0}, Qind[M] = {0};
     for (int k = 0; k < M; k++) memcpy(p0[k], e.md[k].p, sizeof p0[k]);
     for (int t = 1; t <= T; t++) {
         double pold[M][NS], thold[M][15];
@@ -413,12 +413,14 @@ Test(eq44, boltzmann_l_info_balance_is_exact_along_training) {
         bm_ensemble_step(&e, &d, t);
         for (int k = 0; k < M; k++) {
             rev[k] += thermo_kl(e.md[k].p, pold[k], NS); /* perturbed: D(p_t || p_{t-1}) */
-            for (size_t x = 0; x < NS; x++) /* perturbed: work on the new distribution */
+            for (size_t x = 0; x < NS; x++) { /* perturbed: work on the new distribution */
                 Wwrong[k] += e.md[k].p[x] * (brute_phi(&m, e.md[k].theta, x) - brute_phi(&m, thold[k], x));
+                Qind[k] += (exp(-brute_phi(&m, e.md[k].theta, x)) - pold[k][x]) * brute_phi(&m, e.md[k].theta, x); /* Eq 52 */
+            }
         }
     }
     bm_ensemble_observe(&e, &d, &o);
-    double marg0[NS] = {0}, marg[NS] = {0}, linfo = 0, worst44 = 0, worst_bad44 = 0, worst51 = 0, worst_bad51 = 0;
+    double marg0[NS] = {0}, marg[NS] = {0}, linfo = 0, dSX = 0, worst44 = 0, worst_bad44 = 0, worst51 = 0, worst_bad51 = 0;
     for (int k = 0; k < M; k++)
         for (size_t x = 0; x < NS; x++) marg0[x] += p0[k][x] / M, marg[x] += exp(-brute_phi(&m, e.md[k].theta, x)) / M;
     for (int k = 0; k < M; k++) {
@@ -437,8 +439,13 @@ Test(eq44, boltzmann_l_info_balance_is_exact_along_training) {
         worst_bad51 = fmax(worst_bad51, first_law_residual(Wwrong[k], a->Q, S - S0));
         cr_expect(epsilon_eq(dbl, (SX - SX0) - a->Q - a->Sig, L - L0, 1e-11), "Eq 45: ignorance EP is the L-info gained");
         cr_expect(gt(dbl, a->Sig, 0.0));
+        /* per model, for Eq 24's coefficients of variation: heat and L-info as recomputed here */
+        cr_expect(epsilon_eq(dbl, e.Ik[k], L, 1e-12), "model %d: per-model L-info", k);
+        cr_expect(epsilon_eq(dbl, e.Qk[k], Qind[k], 1e-11), "model %d: per-model heat against Eq 52 summed here", k);
+        dSX += (SX - SX0) / M;
         linfo += L / M;
     }
+    cr_expect(epsilon_eq(dbl, o.dSX, dSX, 1e-12), "Delta S_X against the recomputation");
     cr_expect(lt(dbl, worst44, 1e-11), "Eq 44 misses by %g", worst44);
     cr_expect(lt(dbl, worst51, 1e-11), "first law misses by %g", worst51);
     cr_expect(gt(dbl, worst_bad44, 1e-5), "negative control: Eq 44 with D(p_t||p_{t-1}) must fail, residual %g", worst_bad44);

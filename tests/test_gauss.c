@@ -606,3 +606,73 @@ Test(eq50, quasi_static_limit_separates_the_two_equalities) {
         }
     }
 }
+
+/* Eq 24 needs per-trial L-info values: each trial's D(p(.|mu_k) || p_t) from
+ * gppm_linfo_trials against Simpson quadrature, and their mean is gppm_linfo. */
+Test(eq24, per_trial_l_info_matches_quadrature_and_averages_to_the_ensemble_value) {
+    gauss_t g = model(2, 0.3);
+    gppm_t p = gppm_model(&g, data8, 0.2, 3);
+    enum { M = 5, G = 3000 };
+    gppm_ensemble_t e = run_ensemble(&p, M, NS, -1.0, 0.3, 24);
+    double xg[G], lnp[G], comp[M], c[M], each[M], s2 = g.sigma * g.sigma, mean = 0;
+    for (int k = 0; k < M; k++) c[k] = e.mu[k * (NS + 1) + NS];
+    double Iens = gppm_linfo_trials(&p, &e, NS, G, xg, lnp, comp, each);
+    for (int k = 0; k < M; k++) {
+        cr_expect(epsilon_eq(dbl, each[k], kl_to_mixture(c[k], c, M, s2), 1e-7), "trial %d", k);
+        mean += each[k] / M;
+    }
+    cr_expect(epsilon_eq(dbl, mean, Iens, 1e-12));
+    cr_expect(epsilon_eq(dbl, gppm_linfo(&p, &e, NS, G, xg, lnp, comp), Iens, 1e-15));
+    gppm_ensemble_free(&e);
+}
+
+/* Appendix A: SGD run backward from theta_n on the reversed batches. Independent route:
+ * the path is replayed here from the stored batch means (each checked to be the mean of
+ * some 3 distinct data points), the backward run is written out here, and its error is the
+ * explicit sum e_t = -sum_{s >= t} (1 + rh)^(s - t) r^2 h^2 (mu_s - xb_s) derived by hand
+ * (one backward step after a forward one: (1 + rh)(mu - rh(mu - xb)) - rh xb - mu
+ * = -r^2 h^2 (mu - xb)). With the gradient frozen at theta* (Eq 21) the backward run is the
+ * forward path reversed, to round-off; without, it is not (the control that makes the
+ * lazy check non-vacuous). */
+Test(appA, backward_sgd_retraces_the_path_only_when_the_gradient_is_frozen) {
+    gauss_t g = model(3, 0.15);
+    gppm_t p = gppm_model(&g, data8, 0.1, 1);
+    enum { N = 60 };
+    double mu[N + 1], xb[N], back[N + 1], rh = g.r * g.h;
+    for (int lazy = 0; lazy < 2; lazy++) {
+        rng_t r;
+        rng_init(&r, 23, 5);
+        gppm_retrace_trial(&p, N, 2.7, 0.4, lazy, &r, mu, xb, back);
+        double worst = 0;
+        for (int t = 0; t < N; t++) {
+            int found = 0; /* xb[t] is the mean of 3 distinct data points */
+            for (int a = 0; a < 8; a++)
+                for (int b = a + 1; b < 8; b++)
+                    for (int c = b + 1; c < 8; c++) found |= fabs((data8[a] + data8[b] + data8[c]) / 3 - xb[t]) < 1e-12;
+            cr_expect(found, "step %d: %g is no batch mean", t, xb[t]);
+            double grad = lazy ? g.h * (g.xbar - xb[t]) : g.h * (mu[t] - xb[t]);
+            cr_expect(epsilon_eq(dbl, mu[t + 1], mu[t] - g.r * grad, 1e-13), "forward step %d", t);
+        }
+        double b = mu[N];
+        for (int t = N - 1; t >= 0; t--) {
+            b = lazy ? b + g.r * g.h * (g.xbar - xb[t]) : b + g.r * g.h * (b - xb[t]); /* gradient ascent at the later point */
+            cr_expect(epsilon_eq(dbl, back[t], b, 1e-10 * (1 + fabs(b))), "backward step %d", t);
+            double want = 0;
+            for (int s = t; s < N && !lazy; s++) want -= pow(1 + rh, s - t) * rh * rh * (mu[s] - xb[s]);
+            cr_expect(epsilon_eq(dbl, back[t] - mu[t], want, 1e-9 * (1e-3 + fabs(want))), "lazy %d, t %d", lazy, t);
+            worst = fmax(worst, fabs(back[t] - mu[t]));
+            if (!lazy) { /* one backward step from the exact theta_{t+1} */
+                double miss = gppm_backward_step(&p, mu[t + 1], xb[t]) - mu[t];
+                cr_expect(epsilon_eq(dbl, miss, -rh * rh * (mu[t] - xb[t]), 1e-13), "step %d", t);
+                cr_expect(epsilon_eq(dbl, gauss_retrace_step(&g, mu[t], xb[t]), -rh * rh * (mu[t] - xb[t]), 1e-15));
+            }
+        }
+        if (lazy) cr_expect(lt(dbl, worst, 1e-13), "lazy backward run misses by %g", worst);
+        else cr_expect(gt(dbl, worst, 1e-2), "the real backward run must miss (%g)", worst);
+        if (!lazy) {
+            double err[N + 1];
+            gauss_retrace_run(&g, mu, xb, N, err);
+            for (int t = 0; t <= N; t++) cr_expect(epsilon_eq(dbl, err[t], back[t] - mu[t], 1e-10 * (1e-3 + fabs(err[t]))));
+        }
+    }
+}

@@ -53,3 +53,24 @@ Test(stats, jackknife_se_of_a_ratio_matches_replicate_spread) {
     double sd = sqrt((s2 - s * s / reps) / (reps - 1)), se = se_sum / reps;
     cr_assert(fabs(se / sd - 1) < 0.10, "mean jackknife SE %g vs replicate SD %g", se, sd);
 }
+
+/* Eq 24's coefficient of variation: for normal samples of mean 4 and sd 1.2 (CV 0.3),
+ * the mean over 3000 replicate ensembles of 30 trials of stats_cv must be near 0.3
+ * (its bias at n = 30 is under 2%), and its jackknife SE must match the replicates'
+ * spread, which the delta method puts at CV sqrt(1/(2(n-1)) + CV^2/n) = 0.044. A CV
+ * with the population sd, or an SE from the naive leave-one-out spread, misses. */
+Test(stats, coefficient_of_variation_and_its_jackknife_se_match_replicates) {
+    rng_t r;
+    rng_init(&r, 24, 7);
+    const int reps = 3000, n = 30;
+    double x[30], s = 0, s2 = 0, se_sum = 0;
+    for (int k = 0; k < reps; k++) {
+        for (int i = 0; i < n; i++) x[i] = 4.0 + 1.2 * rng_normal(&r);
+        double se, cv = stats_cv(x, n, &se);
+        s += cv, s2 += cv * cv, se_sum += se;
+    }
+    double mean = s / reps, sd = sqrt((s2 - s * s / reps) / (reps - 1)), delta = 0.3 * sqrt(1.0 / (2 * (n - 1)) + 0.09 / n);
+    cr_assert(fabs(mean / 0.3 - 1) < 0.03, "mean CV %g, want 0.3", mean);
+    cr_assert(fabs(sd / delta - 1) < 0.10, "replicate spread %g vs delta method %g", sd, delta);
+    cr_assert(fabs(se_sum / reps / sd - 1) < 0.10, "mean jackknife SE %g vs replicate SD %g", se_sum / reps, sd);
+}

@@ -15,10 +15,14 @@ here=$(cd "$(dirname "$0")/.." && pwd)
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/stl-compare.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
 numbers() { # numbers DIR > merged numbers file
-    ls "$1"/numbers/*.tsv > /dev/null 2>&1 || { echo "compare: $1 has no numbers/*.tsv (a build/<scale> directory?)" >&2; exit 2; }
+    # the build's own merge (numbers.tsv) when there is one: numbers/ may hold the
+    # files of parameters since changed (another list of taus), which it leaves out
+    local files=("$1"/numbers.tsv)
+    [ -f "${files[0]}" ] || files=("$1"/numbers/*.tsv)
+    [ -f "${files[0]}" ] || { echo "compare: $1 has no numbers.tsv or numbers/*.tsv (a build/<scale> directory?)" >&2; exit 2; }
     awk -F'\t' '/^# blas_kernel: / { if (!k++) kern = $0; next } /^#/ || $1 == "key" || NF == 0 { next }
         { rows[++n] = $0 } END { print (kern ? kern : "# blas_kernel: unknown"); print "key\tvalue\tunit"
-        for (i = 1; i <= n; i++) print rows[i] }' "$1"/numbers/*.tsv
+        for (i = 1; i <= n; i++) print rows[i] }' "${files[@]}"
 }
 numbers "$a" > "$tmp/a.tsv"
 numbers "$b" > "$tmp/b.tsv"
@@ -32,7 +36,8 @@ awk -F'\t' 'BEGIN { OFS = "\t" } FNR == NR { if ($0 !~ /^#/ && $1 != "key") { to
     "$rules" "$tmp/a.tsv" > "$tmp/a-ref.tsv"
 status=0
 "$numcheck" "$tmp/b.tsv" "$tmp/a-ref.tsv" > "$tmp/check.log" || status=$?
-[ "$status" -le 1 ] || { cat "$tmp/check.log" >&2; exit 2; }
+# numcheck names the merged files it read, temporary files gone by now: name the builds
+[ "$status" -le 1 ] || { sed "s|$tmp/a-ref.tsv|$a|g; s|$tmp/b.tsv|$b|g" "$tmp/check.log" >&2; exit 2; }
 sed -n 's/^FAIL \([^ ]*\) .*/\1/p' "$tmp/check.log" > "$tmp/failing"
 echo "compare: OLD = $a, NEW = $b (tolerances: $rules)"
 awk -F'\t' 'FILENAME ~ /failing$/ { bad[$1] = 1; next }
@@ -40,16 +45,18 @@ awk -F'\t' 'FILENAME ~ /failing$/ { bad[$1] = 1; next }
     /^#/ || $1 == "key" { next }
     { vb[$1] = $2 }
     END {
-        printf "%-44s %-22s %-22s %-10s %-14s %s\n", "key", "OLD", "NEW", "rel.diff", "tolerance", "verdict"
+        printf "%-44s %-14s %-14s %-10s %-14s %s\n", "key", "OLD", "NEW", "rel.diff", "tolerance", "verdict"
         for (k in va) keys[k] = 1
         for (k in vb) keys[k] = 1
         for (k in keys) {
             if ((k in va) && (k in vb) && va[k] == vb[k]) continue
             d = ((k in va) && (k in vb) && va[k] != 0) ? sprintf("%.3g", (vb[k] - va[k]) / va[k]) : "-"
-            printf "%-44s %-22s %-22s %-10s %-14s %s\n", k, (k in va) ? va[k] : "(none)", (k in vb) ? vb[k] : "(none)", d,
+            # 7 significant digits to read (the verdict comes from numcheck, on the full values)
+            printf "%-44s %-14s %-14s %-10s %-14s %s\n", k, (k in va) ? sprintf("%.7g", va[k]) : "(none)",
+                (k in vb) ? sprintf("%.7g", vb[k]) : "(none)", d,
                 (k in tol) ? tol[k] : "-", (k in bad) ? "DIFFERENT" : (tol[k] == "skip" ? "recorded only" : "within tolerance") | "sort"
         }
         close("sort")
     }' "$tmp/failing" "$tmp/a-ref.tsv" "$tmp/b.tsv"
-grep '^numcheck: [0-9]* keys' "$tmp/check.log" | sed 's/^numcheck:/compare:/'
+grep '^numcheck: [0-9]* keys' "$tmp/check.log" | sed "s/^numcheck:/compare:/; s|$tmp/a-ref.tsv|$a|g; s|$tmp/b.tsv|$b|g"
 exit "$status"

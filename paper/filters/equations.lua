@@ -1,6 +1,7 @@
 -- equations.lua: tag display equations and resolve references to them.
 --   $$ ... $$ {#eq:37}     an equation of the original keeps its number: (37)
 --   $$ ... $$ {#eq:Alg1}   the original's Algorithm 1: (Alg. 1)
+--   $$ ... $$ {#eq:A1}     a statement of the original's Appendix A: (A1)
 --   $$ ... $$ {#eq:name}   an equation of our own gets the next P-number: (P3)
 --   @eq:name               becomes the tag, a link to the equation
 -- pandoc-crossref is not packaged in Debian 12, so this filter does the job.
@@ -16,6 +17,8 @@ local function tag_of(label)
   if n then return n end
   local alg = label:match("^eq:Alg(%d+)$")
   if alg then return "Alg. " .. alg end
+  local app = label:match("^eq:(A%d+)$") -- an equation of the original's Appendix A
+  if app then return app end
   own = own + 1
   return "P" .. own
 end

@@ -56,9 +56,9 @@ local nb = tables.numbers(numbers_path, "ledger.lua")
 local numline, numunit = nb.line, nb.units
 local numbers_href = numbers_path:match("[^/]+$")
 
--- the label of an original equation: eq:37 -> "37", eq:Alg1 -> "Alg1"
+-- the label of an original equation: eq:37 -> "37", eq:Alg1 -> "Alg1", eq:A1 -> "A1"
 local function original_id(label)
-  return label and (label:match("^eq:(%d+)$") or label:match("^eq:(Alg%d+)$"))
+  return label and (label:match("^eq:(%d+)$") or label:match("^eq:(Alg%d+)$") or label:match("^eq:(A%d+)$"))
 end
 local label_of = tables.label_of
 

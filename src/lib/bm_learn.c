@@ -211,7 +211,7 @@ void bm_ensemble_init(bm_ensemble_t *e, const fvbm_t *m, int M, int chains, int 
     e->marg = xmalloc(m->N * sizeof(double));
     e->marga = xmalloc(m->N * sizeof(double));
     e->ths = xmalloc((size_t)M * m->npar * sizeof(double));
-    double **v[] = {&e->I0, &e->Ia0, &e->SX0, &e->SXa0, &e->S0, &e->U0a};
+    double **v[] = {&e->I0, &e->Ia0, &e->SX0, &e->SXa0, &e->S0, &e->U0a, &e->Qk, &e->Ik};
     for (size_t i = 0; i < sizeof v / sizeof v[0]; i++) *v[i] = xcalloc((size_t)M, sizeof(double));
 }
 
@@ -249,6 +249,7 @@ static void observe_model(bm_ensemble_t *e, int k, const bm_data_t *d, bm_obs_t 
     e->first_worst = fmax(e->first_worst, fabs(c->W + c->Q - (S - e->S0[k])));
     e->first_worst = fmax(e->first_worst, fabs(c->Wa + c->Qa - (fvbm_mean_phi(m, a->q, a->E, a->lnZ) - e->U0a[k])));
     int M = e->M;
+    e->Qk[k] = c->Q, e->Ik[k] = I;
     o->W += c->W / M;
     o->Q += c->Q / M;
     o->dU += (c->W + c->Q) / M;
@@ -284,7 +285,7 @@ void bm_ensemble_observe(bm_ensemble_t *e, const bm_data_t *d, bm_obs_t *o) {
 
 void bm_ensemble_free(bm_ensemble_t *e) {
     for (int k = 0; k < e->M; k++) bm_model_free(&e->md[k]);
-    void *v[] = {e->md, e->marg, e->marga, e->ths, e->I0, e->Ia0, e->SX0, e->SXa0, e->S0, e->U0a};
+    void *v[] = {e->md, e->marg, e->marga, e->ths, e->I0, e->Ia0, e->SX0, e->SXa0, e->S0, e->U0a, e->Qk, e->Ik};
     for (size_t i = 0; i < sizeof v / sizeof v[0]; i++) free(v[i]);
     memset(e, 0, sizeof *e);
 }

@@ -133,6 +133,7 @@ typedef struct {
     bm_model_t *md;
     double *marg, *marga, *ths;
     double *I0, *Ia0, *SX0, *SXa0, *S0, *U0a; /* per-model values at t = 0 */
+    double *Qk, *Ik;                          /* per model at the last observation: Q_X and L-info (ideal) */
     int observed;                             /* t = 0 observed */
     double eq44_worst, first_worst;
 } bm_ensemble_t;

@@ -5,32 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "linalg.h"
 #include "util.h"
-
-/* Solves A y = b (k x k, symmetric positive definite) by Cholesky, in place;
- * -1 when A is not positive definite (to round-off). */
-static int cholesky_solve(int k, double *A, double *b) {
-    for (int j = 0; j < k; j++) {
-        double d = A[j * k + j];
-        for (int p = 0; p < j; p++) d -= A[j * k + p] * A[j * k + p];
-        if (!(d > 1e-12 * fabs(A[j * k + j]) && d > 0)) return -1;
-        A[j * k + j] = sqrt(d);
-        for (int i = j + 1; i < k; i++) {
-            double s = A[i * k + j];
-            for (int p = 0; p < j; p++) s -= A[i * k + p] * A[j * k + p];
-            A[i * k + j] = s / A[j * k + j];
-        }
-    }
-    for (int i = 0; i < k; i++) { /* L z = b */
-        for (int p = 0; p < i; p++) b[i] -= A[i * k + p] * b[p];
-        b[i] /= A[i * k + i];
-    }
-    for (int i = k - 1; i >= 0; i--) { /* L^T y = z */
-        for (int p = i + 1; p < k; p++) b[i] -= A[p * k + i] * b[p];
-        b[i] /= A[i * k + i];
-    }
-    return 0;
-}
 
 /* The relative-error fit on the free columns (on[j]); columns scaled to a
  * largest entry of 1 so that flop counts of 1e12 and a constant term share one
@@ -51,7 +27,7 @@ static int fit_free(int n, int k, const double *X, const double *t, const int *o
             for (int q = 0; q < m; q++) A[a * m + q] += w * xa * X[i * k + col[q]] / scale[col[q]];
         }
     }
-    int status = m ? cholesky_solve(m, A, b) : 0;
+    int status = m ? linalg_spd_solve(m, A, b) : 0;
     for (int j = 0; j < k; j++) c[j] = 0;
     if (status == 0)
         for (int a = 0; a < m; a++) c[col[a]] = b[a] / scale[col[a]];

@@ -147,6 +147,11 @@ static double grid_average(const double *xg, const double *f, int G, double mu, 
 }
 
 double gppm_linfo(const gppm_t *p, const gppm_ensemble_t *e, int t, int G, double *xg, double *lnp, double *comp) {
+    return gppm_linfo_trials(p, e, t, G, xg, lnp, comp, NULL);
+}
+
+double gppm_linfo_trials(const gppm_t *p, const gppm_ensemble_t *e, int t, int G, double *xg, double *lnp, double *comp,
+                         double *each) {
     const gauss_t *g = &p->g;
     int M = e->M;
     double mean, var, lo, hi, s2 = g->sigma * g->sigma;
@@ -162,6 +167,7 @@ double gppm_linfo(const gppm_t *p, const gppm_ensemble_t *e, int t, int G, doubl
     double I = 0, Scond = 0.5 * (LN_2PI + 1 + log(s2)); /* S_{X|Theta}, the same for every mu */
     for (int k = 0; k < M; k++) { /* S_X(mu): cross-entropy of p(.|mu) with p_t */
         double SX = -grid_average(xg, lnp, G, e->mu[(size_t)k * (e->n + 1) + t], s2);
+        if (each) each[k] = SX - Scond;
         I += (SX - Scond) / M;
     }
     return I;
@@ -244,5 +250,29 @@ void gppm_sweep_trial(const gppm_t *p, const int *taus, int ntau, int n, double 
         }
     }
     for (int j = 0; j < ntau; j++) ep[j] = -Q[j] + gauss_mean_phi(g, mu, qm[j], qs[j]) - gauss_mean_phi(g, mu0, mu0, s2);
+    free(idx);
+}
+
+// ---- Appendix A: retracing the path by running SGD backward ---------------------------
+
+double gppm_backward_step(const gppm_t *p, double mu, double xb) {
+    return mu + p->g.r * p->g.h * (mu - xb); /* theta_t^dag = theta_{t+1} + r grad phi_{theta_{t+1}}(b_t) */
+}
+
+void gppm_retrace_trial(const gppm_t *p, int n, double m0, double v0, int lazy, rng_t *r, double *mu, double *xb,
+                        double *back) {
+    const gauss_t *g = &p->g;
+    double eta, rh = g->r * g->h;
+    uint32_t *idx = xmalloc((size_t)g->b * sizeof *idx);
+    mu[0] = v0 > 0 ? m0 + sqrt(v0) * rng_normal(r) : m0;
+    for (int t = 0; t < n; t++) {
+        double next = gppm_sgd_step(p, mu[t], r, idx, &eta);
+        xb[t] = g->xbar + eta / g->h;
+        /* lazy (Eq 21): the gradient frozen at theta* = xbar_B, h (xbar_B - xbar_b), whatever mu is */
+        mu[t + 1] = lazy ? mu[t] - rh * (g->xbar - xb[t]) : next;
+    }
+    back[n] = mu[n];
+    for (int t = n - 1; t >= 0; t--)
+        back[t] = lazy ? back[t + 1] + rh * (g->xbar - xb[t]) : gppm_backward_step(p, back[t + 1], xb[t]);
     free(idx);
 }

@@ -98,6 +98,9 @@ double gppm_var_se(const gppm_ensemble_t *e, int t);
  * over [lo - 8 sigma, hi + 8 sigma]: I = <S_X(mu) - S_{X|Theta}>. Work arrays:
  * xg, lnp (G), comp (M). */
 double gppm_linfo(const gppm_t *p, const gppm_ensemble_t *e, int t, int G, double *xg, double *lnp, double *comp);
+/* The same, and each[k] (M slots, or NULL) gets trial k's D(p(.|mu_k) || p_t). */
+double gppm_linfo_trials(const gppm_t *p, const gppm_ensemble_t *e, int t, int G, double *xg, double *lnp, double *comp,
+                         double *each);
 /* cumQ[t] = ensemble mean of the ideal dissipated heat -Q_X up to update t. */
 void gppm_heat_cumulative(const gppm_t *p, const gppm_ensemble_t *e, double *cumQ);
 
@@ -123,5 +126,19 @@ void gppm_sweep_trial(const gppm_t *p, const int *taus, int ntau, int n, double 
 /* Eq 48 per trajectory: Delta s[p(theta)] + q_x with the exact Gaussian p_t(theta)
  * (mu_0 ~ N(m0, v0), v0 > 0) at the path's ends. */
 double gppm_eq48(const gppm_t *p, double m0, double v0, int n, double mu_start, double mu_end, double q_x);
+
+/* ---- Appendix A: SGD run backward ----------------------------------------------
+ * Forward step (Algorithm 1) theta_{t+1} = theta_t - r grad phi_{theta_t}(b_t); the
+ * appendix's backward step on the same batch is gradient ascent at the later point,
+ *   theta_t^dag = theta_{t+1} + r grad phi_{theta_{t+1}}(b_t) = theta_{t+1} + r h (theta_{t+1} - xbar_b).
+ * It retraces the forward step exactly only when the gradient does not depend on theta. */
+double gppm_backward_step(const gppm_t *p, double mu, double xb);
+/* n forward SGD steps from theta_0 = m0 (+ sqrt(v0) xi when v0 > 0) on stream r: mu[0..n],
+ * the batch means xb[0..n-1]; then the backward run from mu[n] with the batches in reverse
+ * order: back[n] = mu[n], back[t] = backward step from back[t+1] on batch t. lazy = 1
+ * freezes the gradient at theta* = xbar_B (the linearisation of Eq 21, with the same
+ * batches), for which the backward run is the time reverse of the forward one. */
+void gppm_retrace_trial(const gppm_t *p, int n, double m0, double v0, int lazy, rng_t *r, double *mu, double *xb,
+                        double *back);
 
 #endif

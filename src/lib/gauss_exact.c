@@ -93,3 +93,18 @@ gauss_heat_t gauss_heat_exact(const gauss_t *g, double m0, double v0, double C, 
     out.ep = out.minusQ + 0.5 * g->h * See;
     return out;
 }
+
+/* One backward step after one forward step: (1 + rh)(mu - rh(mu - xb)) - rh xb - mu
+ * = -r^2 h^2 (mu - xb). */
+double gauss_retrace_step(const gauss_t *g, double mu, double xb) {
+    double rh = g->r * g->h;
+    return -rh * rh * (mu - xb);
+}
+
+/* back_t - mu_t = (1 + rh)(back_{t+1} - mu_{t+1}) + [(1 + rh) mu_{t+1} - rh xb_t - mu_t],
+ * and the bracket is gauss_retrace_step(mu_t, xb_t) because mu_{t+1} is the forward step. */
+void gauss_retrace_run(const gauss_t *g, const double *mu, const double *xb, int n, double *err) {
+    double rh = g->r * g->h;
+    err[n] = 0;
+    for (int t = n - 1; t >= 0; t--) err[t] = (1 + rh) * err[t + 1] + gauss_retrace_step(g, mu[t], xb[t]);
+}

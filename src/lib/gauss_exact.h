@@ -71,4 +71,14 @@ typedef struct {
  * sampling, x_t ~ p(.|mu_t)). */
 gauss_heat_t gauss_heat_exact(const gauss_t *g, double m0, double v0, double C, int n);
 
+/* ---- Appendix A: retracing error of SGD run backward (gauss_ensemble.h) ---------
+ * One forward step from mu on a batch of mean xb, then one backward step (gradient
+ * ascent at the new point, same batch), lands at mu + gauss_retrace_step(mu, xb):
+ *   -r^2 h^2 (mu - xb). */
+double gauss_retrace_step(const gauss_t *g, double mu, double xb);
+/* The backward run from mu[n] on batches xb[n-1..0]: err[t] = back_t - mu_t (n + 1 slots),
+ * err[n] = 0, err[t] = (1 + r h) err[t+1] - r^2 h^2 (mu_t - xb_t): each backward step
+ * multiplies the error it inherits by 1 + r h (gradient ascent on a convex loss). */
+void gauss_retrace_run(const gauss_t *g, const double *mu, const double *xb, int n, double *err);
+
 #endif

@@ -44,3 +44,13 @@ double stats_sd(const double *x, const unsigned char *keep, size_t n) {
         }
     return m > 1 ? sqrt(ss / (double)(m - 1)) : NAN;
 }
+
+static double cv_of(const unsigned char *keep, size_t n, void *ctx) {
+    const double *x = ctx;
+    return stats_sd(x, keep, n) / stats_mean(x, keep, n);
+}
+
+double stats_cv(const double *x, size_t n, double *se) {
+    if (se) *se = stats_jackknife_se(cv_of, n, (void *)x);
+    return cv_of(NULL, n, (void *)x);
+}

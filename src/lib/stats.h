@@ -25,4 +25,8 @@ double stats_jackknife_se(stats_fn fn, size_t n, void *ctx);
 double stats_mean(const double *x, const unsigned char *keep, size_t n);
 double stats_sd(const double *x, const unsigned char *keep, size_t n);
 
+/* Coefficient of variation sd/mean of x[0..n) (sd with n - 1; signed by the mean);
+ * *se (or NULL) gets its jackknife standard error. */
+double stats_cv(const double *x, size_t n, double *se);
+
 #endif

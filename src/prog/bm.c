@@ -14,8 +14,12 @@
  *       the local-detailed-balance residual of Eq 39 of the tau-step sampler
  *       kernel of a fixed machine, from the exact chain law: sequential sweeps
  *       (not reversible), symmetric scan (reversible) and a negative control.
- *   bm keys [ldb]
- *       the parameter keys (of train and grid, or of ldb) and what they mean.
+ *   bm capacity PARAMS NUMBERS.tsv
+ *       the heat capacity of the parametric reservoir against the number of
+ *       parameters d at fixed n units (src/lib/expfam.c: Walsh-feature families,
+ *       from the independent-unit model to every full-support law).
+ *   bm keys [ldb|capacity]
+ *       the parameter keys (of train and grid, of ldb, or of capacity) and what they mean.
  */
 #include <math.h>
 #include <stddef.h>
@@ -24,6 +28,7 @@
 #include <string.h>
 
 #include "bm_learn.h"
+#include "expfam.h"
 #include "fvbm.h"
 #include "idx.h"
 #include "rng.h"
@@ -44,8 +49,8 @@
 
 typedef struct {
     long seed;
-    long rows, cols, K, batch, chains, models, updates, every, probes;
-    double thr, init_sd;
+    long rows, cols, K, batch, chains, models, updates, every, probes, starts, start_models;
+    double thr, init_sd, start_sd_wide;
     long rate_units[MAX_LIST]; /* learning rates in units of RATE_UNIT, as written */
     double rate[MAX_LIST];     /* ... and as used */
     long tau[MAX_LIST];        /* BM_TAU_INF for "inf" */
@@ -72,6 +77,13 @@ static const conf_spec_t bm_keys[] = {
     {"taus", CONF_LIST, P(tau), 1, TAU_MAX, .count_offset = P(ntau), .max_count = MAX_LIST,
      .doc = "comma list of sweeps per update, or inf (exact expectations)", .inf_ok = 1, .inf_value = BM_TAU_INF},
     {"init_sd", CONF_DOUBLE, P(init_sd), 0, 100, .doc = "shared theta_0 ~ N(0, init_sd^2)"},
+    {"starts", CONF_INT, P(starts), 0, 1000, .optional = 1, .def = 0,
+     .doc = "train: random starts per law for the sign of Delta S_X (0: none)", .quote = "starts", .unit = "starts"},
+    {"start_models", CONF_INT, P(start_models), 2, 100000, .optional = 1, .def = 2,
+     .doc = "train: ensemble size per random start", .quote = "start_models", .unit = "models"},
+    {"start_sd_wide", CONF_DOUBLE, P(start_sd_wide), 0, 100, .optional = 1, .def = 1,
+     .doc = "train: the second start law, theta_0 ~ N(0, start_sd_wide^2) (the first is init_sd)",
+     .quote = "start_sd_wide", .unit = "1"},
     {"path_probes", CONF_INT, P(probes), 0, 1000000, .optional = 1, .def = 0,
      .doc = "grid: probe chains per model for Eq 41's path-ratio EP at the first tau and the largest rate (0: none)"},
 };
@@ -180,7 +192,62 @@ static table_t *train_table(const run_t *run, const char *path, int *col_update,
     return t;
 }
 
-static void train_numbers(const run_t *run, const char *path, const bm_obs_t *o) {
+/* Eq 24 across the ensemble: coefficient of variation of the per-model heat -Q_X and
+ * L-info at the end, with jackknife errors. */
+static void train_cv(numbers_t *nb, const bm_ensemble_t *e) {
+    double se, *mq = xmalloc((size_t)e->M * sizeof *mq);
+    for (int k = 0; k < e->M; k++) mq[k] = -e->Qk[k];
+    double cv = stats_cv(mq, (size_t)e->M, &se);
+    numbers_put(nb, "bm_cv_minusQ", cv, "1"), numbers_put(nb, "bm_cv_minusQ_se", se, "1");
+    cv = stats_cv(e->Ik, (size_t)e->M, &se);
+    numbers_put(nb, "bm_cv_linfo", cv, "1"), numbers_put(nb, "bm_cv_linfo_se", se, "1");
+    free(mq);
+}
+
+/* "Delta S_X is always negative from a random start" (the original's discussion): for each
+ * of two start laws, theta_0 ~ N(0, s^2) with s = init_sd and s = start_sd_wide, 'starts'
+ * draws of theta_0 (stream STREAM_STARTS + law << 16 + j), each an ensemble of start_models
+ * models trained for the same updates on streams of their own; Delta S_X is the ensemble
+ * mean change of the cross-entropy to the marginal (bm_obs_t.dSX). Numbers per law: the
+ * fraction of starts with Delta S_X < 0, the mean over starts and its standard error, the
+ * start's model entropy S[p_theta_0] (mean) against ln 2^n. */
+#define STREAM_STARTS (1ull << 61)
+static void train_starts(const run_t *run, numbers_t *nb) {
+    const bmparams_t *p = &run->p;
+    int J = (int)p->starts, Ms = (int)p->start_models, npar = run->m.npar;
+    double *th0 = xmalloc((size_t)npar * sizeof *th0), *ds = xmalloc((size_t)J * sizeof *ds), *S0 = xmalloc((size_t)J * sizeof *S0);
+    const double sds[2] = {p->init_sd, p->start_sd_wide};
+    static const char *const name[2] = {"narrow", "wide"};
+    for (int law = 0; law < 2; law++) {
+        int nneg = 0;
+        for (int j = 0; j < J; j++) {
+            rng_t r;
+            rng_init(&r, (uint64_t)p->seed, STREAM_STARTS + ((uint64_t)law << 16) + (uint64_t)j);
+            for (int i = 0; i < npar; i++) th0[i] = sds[law] * rng_normal(&r);
+            bm_ensemble_t e;
+            bm_ensemble_init(&e, &run->m, Ms, (int)p->chains, (int)p->batch, th0, p->rate[0], p->tau[0],
+                             (uint64_t)p->seed + ((uint64_t)(2 * j + law + 1) << 32)); /* streams of its own */
+            bm_obs_t o;
+            bm_ensemble_observe(&e, &run->d, &o);
+            S0[j] = thermo_entropy(e.md[0].p, run->m.N);
+            for (long u = 1; u <= p->updates; u++) bm_ensemble_step(&e, &run->d, u);
+            bm_ensemble_observe(&e, &run->d, &o);
+            ds[j] = o.dSX, nneg += o.dSX < 0;
+            bm_ensemble_free(&e);
+        }
+        double neg = (double)nneg / J;
+        numbers_putf(nb, sds[law], "1", "bm_starts_%s_sd", name[law]);
+        numbers_putf(nb, neg, "1", "bm_starts_%s_frac_neg", name[law]);
+        numbers_putf(nb, sqrt(neg * (1 - neg) / J), "1", "bm_starts_%s_frac_neg_se", name[law]);
+        numbers_putf(nb, stats_mean(ds, NULL, (size_t)J), "nats", "bm_starts_%s_dSX_mean", name[law]);
+        numbers_putf(nb, stats_sd(ds, NULL, (size_t)J) / sqrt(J), "nats", "bm_starts_%s_dSX_se", name[law]);
+        numbers_putf(nb, stats_mean(S0, NULL, (size_t)J), "nats", "bm_starts_%s_S0", name[law]);
+    }
+    numbers_put(nb, "bm_starts_S_max", run->m.n * log(2.0), "nats");
+    free(th0), free(ds), free(S0);
+}
+
+static void train_numbers(const run_t *run, const char *path, const bm_obs_t *o, const bm_ensemble_t *e) {
     const bmparams_t *p = &run->p;
     numbers_t *nb = numbers_open(path, "Boltzmann machine along training", run->conf, (uint64_t)p->seed);
     numbers_put(nb, "bm_n", run->m.n, "units");
@@ -200,6 +267,8 @@ static void train_numbers(const run_t *run, const char *path, const bm_obs_t *o)
      * premise Delta S_X = 0 (all of Sigma_X heat) of Eq 50's first equality */
     numbers_put(nb, "bm_dS_X", o->dSX, "nats");
     numbers_put(nb, "bm_clausius_premise_share", -o->dSX / (-o->Q - o->linfo), "1");
+    train_cv(nb, e);
+    if (p->starts > 0) train_starts(run, nb);
     numbers_close(nb);
 }
 
@@ -228,7 +297,7 @@ static int cmd_train(int argc, char **argv) {
     }
     table_close(t);
     progress_end(&prog, NULL);
-    train_numbers(&run, argv[5], &o);
+    train_numbers(&run, argv[5], &o, &ens);
     bm_ensemble_free(&ens);
     return 0;
 }
@@ -435,9 +504,110 @@ static int cmd_ldb(int argc, char **argv) {
     return 0;
 }
 
+/* ---------------------------------------------------------------------- */
+/* capacity: the parametric reservoir's heat capacity against dim Theta   */
+
+typedef struct {
+    long seed, n, K, models, burn, steps, b_hot, b_cold;
+    double rate, data_sd;
+    long dims[MAX_LIST];
+    int ndims;
+} capparams_t;
+
+#define C_(f) offsetof(capparams_t, f)
+static const conf_spec_t cap_keys[] = {
+    {"seed", CONF_INT, C_(seed), 0, SEED_MAX, .doc = "seed: data on stream 1 << 62, model j of dimension i on (i << 32) + j"},
+    {"units", CONF_INT, C_(n), 2, EXPFAM_MAX_N, .doc = "binary units n (dim X), N = 2^n states", .quote = "units", .unit = "units"},
+    {"dims", CONF_LIST, C_(dims), 1, 4095, .count_offset = C_(ndims), .max_count = MAX_LIST,
+     .doc = "parameter counts d (Walsh features by order), each <= 2^n - 1"},
+    {"K", CONF_INT, C_(K), 2, 10000000, .doc = "training patterns drawn from a random full-support law", .quote = "K", .unit = "patterns"},
+    {"data_sd", CONF_DOUBLE, C_(data_sd), 0, 10, .doc = "that law's natural parameters ~ N(0, data_sd^2)", .quote = "data_sd", .unit = "1"},
+    {"learning_rate", CONF_DOUBLE, C_(rate), 1e-9, 1, .doc = "SGD rate r", .quote = "rate", .unit = "1"},
+    {"batch_hot", CONF_INT, C_(b_hot), 1, 10000000, .doc = "the smaller batch: the hotter reservoir", .quote = "batch_hot", .unit = "patterns"},
+    {"batch_cold", CONF_INT, C_(b_cold), 1, 10000000, .doc = "the larger batch, < K", .quote = "batch_cold", .unit = "patterns"},
+    {"models", CONF_INT, C_(models), 2, 1000000, .doc = "independent models per (d, batch)", .quote = "models", .unit = "models"},
+    {"burn", CONF_INT, C_(burn), 0, 100000000, .doc = "SGD steps from theta* before averaging", .quote = "burn", .unit = "updates"},
+    {"steps", CONF_INT, C_(steps), 1, 100000000, .doc = "SGD steps averaged per model", .quote = "steps", .unit = "updates"},
+};
+#undef C_
+#define NCAP_KEYS ((int)(sizeof cap_keys / sizeof cap_keys[0]))
+
+/* For each d: theta* by Newton, the stationary energy at two batch sizes, C = dE/dT with
+ * T = r E|eta|^2 / (2 d) (Eq 20 per component), and the response 1/C; then the slope of
+ * ln(1/C) against ln d (weighted by the errors). */
+static int cmd_capacity(int argc, char **argv) {
+    (void)argc;
+    capparams_t p = {0};
+    conf_t *conf = conf_read_file(argv[2], cap_keys, NCAP_KEYS, &p);
+    size_t N = (size_t)1 << p.n;
+    for (int i = 0; i < p.ndims; i++)
+        if ((size_t)p.dims[i] > N - 1) die("%s: key 'dims': %ld exceeds 2^n - 1 = %zu", argv[2], p.dims[i], N - 1);
+    if (p.b_hot >= p.b_cold || p.b_cold >= p.K) die("%s: keys 'batch_hot' < 'batch_cold' < 'K' needed", argv[2]);
+    expfam_t full;
+    expfam_init(&full, (int)p.n, (int)(N - 1));
+    double *th = xcalloc(N, sizeof *th), *pt = xmalloc(N * sizeof *pt), *cdf = xmalloc(N * sizeof *cdf);
+    rng_t r;
+    rng_init(&r, (uint64_t)p.seed, STREAM_INIT);
+    for (size_t k = 0; k + 1 < N; k++) th[k] = p.data_sd * rng_normal(&r);
+    expfam_probs(&full, th, pt);
+    for (size_t x = 0; x < N; x++) cdf[x] = pt[x] + (x ? cdf[x - 1] : 0);
+    uint32_t *xs = xmalloc((size_t)p.K * sizeof *xs);
+    for (long i = 0; i < p.K; i++) { /* inverse CDF */
+        double u = rng_uniform(&r) * cdf[N - 1];
+        size_t x = 0;
+        while (x + 1 < N && cdf[x] < u) x++;
+        xs[i] = (uint32_t)x;
+    }
+    numbers_t *nb = numbers_open(argv[3], "Boltzmann machine family: heat capacity of the parametric reservoir", conf, (uint64_t)p.seed);
+    double lnd[MAX_LIST], y[MAX_LIST], se_y[MAX_LIST], eq_min = INFINITY, eq_max = -INFINITY;
+    for (int i = 0; i < p.ndims; i++) {
+        int d = (int)p.dims[i];
+        expfam_t m;
+        expfam_init(&m, (int)p.n, d);
+        double *ts = xcalloc((size_t)d, sizeof *ts), *md = xcalloc((size_t)d, sizeof *md);
+        for (long j = 0; j < p.K; j++)
+            for (int k = 0; k < d; k++) md[k] += m.f[(size_t)xs[j] * d + k] / p.K;
+        double gnorm = expfam_newton(&m, md, ts, 1e-12);
+        if (gnorm >= 1e-12) die("capacity: Newton did not converge for d = %d (|grad| = %g)", d, gnorm);
+        expfam_energy_t eh = expfam_stationary_energy(&m, xs, (int)p.K, (int)p.b_hot, p.rate, ts, (int)p.models, (int)p.burn,
+                                                      (int)p.steps, (uint64_t)p.seed, ((uint64_t)(2 * i) << 32));
+        expfam_energy_t ec = expfam_stationary_energy(&m, xs, (int)p.K, (int)p.b_cold, p.rate, ts, (int)p.models, (int)p.burn,
+                                                      (int)p.steps, (uint64_t)p.seed, ((uint64_t)(2 * i + 1) << 32));
+        double Th = p.rate * expfam_noise_power(&m, md, (int)p.K, (int)p.b_hot) / (2 * d);
+        double Tc = p.rate * expfam_noise_power(&m, md, (int)p.K, (int)p.b_cold) / (2 * d);
+        double C = (eh.E - ec.E) / (Th - Tc), Cse = sqrt(eh.se * eh.se + ec.se * ec.se) / (Th - Tc);
+        lnd[i] = log(d), y[i] = -log(C), se_y[i] = Cse / C;
+        numbers_putf(nb, C, "1", "bmcap_d%d_C", d);
+        numbers_putf(nb, Cse, "1", "bmcap_d%d_C_se", d);
+        numbers_putf(nb, C / (0.5 * d), "1", "bmcap_d%d_C_over_equipartition", d);
+        eq_min = fmin(eq_min, C / (0.5 * d)), eq_max = fmax(eq_max, C / (0.5 * d));
+        numbers_putf(nb, eh.E, "nats", "bmcap_d%d_E_hot", d);
+        numbers_putf(nb, ec.E, "nats", "bmcap_d%d_E_cold", d);
+        numbers_putf(nb, Th, "1", "bmcap_d%d_T_hot", d);
+        numbers_putf(nb, Tc, "1", "bmcap_d%d_T_cold", d);
+        free(ts), free(md);
+        expfam_free(&m);
+    }
+    double slope, slope_se;
+    expfam_fit_slope(lnd, y, se_y, p.ndims, &slope, &slope_se);
+    numbers_put(nb, "bmcap_equipartition_min", eq_min, "1");
+    numbers_put(nb, "bmcap_equipartition_max", eq_max, "1");
+    numbers_put(nb, "bmcap_exponent", slope, "1");
+    numbers_put(nb, "bmcap_exponent_se", slope_se, "1");
+    numbers_put(nb, "bmcap_d_min", (double)p.dims[0], "parameters");
+    numbers_put(nb, "bmcap_d_max", (double)p.dims[p.ndims - 1], "parameters");
+    numbers_put_params(nb, "bmcap_", cap_keys, NCAP_KEYS, &p);
+    numbers_close(nb);
+    free(th), free(pt), free(cdf), free(xs);
+    expfam_free(&full);
+    return 0;
+}
+
 static int cmd_keys(int argc, char **argv) {
-    if (argc == 3 && strcmp(argv[2], "ldb") != 0) die("keys: '%s' is not 'ldb'", argv[2]);
-    if (argc == 3) conf_print_keys(ldb_keys, NLDB_KEYS);
+    if (argc == 3 && strcmp(argv[2], "ldb") != 0 && strcmp(argv[2], "capacity") != 0)
+        die("keys: '%s' is not 'ldb' or 'capacity'", argv[2]);
+    if (argc == 3 && strcmp(argv[2], "capacity") == 0) conf_print_keys(cap_keys, NCAP_KEYS);
+    else if (argc == 3) conf_print_keys(ldb_keys, NLDB_KEYS);
     else conf_print_keys(bm_keys, NKEYS);
     return 0;
 }
@@ -447,6 +617,7 @@ int main(int argc, char **argv) {
     static const command_t cmds[] = {{"train", "PARAMS MNIST_DIR TRAIN.tsv NUMBERS.tsv", 4, 4, cmd_train},
                                      {"grid", "PARAMS MNIST_DIR GRID.tsv NUMBERS.tsv", 4, 4, cmd_grid},
                                      {"ldb", "PARAMS LDB.tsv NUMBERS.tsv", 3, 3, cmd_ldb},
-                                     {"keys", "[ldb]", 0, 1, cmd_keys}};
+                                     {"capacity", "PARAMS NUMBERS.tsv", 2, 2, cmd_capacity},
+                                     {"keys", "[ldb|capacity]", 0, 1, cmd_keys}};
     return command_run(cmds, (int)(sizeof cmds / sizeof cmds[0]), NULL, 0, argc, argv);
 }

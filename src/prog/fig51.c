@@ -644,9 +644,13 @@ static void put_reservoir(numbers_t *nb, const merge_t *g, int b) {
             put_stat(nb, fig51_loss_slope, &c, nn, "fig51_loss_late_slope_b%ld", bs);
         }
     }
-    for (c.lag = 0; p->reverse_trials > 0 && c.lag < e->nrev; c.lag++) {
-        snprintf(fmt, sizeof fmt, "fig51_reverse_rel_w%ld_b%%ld", e->rev_w[c.lag]);
-        put_stat(nb, fig51_reverse_rel, &c, (size_t)p->reverse_trials, fmt, bs);
+    /* one step back, and the whole window W (fig51_reverse.tsv has every window):
+     * keys that name the same thing at every scale */
+    if (p->reverse_trials > 0) {
+        c.lag = 0;
+        put_stat(nb, fig51_reverse_rel, &c, (size_t)p->reverse_trials, "fig51_reverse_rel_w1_b%ld", bs);
+        c.lag = e->nrev - 1;
+        put_stat(nb, fig51_reverse_rel, &c, (size_t)p->reverse_trials, "fig51_reverse_rel_wmax_b%ld", bs);
     }
 }
 
@@ -860,12 +864,14 @@ static void put_batch(numbers_t *nb, const merge_t *g, int b) {
             put_stat(nb, fig51_noise_cv, &c, nn, "fig51_noise_end_cv_b%ld", bs);
         }
     }
-    if (na > 0 && p->sampling == SAMPLING_EPOCH) {
-        /* Per-epoch batches tile the training set: over an epoch the batch
-         * gradients sum to (K/|b|) grad U_B, so at fixed theta the n = K/|b|
-         * noises of an epoch sum to zero and, exchangeable, have lag-1
-         * correlation -1/(n - 1). */
-        double pred = -1 / ((double)p->train_subset / (double)bs - 1);
+    if (na > 0 && p->sampling == SAMPLING_EPOCH && p->train_subset % bs == 0) {
+        /* Per-epoch batches tile the training set: the n = K/|b| batch gradients
+         * of an epoch sum to n grad U_B, so at fixed theta the noises of an epoch
+         * sum to zero and, exchangeable, have correlation -1/(n - 1) between any
+         * two of them. A lag-1 pair lies within one epoch for n - 1 of the n
+         * reference positions and straddles an epoch boundary (independent
+         * shuffles: correlation 0) for one, so C(1) = -1/n = -|b|/K. */
+        double pred = -(double)bs / (double)p->train_subset;
         numbers_putf(nb, pred, "1", "fig51_acf_lag1_pred_b%ld", bs);
         double se = na >= 2 ? stats_jackknife_se(fig51_acf, na, &c) : NAN;
         if (isfinite(se)) numbers_putf(nb, (fig51_stat_all(fig51_acf, na, &c) - pred) / se, "1", "fig51_acf_lag1_z_b%ld", bs);

@@ -31,17 +31,19 @@
 #define EP_BINS 60     /* histogram bins of sigma */
 #define STREAM_SWEEP (1ull << 60) /* + k: trial k of the tau sweep from theta_0 ~ N(m0, v0) */
 #define STREAM_STAT (1ull << 59)  /* + k: trial k of the tau sweep from the stationary law */
+#define STREAM_RETRACE (1ull << 58) /* + k: trial k of the backward runs (Appendix A) */
+#define STREAM_STARTS (1ull << 57)  /* the start laws of the Delta S_X check; + (j << 32) + k: start j, trial k */
 
 // ---- parameters: one table documents, bounds and reads every key ----------------
 
 #define LIST_MAX GPPM_MAX_TAUS
 
 typedef struct { /* the keys as read (conf_read_spec fills it) */
-    long seed, K, batch, trials, steps, tau, ift, every, grid;
-    double mstar, sstar, sigma, rate, m0, v0, eps;
+    long seed, K, batch, trials, steps, tau, ift, every, grid, starts, start_trials;
+    double mstar, sstar, sigma, rate, m0, v0, eps, start_lo, start_hi;
     int init;
-    long taus[LIST_MAX], log_v0[LIST_MAX], qs_div[LIST_MAX];
-    int ntaus, nlog_v0, nqs_div;
+    long taus[LIST_MAX], log_v0[LIST_MAX], qs_div[LIST_MAX], windows[LIST_MAX];
+    int ntaus, nlog_v0, nqs_div, nwindows;
 } keys_t;
 
 static const char *const INITS[] = {"fixed", "random", NULL};
@@ -74,6 +76,15 @@ static const conf_spec_t KEYS[] = {
      .doc = "starting variances 10^k of the Eqs 48-50 table"},
     {"quasistatic_divisors", CONF_LIST, F(qs_div), 1, 1e5, .count_offset = F(nqs_div), .max_count = LIST_MAX,
      .doc = "d: r/d for n d updates (r -> 0 at fixed n r)"},
+    {"retrace_windows", CONF_LIST, F(windows), 1, 1e7, .count_offset = F(nwindows), .max_count = LIST_MAX,
+     .doc = "Appendix A: backward runs of L updates from theta_n, each L <= steps"},
+    {"starts", CONF_INT, F(starts), 2, 1e5, .doc = "Delta S_X sign: start laws N(m0, v0), log10 v0 ~ U(lo, hi)",
+     .quote = "starts", .unit = "start laws"},
+    {"start_trials", CONF_INT, F(start_trials), 2, 1e7, .doc = "trials per start law", .quote = "start_trials", .unit = "trials"},
+    {"start_log10_v0_lo", CONF_DOUBLE, F(start_lo), -12, 2, .doc = "lower end of log10 v0 for the start laws",
+     .quote = "start_lo", .unit = "1"},
+    {"start_log10_v0_hi", CONF_DOUBLE, F(start_hi), -12, 2, .doc = "upper end of log10 v0, > lower end",
+     .quote = "start_hi", .unit = "1"},
 };
 #define NKEYS ((int)(sizeof KEYS / sizeof KEYS[0]))
 
@@ -90,7 +101,7 @@ typedef struct {
     double mstar, sstar, m0, v0, eps;
     int M, n, tau, random_init, every, G;
     long S;
-    list_t taus, log_v0, qs_div; /* sweep_taus, clausius_log10_v0, quasistatic_divisors */
+    list_t taus, log_v0, qs_div, windows; /* sweep_taus, clausius_log10_v0, quasistatic_divisors, retrace_windows */
 } run_t;
 
 /* The parameters, with the bounds that involve two keys. */
@@ -103,6 +114,10 @@ static run_t params_load(const char *path) {
     p.M = (int)k.trials, p.n = (int)k.steps, p.tau = (int)k.tau, p.random_init = k.init;
     p.every = (int)k.every, p.G = (int)k.grid, p.S = k.ift;
     p.taus = (list_t){k.taus, k.ntaus}, p.log_v0 = (list_t){k.log_v0, k.nlog_v0}, p.qs_div = (list_t){k.qs_div, k.nqs_div};
+    p.windows = (list_t){k.windows, k.nwindows};
+    for (int j = 0; j < p.windows.n; j++)
+        if (p.windows.v[j] > p.n) die("%s: key 'retrace_windows': %ld exceeds steps = %d", path, p.windows.v[j], p.n);
+    if (k.start_hi <= k.start_lo) die("%s: key 'start_log10_v0_hi' must exceed 'start_log10_v0_lo'", path);
     if (p.g.b > p.g.K) die("%s: key 'batch' = %d exceeds K = %d", path, p.g.b, p.g.K);
     if (p.g.r * p.g.h >= 2) die("%s: key 'learning_rate': r/sigma^2 = %g >= 2 makes SGD diverge", path, p.g.r * p.g.h);
     if (p.random_init && p.v0 <= 0) die("%s: key 'v0' must be > 0 with init = random", path);
@@ -403,6 +418,134 @@ static void quasistatic_write(const run_t *p, const gppm_t *m, numbers_t *nb) {
     numbers_put(nb, "gauss_qs_limit_dS", -g0->h * p->n * g0->r, "nats");
 }
 
+// ---- Appendix A: SGD run backward, against the closed form ----------------------------
+
+/* M trials: forward n updates, then the backward run from theta_n on the reversed batches
+ * (gppm_retrace_trial). Per step: the backward step from theta_{t+1} misses theta_t by
+ * gauss_retrace_step; along the run the error obeys gauss_retrace_run. Numbers: the
+ * worst deviation of both from the closed form, the lazy surrogate's worst miss, and per
+ * window L the mean distance |back_{n-L} - mu_{n-L}| with its standard error, relative to
+ * the mean forward displacement |mu_n - mu_{n-L}| over the same window. */
+static void retrace_write(const run_t *p, const gppm_t *m, numbers_t *nb) {
+    const gauss_t *g = &m->g;
+    int M = p->M, n = p->n, nw = p->windows.n;
+    double *mu = xmalloc(((size_t)n + 1) * sizeof *mu), *xb = xmalloc((size_t)n * sizeof *xb);
+    double *back = xmalloc(((size_t)n + 1) * sizeof *back), *err = xmalloc(((size_t)n + 1) * sizeof *err);
+    double *dist = xmalloc((size_t)nw * M * sizeof *dist), *disp = xmalloc((size_t)nw * M * sizeof *disp);
+    double step_resid = 0, step_rel = 0, run_resid = 0, lazy_max = 0, lazy_scale = 0;
+    for (int k = 0; k < M; k++) {
+        rng_t r;
+        rng_init(&r, p->seed, STREAM_RETRACE + (uint64_t)k);
+        rng_t r_lazy = r; /* the same batches for the lazy surrogate */
+        double v0 = p->random_init ? p->v0 : 0;
+        gppm_retrace_trial(m, n, p->m0, v0, 0, &r, mu, xb, back);
+        for (int t = 0; t < n; t++) { /* one backward step from the exact theta_{t+1} */
+            double miss = gppm_backward_step(m, mu[t + 1], xb[t]) - mu[t], want = gauss_retrace_step(g, mu[t], xb[t]);
+            double scale = g->r * g->h * g->r * g->h * (fabs(mu[t]) + fabs(xb[t])); /* what cancels in miss */
+            step_resid = fmax(step_resid, fabs(miss - want) / scale);
+            step_rel += fabs(miss) / fabs(mu[t + 1] - mu[t]) / ((double)n * M); /* r h by the closed form */
+        }
+        gauss_retrace_run(g, mu, xb, n, err);
+        for (int t = 0; t < n; t++) {
+            double rh2 = g->r * g->h * g->r * g->h, scale = fmax(fabs(err[t]), rh2 * (fabs(mu[t]) + fabs(xb[t])));
+            run_resid = fmax(run_resid, fabs(back[t] - mu[t] - err[t]) / scale);
+        }
+        for (int j = 0; j < nw; j++) {
+            int t = n - (int)p->windows.v[j];
+            dist[(size_t)j * M + k] = fabs(back[t] - mu[t]), disp[(size_t)j * M + k] = fabs(mu[n] - mu[t]);
+        }
+        gppm_retrace_trial(m, n, p->m0, v0, 1, &r_lazy, mu, xb, back);
+        for (int t = 0; t <= n; t++) lazy_max = fmax(lazy_max, fabs(back[t] - mu[t])), lazy_scale = fmax(lazy_scale, fabs(mu[t]));
+    }
+    numbers_put(nb, "gauss_retrace_step_resid", step_resid, "1");
+    numbers_put(nb, "gauss_retrace_step_over_move", step_rel, "1");
+    numbers_put(nb, "gauss_retrace_run_resid", run_resid, "1");
+    numbers_put(nb, "gauss_retrace_lazy_max", lazy_max / lazy_scale, "1");
+    numbers_put(nb, "gauss_retrace_amplification", 1 + g->r * g->h, "1");
+    for (int j = 0; j < nw; j++) {
+        long L = p->windows.v[j];
+        const double *d = dist + (size_t)j * M, *f = disp + (size_t)j * M;
+        numbers_putf(nb, stats_mean(d, NULL, M), "1", "gauss_retrace_L%ld_dist", L);
+        numbers_putf(nb, stats_sd(d, NULL, M) / sqrt(M), "1", "gauss_retrace_L%ld_dist_se", L);
+        numbers_putf(nb, stats_mean(f, NULL, M), "1", "gauss_retrace_L%ld_move", L);
+    }
+    free(mu), free(xb), free(back), free(err), free(dist), free(disp);
+}
+
+// ---- Eq 24 on the Gaussian PPM: coefficients of variation over the ensemble -------------
+
+/* Per trial: the dissipated heat -Q_X (ideal sampler), the final conditional L-info
+ * D(p(.|mu_k) || p_n) with the mixture marginal, and the change of the parameters'
+ * stochastic entropy s[p_t(theta)] over the run (the per-trajectory M-info change, since
+ * I(Theta; B) = S[Theta] by Eq 14; exact Gaussian p_t, needs init = random). */
+static void cv_write(const run_t *p, const gppm_t *m, const gppm_ensemble_t *e, numbers_t *nb) {
+    int M = p->M, n = p->n;
+    double *x = xmalloc((size_t)M * sizeof *x), *xg = xmalloc((size_t)p->G * sizeof *xg);
+    double *lnp = xmalloc((size_t)p->G * sizeof *lnp), *comp = xmalloc((size_t)M * sizeof *comp), se, cv;
+    for (int k = 0; k < M; k++) x[k] = -e->Q_ideal[k];
+    cv = stats_cv(x, M, &se);
+    numbers_put(nb, "gauss_cv_minusQ", cv, "1"), numbers_put(nb, "gauss_cv_minusQ_se", se, "1");
+    gppm_linfo_trials(m, e, n, p->G, xg, lnp, comp, x);
+    cv = stats_cv(x, M, &se);
+    numbers_put(nb, "gauss_cv_linfo", cv, "1"), numbers_put(nb, "gauss_cv_linfo_se", se, "1");
+    if (p->random_init) {
+        for (int k = 0; k < M; k++) {
+            const double *mu = e->mu + (size_t)k * (n + 1);
+            x[k] = gauss_surprisal_t(&m->g, p->m0, p->v0, n, mu[n]) - gauss_surprisal_t(&m->g, p->m0, p->v0, 0, mu[0]);
+        }
+        cv = stats_cv(x, M, &se);
+        numbers_put(nb, "gauss_cv_minfo", cv, "1"), numbers_put(nb, "gauss_cv_minfo_se", se, "1");
+    }
+    free(x), free(xg), free(lnp), free(comp);
+}
+
+// ---- "Delta S_X is always negative from a random start" (discussion) ---------------------
+
+/* Start law j: theta_0 ~ N(m0, v0_j), log10 v0_j ~ U(lo, hi) (drawn on stream STREAM_STARTS).
+ * For each, start_trials trials of n updates; Delta S_X = Delta of the ensemble mean of the
+ * cross-entropy S_X(mu) to the mixture marginal, = Delta of the mixture L-info since
+ * S_{X|Theta} is the same for every mu (Eq 44); closed form (1/2) ln((sigma^2 + v_n)/(sigma^2 + v0)).
+ * Numbers: the fraction of start laws with Delta S_X < 0 (simulated, and by the closed form),
+ * the mean over start laws and its standard error, the largest |sim - exact|, and the laws
+ * whose simulated sign differs from the closed form's (their count, and the largest exact
+ * |Delta S_X| among them: 0 when there are none). */
+static void starts_write(const run_t *p, const gppm_t *m, numbers_t *nb) {
+    const gauss_t *g = &m->g;
+    int J = (int)p->keys->starts, Ms = (int)p->keys->start_trials, n = p->n;
+    double lo = p->keys->start_lo, hi = p->keys->start_hi, s2 = g->sigma * g->sigma;
+    double *ds = xmalloc((size_t)J * sizeof *ds), *xg = xmalloc((size_t)p->G * sizeof *xg);
+    double *lnp = xmalloc((size_t)p->G * sizeof *lnp), *comp = xmalloc((size_t)Ms * sizeof *comp);
+    int nneg = 0, nneg_exact = 0, ndis = 0;
+    double worst = 0, dis_abs = 0;
+    rng_t law;
+    rng_init(&law, p->seed, STREAM_STARTS);
+    gppm_ensemble_t e;
+    gppm_ensemble_alloc(&e, Ms, n);
+    for (int j = 0; j < J; j++) {
+        double v0 = pow(10.0, lo + (hi - lo) * rng_uniform(&law));
+        e.worst_eta = e.worst_first_law = 0;
+        for (int k = 0; k < Ms; k++)
+            gppm_ensemble_trial(m, &e, k, p->m0, v0, p->seed + ((uint64_t)(j + 1) << 32)); /* own streams per law */
+        ds[j] = gppm_linfo(m, &e, n, p->G, xg, lnp, comp) - gppm_linfo(m, &e, 0, p->G, xg, lnp, comp);
+        double ex = 0.5 * log((s2 + gauss_var_t(g, v0, n)) / (s2 + v0));
+        nneg += ds[j] < 0, nneg_exact += ex < 0;
+        if ((ds[j] < 0) != (ex < 0)) ndis++, dis_abs = fmax(dis_abs, fabs(ex)); /* signs differ: how far from 0 is the truth */
+        worst = fmax(worst, fabs(ds[j] - ex));
+    }
+    double neg = (double)nneg / J, neg_exact = (double)nneg_exact / J;
+    numbers_put(nb, "gauss_starts_frac_neg", neg, "1");
+    numbers_put(nb, "gauss_starts_frac_neg_se", sqrt(neg * (1 - neg) / J), "1");
+    numbers_put(nb, "gauss_starts_frac_neg_exact", neg_exact, "1");
+    numbers_put(nb, "gauss_starts_dSX_mean", stats_mean(ds, NULL, J), "nats");
+    numbers_put(nb, "gauss_starts_dSX_se", stats_sd(ds, NULL, J) / sqrt(J), "nats");
+    numbers_put(nb, "gauss_starts_max_abs_err", worst, "nats");
+    numbers_put(nb, "gauss_starts_sign_disagree", ndis, "start laws");
+    numbers_put(nb, "gauss_starts_sign_disagree_max_exact", dis_abs, "nats");
+    numbers_put(nb, "gauss_starts_v_inf", gauss_var_stationary(g), "1");
+    gppm_ensemble_free(&e);
+    free(ds), free(xg), free(lnp), free(comp);
+}
+
 int main(int argc, char **argv) {
     prog_name = "ppm_gauss";
     if (argc == 2 && strcmp(argv[1], "keys") == 0) return conf_print_keys(KEYS, NKEYS), 0;
@@ -430,6 +573,9 @@ int main(int argc, char **argv) {
     stationary_write(&p, &m, &sw, nb);
     v0_write(&p, &m, nb);
     if (p.random_init) quasistatic_write(&p, &m, nb);
+    retrace_write(&p, &m, nb);
+    cv_write(&p, &m, &e, nb);
+    starts_write(&p, &m, nb);
     numbers_close(nb);
     for (int s = 0; s < STARTS; s++) free(sw.ep[s]);
     free(sw.heat_rate), free(sw.ends[0]), free(sw.ends[1]), free(sig), free(data);
