@@ -1,13 +1,13 @@
 # fig51_reservoir.gp - the parametric reservoir of the Fig. 5.1 ensemble (src/prog/fig51.c):
-#  (a)-(c) the temperature of each parameter group, T_g = r E||eta_g||^2 / (2 dim g)
-#          (E over the mini-batch draw, exact; mean over the noise trials), against the
-#          SGD step, one panel per batch size (log y, each range fitted to its data):
-#          one colour per layer, solid for its weights, dashed for its biases;
-#  (d)     Appendix A's backward SGD: the distance between the parameters SGD run
+#  (a) the temperature of each parameter group, T_g = r E||eta_g||^2 / (2 dim g)
+#      (E over the mini-batch draw, exact; mean over the noise trials), against the
+#      SGD step, one panel per batch size (log y, each range fitted to its data):
+#      one colour per layer, solid for its weights, dashed for its biases;
+#  (b) Appendix A's backward SGD: the distance between the parameters SGD run
 #          backward over the last w steps reaches and the ones it started from, relative
 #          to the forward displacement over those steps, against the window w (log-log),
 #          one point type per batch size, bars 2 jackknife standard errors over trials.
-# The keys are drawn by hand right of (d), as data of a last, frameless plot over the
+# The keys are drawn by hand right of (b), as data of a last, frameless plot over the
 # whole figure (gnuplot's own key is laid out differently by the pdfcairo and svg
 # terminals, and svg draws no dashed arrows).
 # make passes datadir, batches (e.g. '1 10 100') and layers (weight layers, 'depth').
@@ -65,10 +65,9 @@ unset xlabel; unset ylabel
 XL = 0.09; YL = 0.08
 set logscale y
 set format y "10^{%T}"
-abc = "abcdefgh"
 do for [i=1:nb] {
   eval margins(px(i), px(i) + PW, TB, TT)
-  set title sprintf("(%s) T_g, |b| = %s", abc[i:i], word(batches, i))
+  set title sprintf("%sT_g, |b| = %s", i == 1 ? "(a) " : "", word(batches, i))
   if (i == 1) { set label 21 "temperature T_g" at screen px(1) - YL, screen (TB + TT)/2 center rotate by 90 } else { unset label 21 }
   set label 20 "SGD step" at screen px(i) + PW/2, screen TB - XL center
   set yrange [TLO[i]/1.5:THI[i]*1.5]
@@ -77,7 +76,7 @@ do for [i=1:nb] {
 }
 
 eval margins(ML, DR, DB, DT)
-set title sprintf("(%s) backward SGD (bars: 2 s.e.)", abc[nb+1:nb+1])
+set title "(b) backward SGD (bars: 2 s.e.)"
 set label 20 "window w (steps)" at screen (ML + DR)/2, screen DB - XL center
 set label 21 "relative distance" at screen ML - YL, screen (DB + DT)/2 center rotate by 90
 set logscale x
@@ -111,8 +110,8 @@ do for [i=1:nb] { set label i sprintf("|b| = %s", word(batches, i)) at screen KX
 do for [l=1:layers] { set label 10 + l sprintf("layer %d", l) at screen KX2 + SL + TX, screen KY - (l - 1)*LH left tc rgb lc(l) }
 set label 30 "weights" at screen KX2 + SL + TX, screen KY - layers*LH left
 set label 31 "biases" at screen KX2 + SL + TX, screen KY - (layers + 1)*LH left
-set label 32 sprintf("(%s)", abc[nb+1:nb+1]) at screen KX1, screen KY + LH left
-set label 33 sprintf("(a)-(%s)", abc[nb:nb]) at screen KX2, screen KY + LH left
+set label 32 "(b)" at screen KX1, screen KY + LH left
+set label 33 "(a)" at screen KX2, screen KY + LH left
 plot $PTS using 1:2:($2 - $3):($2 + $3):4 with yerrorbars lc "black" pt variable ps 0.5, \
      for [l=1:layers] $LAYERS every :::(l - 1)::(l - 1) using 1:2 with lines lc rgb lc(l) lw 1.5, \
      $SOLID with lines lc "black" lw 1.5 dt 1, $DASHED with lines lc "black" lw 1.5 dt 2
