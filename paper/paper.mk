@@ -1,11 +1,13 @@
 # paper/paper.mk - numbers, verification note, appendix, then Pandoc.
 REFERENCE := data/reference/$(SCALE)/numbers.tsv
 PAPER_MD := $(sort $(wildcard paper/*.md))
-PAPER_FILTERS := paper/filters/ledger.lua paper/filters/figures.lua paper/filters/equations.lua \
-  paper/filters/claims.lua paper/filters/numbers.lua
+PAPER_FILTERS := paper/filters/scale.lua paper/filters/ledger.lua paper/filters/figures.lua \
+  paper/filters/equations.lua paper/filters/claims.lua paper/filters/numbers.lua
 CLAIMS := paper/claims.tsv
 # A false claim fails the paper-scale build; at other scales it is marked in the text.
-PANDOC_ENV = NUMBERS_FILE=$(B)/numbers.tsv FIGURE_DIR=$(abspath $(B)/figures) CLAIMS_FILE=$(CLAIMS) \
+# PAPER_SCALE: scale.lua puts "<scale> scale: numbers for testing, not for citation" under
+# the title of every build but the paper-scale one.
+PANDOC_ENV = PAPER_SCALE=$(SCALE) NUMBERS_FILE=$(B)/numbers.tsv FIGURE_DIR=$(abspath $(B)/figures) CLAIMS_FILE=$(CLAIMS) \
   CLAIMS_STRICT=$(if $(filter paper,$(SCALE)),1,0)
 # xref.lua and tables.lua: modules the filters load (not filters themselves)
 $(B)/paper.pdf $(B)/paper.html $(B)/claims.tsv: paper/filters/xref.lua paper/filters/tables.lua

@@ -73,3 +73,15 @@ reader_render() { # the first page renders to a PNG that is not blank
     [ "$ink" -gt 500 ]
 }
 check "reader: the first page renders to PNG (pdftoppm) with text on it" reader_render
+# The scale on the title page (paper/filters/scale.lua): the quick PDF's first page and the
+# HTML's title block say "quick scale: numbers for testing, not for citation"; the same
+# filter at SCALE=paper adds no such line (run on the paper's own front matter).
+SCALE_LINE='quick scale: numbers for testing, not for citation'
+reader_scale_line() {
+    pdftotext -f 1 -l 1 "$rq/paper.pdf" - | tr -s ' \n' '  ' | grep -qF "$SCALE_LINE" || { echo "PDF page 1 lacks: $SCALE_LINE"; return 1; }
+    # in the HTML, in the title block (before the abstract), not only in the appendix
+    sed -n '/<header/,/<\/header>/p' "$rq/paper.html" | tr -s ' \n' '  ' | grep -qF "$SCALE_LINE" || { echo "HTML header lacks: $SCALE_LINE"; return 1; }
+    local paper; paper=$(PAPER_SCALE=paper pandoc --standalone --lua-filter paper/filters/scale.lua -t html5 paper/00-front.md --metadata pagetitle=t | tr -s ' \n' '  ')
+    ! grep -qF 'not for citation' <<< "$paper" || { echo "a paper-scale title block carries the scale line"; return 1; }
+}
+check "reader: a quick build says so under the title (PDF page 1, HTML header); a paper-scale one does not" reader_scale_line
