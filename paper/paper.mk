@@ -9,8 +9,8 @@ CLAIMS := paper/claims.tsv
 # the title of every build but the paper-scale one.
 PANDOC_ENV = PAPER_SCALE=$(SCALE) NUMBERS_FILE=$(B)/numbers.tsv FIGURE_DIR=$(abspath $(B)/figures) CLAIMS_FILE=$(CLAIMS) \
   CLAIMS_STRICT=$(if $(filter paper,$(SCALE)),1,0)
-# xref.lua and tables.lua: modules the filters load (not filters themselves)
-$(B)/paper.pdf $(B)/paper.html $(B)/claims.tsv: paper/filters/xref.lua paper/filters/tables.lua
+# xref.lua, tables.lua and claimset.lua: modules the filters load (not filters themselves)
+$(B)/paper.pdf $(B)/paper.html $(B)/claims.tsv: paper/filters/xref.lua paper/filters/tables.lua paper/filters/claimset.lua
 # ledger.lua: a verdict line under each equation of the original, from the ledger, the
 # test report and the Test(...) lines (links relative to the HTML in $(B)); the summary table.
 LEDGER_INPUTS = tests/ledger.tsv $(TEST_RESULTS) $(B)/testlocs.tsv paper/summary.tsv

@@ -85,3 +85,36 @@ reader_scale_line() {
     ! grep -qF 'not for citation' <<< "$paper" || { echo "a paper-scale title block carries the scale line"; return 1; }
 }
 check "reader: a quick build says so under the title (PDF page 1, HTML header); a paper-scale one does not" reader_scale_line
+# Table 1's statuses (paper/filters/ledger.lua) against the same rule computed here by awk
+# from paper/summary.tsv, the ledger's verdicts and guards, and this build's claims report:
+# "ledger" takes the weakest verdict of the rows, "refuted by ID" is "does not hold", and
+# either is "not shown at this scale" when one of its guards is false.
+reader_summary_status() {
+    local want got
+    want=$(awk -F'\t' '
+        FILENAME ~ /claims.tsv$/ { if (FNR > 1) holds[$1] = $2; next }
+        FILENAME ~ /ledger.tsv$/ { if ($0 ~ /^#/ || $1 == "id" || NF < 8) next
+            verdict[$1] = $7; guard[$1] = ""
+            if (match($4, /\{claim=[A-Za-z0-9_-]+\}$/)) guard[$1] = substr($4, RSTART + 7, RLENGTH - 8)
+            next }
+        /^#/ || $1 == "claim" || NF == 0 { next }
+        { rank["holds"] = 1; rank["conditional"] = 2; rank["does not hold"] = 3
+          name["holds"] = "holds"; name["conditional"] = "holds under stated conditions"; name["does not hold"] = "does not hold"
+          shown = 1; v = ""
+          if ($3 == "ledger") {
+              n = split($2, ids, ",")
+              for (i = 1; i <= n; i++) {
+                  if (v == "" || rank[verdict[ids[i]]] > rank[v]) v = verdict[ids[i]]
+                  if (guard[ids[i]] != "" && holds[guard[ids[i]]] != "true") shown = 0
+              }
+          } else if ($3 ~ /^refuted by /) { v = "does not hold"; g = substr($3, 12); if (holds[g] != "true") shown = 0 }
+          else { print "unknown status " $3; exit 1 }
+          print shown ? name[v] : "not shown at this scale" }' "$rq/claims.tsv" tests/ledger.tsv paper/summary.tsv)
+    got=$(tr '\n' ' ' < "$rq/paper.html" | grep -o '<span class="status">[^<]*</span>' | sed 's/<[^>]*>//g; s/  */ /g')
+    echo "Table 1 statuses (HTML):"; echo "$got" | sed 's/^/  /'
+    [ -n "$want" ] && [ "$want" = "$got" ] || { echo "expected (ledger, claims):"; echo "$want" | sed 's/^/  /'; return 1; }
+    # the PDF prints the same statuses (Table 1 on pages 1-2)
+    local pdf; pdf=$(pdftotext -f 1 -l 3 "$rq/paper.pdf" - | tr -s ' \n' '  ')
+    grep -qF "not shown at this scale" <<< "$pdf" || ! grep -q 'not shown' <<< "$want" || { echo "the PDF's Table 1 lacks 'not shown at this scale'"; return 1; }
+}
+check "reader: Table 1's statuses are the ledger's verdicts and the claims' predicates of this build" reader_summary_status

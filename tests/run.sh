@@ -400,7 +400,7 @@ ledger_fails() { # ledger_fails SED-EXPRESSION EXTRA-MARKDOWN EXPECTED: the edit
     local md="$tmp/ledger.md"
     { sed -e "$1" paper/[0-9]*.md; printf '\n%s\n' "$2"; } > "$md"
     local msg; msg=$(NUMBERS_FILE="$tmp/build/quick/numbers.tsv" LEDGER_FILE=tests/ledger.tsv TEST_RESULTS="$results" \
-        TEST_LOCS="$tmp/build/quick/testlocs.tsv" SUMMARY_FILE=paper/summary.tsv \
+        TEST_LOCS="$tmp/build/quick/testlocs.tsv" SUMMARY_FILE=paper/summary.tsv CLAIMS_FILE=paper/claims.tsv \
         pandoc --lua-filter paper/filters/ledger.lua -t html "$md" -o /dev/null 2>&1) && return 1
     grep -qF "$3" <<< "$msg"
 }
