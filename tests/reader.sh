@@ -1,11 +1,11 @@
 # tests/reader.sh - the quick build read as a reader would (issue 11), sourced by
 # tests/run.sh after its quick build in "$tmp/build"; uses run.sh's check and tmp.
 # Stated limits: the quick PDF has READER_PAGES_MIN..MAX pages; no overfull line is
-# wider than READER_OVERFULL_PT (the widest are the quick-scale-only claim markers of
-# the summary table, 62 pt: a claim id in typewriter type that TeX cannot break).
+# wider than READER_OVERFULL_PT (the widest, 15 pt, is a line of test names in the ledger
+# appendix; claim ids, up to 62 pt over before they were set breakable, no longer overflow).
 # The text layer may hold control characters on at most READER_CTRL_LINES lines (unmapped
 # glyphs of display math, 7 lines in this build).
-READER_PAGES_MIN=25 READER_PAGES_MAX=50 READER_OVERFULL_PT=65 READER_CTRL_LINES=10
+READER_PAGES_MIN=25 READER_PAGES_MAX=50 READER_OVERFULL_PT=15 READER_CTRL_LINES=10
 rq="$tmp/build/quick"
 reader_text() { pdftotext -layout "$rq/paper.pdf" "$tmp/reader.txt"; }
 reader_pages() {
@@ -118,3 +118,18 @@ reader_summary_status() {
     grep -qF "not shown at this scale" <<< "$pdf" || ! grep -q 'not shown' <<< "$want" || { echo "the PDF's Table 1 lacks 'not shown at this scale'"; return 1; }
 }
 check "reader: Table 1's statuses are the ledger's verdicts and the claims' predicates of this build" reader_summary_status
+# A false claim's marker in a narrow table column: its id (hyphens, no spaces) must break,
+# not overflow (34 overfull boxes of up to 62 pt came from claim ids in typewriter type).
+# The paper's own claims filter and LaTeX header on a one-row table; no overfull box.
+reader_claim_id_breaks() {
+    local d="$tmp/claimid"; mkdir -p "$d"
+    printf 'key\tvalue\tunit\nk\t1\t1\n' > "$d/numbers.tsv"
+    printf 'id\tpredicate\twhat it guards\nan-unusually-long-claim-identifier-of-a-guard\tk > 2\ttest\n' > "$d/claims.tsv"
+    printf '| claim | status |\n|------------------------------------------|--------|\n| words words words words words words words | holds [x]{.claim ref=an-unusually-long-claim-identifier-of-a-guard} |\n' > "$d/t.md"
+    NUMBERS_FILE="$d/numbers.tsv" CLAIMS_FILE="$d/claims.tsv" pandoc --standalone --include-in-header paper/latex-header.tex \
+        --lua-filter paper/filters/claims.lua -t latex "$d/t.md" -o "$d/t.tex" || return 1
+    (cd "$d" && pdflatex -interaction=nonstopmode -halt-on-error t.tex > /dev/null) || { tail -n 20 "$d/t.log"; return 1; }
+    grep -q 'an-unusually-long' "$d/t.tex" || return 1
+    ! grep -A1 '^Overfull' "$d/t.log"
+}
+check "reader: a claim id in a narrow table column breaks at its hyphens (no overfull box)" reader_claim_id_breaks
