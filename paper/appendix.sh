@@ -22,7 +22,7 @@ Each row's number links to the displayed equation. *Tests* is the outcome in thi
 the Criterion tests that check the row (listed by name after the table; "measured"
 rows are checked by an experiment and `make verify` only). The next column gives what
 the original states, in italics, and what we measured about it; *residual* is the
-measured number, injected from the experiments' numbers files.
+measured number with its unit, both injected from the experiments' numbers files.
 
 TXT
 "$here/tests/ledger.sh" markdown "$ledger" "$results"

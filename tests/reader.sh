@@ -133,3 +133,28 @@ reader_claim_id_breaks() {
     ! grep -A1 '^Overfull' "$d/t.log"
 }
 check "reader: a claim id in a narrow table column breaks at its hyphens (no overfull box)" reader_claim_id_breaks
+# The ledger appendix gives every residual with its unit: each residual cell of the HTML
+# ledger table has one value per residual key of tests/ledger.tsv, each ending in that
+# key's unit from the numbers file ("(dimensionless)" for 1); no TeX source ($) is left.
+reader_ledger_units() {
+    local rows="$tmp/ledger-cells.tsv" bad
+    tr '\n' ' ' < "$rq/paper.html" | sed 's/<tr/\n<tr/g' | grep 'id="ledger-' | sed 's/<\/tr>.*//' |
+        awk -F'<td>' '{ id = $0; sub(/.*id="ledger-/, "", id); sub(/".*/, "", id); print id "\t" $NF }' |
+        sed 's/<annotation[^>]*>[^<]*<\/annotation>//g; s/<[^>]*>//g; s/\xc2\xa0/ /g; s/  */ /g; s/ *$//' > "$rows"
+    echo "ledger rows in the HTML table: $(wc -l < "$rows")"
+    bad=$(awk -F'\t' '
+        FILENAME ~ /numbers.tsv$/ { if ($1 !~ /^#/ && $1 != "key") unit[$1] = ($3 == "1") ? "(dimensionless)" : $3; next }
+        FILENAME ~ /ledger.tsv$/ { if ($0 !~ /^#/ && $1 != "id" && NF >= 8) keys[$1] = $5; next }
+        { seen[$1] = 1; n = split(keys[$1], k, ","); cell = $2
+          if (keys[$1] == "-") { if (cell ~ /[0-9]/) print $1 ": a residual where the ledger names none: " cell; next }
+          m = split(cell, v, /, /)
+          if (m != n) { print $1 ": " n " residual keys but cell \"" cell "\""; next }
+          for (i = 1; i <= n; i++) { u = unit[k[i]]
+              if (u == "" || substr(v[i], length(v[i]) - length(u) + 1) != u || length(v[i]) <= length(u) + 1)
+                  print $1 ": residual " k[i] " printed \"" v[i] "\" without its unit \"" u "\"" } }
+        END { for (id in keys) if (!(id in seen)) print id ": no row in the HTML ledger table" }' \
+        "$rq/numbers.tsv" tests/ledger.tsv "$rows")
+    [ -z "$bad" ] || { echo "$bad"; return 1; }
+    ! awk '/id="sec:ledger"/,/id="provenance"/' "$rq/paper.html" | grep -n '\$' | head -3
+}
+check "reader: every residual of the ledger appendix has its unit, and its statements are typeset maths" reader_ledger_units

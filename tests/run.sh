@@ -33,6 +33,21 @@ verdict_rule() {
         grep -q 'ledger: 9: defect "kl-order" has verdict "conditional" here and "does not hold" in row 8' <<< "$out"
 }
 check "ledger: rows sharing a defect get one verdict (a row given another is rejected, naming both)" verdict_rule
+# the ledger's statements are TeX maths between dollars (the appendix typesets them): ASCII
+# maths outside the dollars, an unpaired dollar or a | inside maths is rejected naming the row
+ledger_math() { # ledger_math ROW COLUMN TEXT EXPECTED
+    local bad="$tmp/ledger-math.tsv"
+    LM_TEXT=$3 awk -F'\t' -v id="$1" -v col="$2" 'BEGIN { OFS = "\t" } $1 == id { $col = ENVIRON["LM_TEXT"] } { print }' tests/ledger.tsv > "$bad"
+    local out; out=$(tests/ledger.sh check "$bad" "$results" 2>&1) && return 1
+    echo "$out" | grep "^ledger: $1:"
+    grep -qF "$4" <<< "$out"
+}
+check "ledger: ASCII maths outside \$...\$ is rejected naming the row" \
+    ledger_math 13 6 'DPI I(Theta;B) >= I(X;B)' 'ledger: 13: statement: ASCII maths "DPI I(Theta;B) >= I(X;B)" outside'
+check "ledger: an unpaired dollar is rejected naming the row" \
+    ledger_math 13 6 'DPI $I(\Theta;B) \ge I(X;B)' 'ledger: 13: statement has an odd number of $'
+check "ledger: a | inside maths (the table cell separator) is rejected naming the row" \
+    ledger_math 14 4 'short by $S(\Theta|B)$' 'ledger: 14: status: maths $S(\Theta|B)$ holds a |'
 
 # 2b. the mutation gate (make mutants, run by .ci/run) can fail: a mutant no test can see
 # (it edits a comment) survives and fails the target, naming it; a pattern found twice is

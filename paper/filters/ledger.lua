@@ -251,7 +251,7 @@ local function verdict_block(id)
     inl[1] = pandoc.RawInline("latex", "\\noindent{\\footnotesize\\hyperlink{ledger-" .. id .. "}{Ledger}: ")
     append(inl, head)
   else
-    inl[1] = pandoc.Link("Ledger", "#ledger-" .. id, r.status)
+    inl[1] = pandoc.Link("Ledger", "#ledger-" .. id, (r.status:gsub("%$", "")))
     inl[2] = pandoc.Str(":")
     inl[3] = pandoc.Space()
     append(inl, head)
