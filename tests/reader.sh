@@ -158,3 +158,17 @@ reader_ledger_units() {
     ! awk '/id="sec:ledger"/,/id="provenance"/' "$rq/paper.html" | grep -n '\$' | head -3
 }
 check "reader: every residual of the ledger appendix has its unit, and its statements are typeset maths" reader_ledger_units
+# Results tables hold results: no table row of the paper quotes a number whose unit in the
+# numbers file is seconds (a wall-clock time depends on the machine and its load; `make
+# report` prints them), so Table 4 of the EBM has no wall-time column.
+reader_no_seconds_in_tables() {
+    local bad
+    bad=$(awk -F'\t' 'FNR == NR { if ($3 == "s") secs[$1] = 1; next }
+        /^\|/ { line = $0
+            while (match(line, /\[[A-Za-z0-9_]+\]\{\.num/)) {
+                key = substr(line, RSTART + 1, RLENGTH - 7); line = substr(line, RSTART + RLENGTH)
+                if (key in secs) print FILENAME ":" FNR ": table quotes " key " (seconds)"
+            } }' "$rq/numbers.tsv" paper/*.md)
+    [ -z "$bad" ] || { echo "$bad"; return 1; }
+}
+check "reader: no results table quotes a wall-clock time (unit s)" reader_no_seconds_in_tables
