@@ -2,7 +2,7 @@
 REFERENCE := data/reference/$(SCALE)/numbers.tsv
 PAPER_MD := $(sort $(wildcard paper/*.md))
 PAPER_FILTERS := paper/filters/scale.lua paper/filters/ledger.lua paper/filters/figures.lua \
-  paper/filters/equations.lua paper/filters/claims.lua paper/filters/numbers.lua
+  paper/filters/equations.lua paper/filters/claims.lua paper/filters/numbers.lua paper/filters/tablenums.lua
 CLAIMS := paper/claims.tsv
 # A false claim fails the paper-scale build; at other scales it is marked in the text.
 # PAPER_SCALE: scale.lua puts "<scale> scale: numbers for testing, not for citation" under
@@ -87,7 +87,7 @@ $(B)/paper.pdf: $(PAPER_INPUTS) $(FIG_PDF) paper/latex-header.tex
 	mv paper-tmp.pdf paper.pdf
 
 $(B)/paper.html: $(PAPER_INPUTS) $(FIG_SVG)
-	$(PANDOC_ENV) pandoc $(PANDOC_OPTS) -t html5 --mathml --self-contained \
+	$(PANDOC_ENV) pandoc $(PANDOC_OPTS) -t html5 --mathml --self-contained --toc --toc-depth=2 \
 	  --metadata pagetitle="Stochastic thermodynamics of learning, reproduced" \
 	  $(PAPER_MD) $(B)/appendix.md -o $@.tmp
 	figures/check-output.sh html $@.tmp

@@ -172,3 +172,34 @@ reader_no_seconds_in_tables() {
     [ -z "$bad" ] || { echo "$bad"; return 1; }
 }
 check "reader: no results table quotes a wall-clock time (unit s)" reader_no_seconds_in_tables
+# The HTML reads like the PDF: a table of contents; "Table N:" captions numbered as the PDF
+# numbers them (the same N starts the same caption in both); every numbered equation is a
+# flex row of the display maths and its number (span.eqno), which the page's CSS keeps at
+# the right on the same line.
+reader_html_layout() {
+    local h="$rq/paper.html" flat="$tmp/flat.html"
+    tr '\n' ' ' < "$h" | sed 's/  */ /g' > "$flat"
+    grep -q '<nav id="TOC"' "$flat" || { echo "no table of contents (nav#TOC)"; return 1; }
+    local toc; toc=$(sed 's/.*<nav id="TOC"[^>]*>//; s/<\/nav>.*//' "$flat" | grep -o 'href="#[^"]*"' | wc -l)
+    echo "table of contents: $toc entries"
+    [ "$toc" -ge 10 ] || return 1
+    # captions: HTML "Table N: first words" against the PDF's
+    grep -o '<caption><span class="table-number">Table [0-9]*:</span> [^<]*' "$flat" |
+        sed 's/<[^>]*>//g' | awk '{ printf "%s %s", $1, $2; for (i = 3; i <= 6; i++) printf " %s", $i; print "" }' > "$tmp/html-tables"
+    pdftotext "$rq/paper.pdf" - | tr '\n' ' ' | sed 's/  */ /g' | grep -o 'Table [0-9]*: [^ ]* [^ ]* [^ ]* [^ ]*' |
+        awk '!seen[$2]++' > "$tmp/pdf-tables"
+    echo "tables: HTML $(wc -l < "$tmp/html-tables"), PDF $(wc -l < "$tmp/pdf-tables")"
+    local n; n=$(awk '{ sub(/:$/, "", $2); if ($2 != NR) bad = 1 } END { print bad ? "bad" : NR }' "$tmp/html-tables")
+    [ "$n" != bad ] && [ "$n" -gt 0 ] || { echo "HTML tables not numbered 1..N in order:"; cat "$tmp/html-tables"; return 1; }
+    diff <(sed "s/['’]//g" "$tmp/html-tables") <(sed "s/['’]//g" "$tmp/pdf-tables") || { echo "HTML and PDF table captions differ (above)"; return 1; }
+    # equations: each span.equation holds the display maths, then its number
+    local eqs first good
+    eqs=$(grep -o '<span id="eq:[^"]*" class="equation">' "$flat" | wc -l)
+    first=$(grep -o 'class="equation"><math display="block"' "$flat" | wc -l)
+    good=$(grep -o '<span class="eqno">([^<)]*)</span></span>' "$flat" | wc -l)
+    echo "numbered equations: $eqs; opening with the maths: $first; closing with the number in span.eqno: $good"
+    [ "$eqs" -gt 50 ] && [ "$eqs" -eq "$first" ] && [ "$eqs" -eq "$good" ] || return 1
+    grep -q 'span.equation { display: flex' "$flat" && grep -q 'span.equation > span.eqno' "$flat" ||
+        { echo "the CSS that sets equation numbers at the right is missing"; return 1; }
+}
+check "reader: the HTML has a table of contents, tables numbered as in the PDF, equation numbers at the right" reader_html_layout
