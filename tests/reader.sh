@@ -203,3 +203,28 @@ reader_html_layout() {
         { echo "the CSS that sets equation numbers at the right is missing"; return 1; }
 }
 check "reader: the HTML has a table of contents, tables numbered as in the PDF, equation numbers at the right" reader_html_layout
+# Figures fill their pages: on every page holding a figure caption, the longest band of
+# blank pixel rows (the page drawn at 20 dpi) is under READER_FIGURE_GAP percent of the
+# page height. A figure alone on a LaTeX float page sat centred in a blank page (bands of
+# 24-27%, Figs. 1 and 10, before paper/latex-header.tex set the float fractions); the
+# margins alone make 9-10%.
+READER_FIGURE_GAP=18
+reader_figure_pages() {
+    local d="$tmp/figpages" p f w h gap bad=0 n=0
+    mkdir -p "$d"
+    local pages; pages=$(pdfinfo "$rq/paper.pdf" | awk '/^Pages:/ { print $2 }')
+    for p in $(seq 1 "$pages"); do
+        pdftotext -f "$p" -l "$p" "$rq/paper.pdf" - | grep -q '^Figure [0-9]*:' || continue
+        n=$((n + 1))
+        pdftoppm -gray -r 20 -f "$p" -l "$p" -singlefile "$rq/paper.pdf" "$d/p" || return 1
+        f="$d/p.pgm"; read -r w h < <(sed -n 2p "$f")
+        gap=$(tail -c $((w * h)) "$f" | od -An -v -tu1 -w"$w" | awk -v h="$h" '
+            { dark = 0; for (i = 1; i <= NF; i++) if ($i < 200) dark++
+              if (dark == 0) { if (++run > best) best = run } else run = 0 }
+            END { printf "%.0f", 100 * best / h }')
+        echo "page $p: longest blank band ${gap}% of the page"
+        [ "$gap" -lt "$READER_FIGURE_GAP" ] || bad=1
+    done
+    [ "$n" -gt 0 ] && [ "$bad" -eq 0 ]
+}
+check "reader: pages with a figure have no blank band over $READER_FIGURE_GAP% of the page (figures fill, not float alone)" reader_figure_pages
