@@ -228,3 +228,30 @@ reader_figure_pages() {
     [ "$n" -gt 0 ] && [ "$bad" -eq 0 ]
 }
 check "reader: pages with a figure have no blank band over $READER_FIGURE_GAP% of the page (figures fill, not float alone)" reader_figure_pages
+# Links to files work from the `make dist` archive: every relative link of the HTML and
+# the PDF (its LaTeX source) is either ../../PATH, a file git tracks (git archive puts it
+# there), or a build output beside the paper that tools/dist.sh archives; no #L anchor on a
+# local file (it has none). Both outputs link the same test and script files.
+reader_archive_links() {
+    local bad=0 href path archived
+    archived=$(sed -n 's/^for f in \(data numbers.*\); do$/\1/p' tools/dist.sh | tail -n 1)
+    { grep -o 'href="[^"#][^"]*"' "$rq/paper.html" | sed 's/^href="//; s/"$//'
+      grep -o '\\href{[^}]*}' "$rq/paper.tex" | sed 's/^\\href{//; s/}$//; s/\\#/#/g'; } | sort -u > "$tmp/links"
+    while read -r href; do
+        case "$href" in
+            http://*|https://*) continue ;;
+            *'#'*) echo "a local link with an anchor: $href"; bad=1 ;;
+            ../../*) path=${href#../../}
+                git ls-files --error-unmatch "$path" > /dev/null 2>&1 || { echo "not a tracked file: $href"; bad=1; } ;;
+            *) [ -e "$rq/$href" ] || { echo "no such output beside the paper: $href"; bad=1; }
+               grep -qw "${href%%/*}" <<< "$archived" || { echo "not archived by tools/dist.sh: $href"; bad=1; } ;;
+        esac
+    done < "$tmp/links"
+    echo "distinct local link targets: $(grep -cv '^http' "$tmp/links")"
+    local html pdf
+    html=$(grep -o 'href="\.\./\.\./[^"]*"' "$rq/paper.html" | sed 's/^href="//; s/"$//' | sort -u)
+    pdf=$(grep -o '\\href{\.\./\.\./[^}]*}' "$rq/paper.tex" | sed 's/^\\href{//; s/}$//' | sort -u)
+    [ -n "$html" ] && [ "$html" = "$pdf" ] || { echo "the HTML and the PDF link different source files"; diff <(echo "$html") <(echo "$pdf"); bad=1; }
+    return $bad
+}
+check "reader: every file link of the HTML and PDF resolves in the make dist layout (tracked ../../ files, archived outputs)" reader_archive_links

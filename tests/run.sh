@@ -424,6 +424,35 @@ check "paper: a ledger equation missing from the paper stops the build" \
 check "paper: a displayed equation of the original without a ledger row stops the build" \
     ledger_fails '' '$$ x = 1 $$ {#eq:53}' "equations displayed in the paper but not in the ledger: 53"
 
+# 9c. with REPO_URL, every test and figure-script link is a permalink to this commit, and a
+# test's #L anchor is the line of its Test(...) (paper/filters/links.lua); a bad REPO_URL
+# stops the build
+permalinks() {
+    local md="$tmp/links.md" html="$tmp/links.html" commit url=https://example.org/owner/repo bad=0 n=0
+    commit=$(git rev-parse HEAD) || return 1
+    cat paper/[0-9]*.md > "$md"
+    REPO_URL=$url SOURCE_COMMIT=$commit NUMBERS_FILE="$tmp/build/quick/numbers.tsv" LEDGER_FILE=tests/ledger.tsv \
+        TEST_RESULTS="$results" TEST_LOCS="$tmp/build/quick/testlocs.tsv" SUMMARY_FILE=paper/summary.tsv \
+        CLAIMS_FILE=paper/claims.tsv FIGURE_DIR="$tmp/build/quick/figures" \
+        pandoc --lua-filter paper/filters/ledger.lua --lua-filter paper/filters/figures.lua -t html "$md" -o "$html" || return 1
+    local links; links=$(grep -o 'href="[^"]*"' "$html" | sed 's/^href="//; s/"$//' | grep -v '^#' | sort -u)
+    while read -r l; do
+        case "$l" in
+            "$url/blob/$commit/tests/"*'#L'*) n=$((n + 1)); local f=${l#"$url/blob/$commit/"}; local line=${f##*#L}; f=${f%#L*}
+                sed -n "${line}p" "$f" | grep -q '^Test(' || { echo "$l: line $line of $f is no Test(...)"; bad=1; } ;;
+            "$url/blob/$commit/figures/"*.gp) n=$((n + 1)) ;;
+            data/*|numbers.tsv) ;;
+            *) echo "not a permalink: $l"; bad=1 ;;
+        esac
+    done <<< "$links"
+    echo "permalinks: $n distinct"
+    [ "$n" -gt 20 ] && [ "$bad" -eq 0 ] || return 1
+    local msg; msg=$(REPO_URL=example.org/repo/ SOURCE_COMMIT=$commit NUMBERS_FILE="$tmp/build/quick/numbers.tsv" \
+        FIGURE_DIR="$tmp/build/quick/figures" pandoc --lua-filter paper/filters/figures.lua -t html "$md" -o /dev/null 2>&1) && return 1
+    grep -qF "REPO_URL 'example.org/repo/' is not an http(s) URL" <<< "$msg"
+}
+check "paper: with REPO_URL every test and script link is a commit permalink, a test's anchor its Test(...) line" permalinks
+
 . tests/faults.sh   # 10. fault tests (issue 14), counted here
 
 . tests/reader.sh  # the quick PDF and HTML read as a reader would (issue 11)

@@ -4,7 +4,7 @@
 --                            ($LEDGER_FILE) and this build's test report ($TEST_RESULTS):
 --                            kind, verdict, the measured residual with its standard error
 --                            (numbers key and key_se, or key_ci, of $NUMBERS_FILE), the
---                            tests (linked to their Test(...) line, $TEST_LOCS) and the
+--                            tests (linked to their Test(...) line, $TEST_LOCS; links.lua) and the
 --                            sections of this paper that report the row.
 --   ::: {.claims-summary} :::  becomes the summary table of the original's claims
 --                            ($SUMMARY_FILE: claim, ledger ids, status), each status
@@ -22,7 +22,6 @@ end
 local ledger_path, results_path = getenv("LEDGER_FILE"), getenv("TEST_RESULTS")
 local locs_path, numbers_path = getenv("TEST_LOCS"), getenv("NUMBERS_FILE")
 local summary_path, claims_path = getenv("SUMMARY_FILE"), getenv("CLAIMS_FILE")
-local source_root = os.getenv("SOURCE_ROOT") or "."
 local latex = FORMAT:match("latex") ~= nil
 
 local VERDICTS = {holds = "holds", conditional = "holds under stated conditions",
@@ -32,6 +31,7 @@ local UNSHOWN = "not shown at this scale"
 
 package.path = PANDOC_SCRIPT_FILE:match("^(.*[/\\])") .. "?.lua;" .. package.path
 local tables = require("tables")
+local links = require("links")
 local function tsv_rows(path, head) return tables.rows(path, head, "ledger.lua") end
 
 -- the ledger: rows by id, in order, validated
@@ -171,10 +171,7 @@ end
 
 ------------------------------------------------------------------------------
 -- The verdict line of one ledger row.
-local function code(s)
-  if latex then return pandoc.RawInline("latex", "\\nolinkurl{" .. s .. "}") end
-  return pandoc.Code(s)
-end
+local code = links.code
 
 local function claim_span(inlines, claim)
   if not claim then return pandoc.Span(inlines) end
@@ -197,9 +194,8 @@ local function residual_inline(key)
   local unit = numunit[key]
   if unit ~= "" and unit ~= "1" then append(value, {pandoc.Space(), pandoc.Str(unit)}) end
   if numline[se] then append(value, {pandoc.Space(), pandoc.Str("(" .. what .. ")")}) end
-  local out = {}
-  if latex then append(out, value)
-  else out[#out + 1] = pandoc.Link(value, numbers_href .. "#L" .. line, key .. " (" .. numbers_href .. " line " .. line .. ")") end
+  -- a link to the key's line of the numbers file beside the paper (both outputs)
+  local out = {pandoc.Link(value, links.output(numbers_href), key .. " (" .. numbers_href .. " line " .. line .. ")")}
   append(out, {pandoc.Space(), pandoc.Str("("), code(key), pandoc.Str(")")})
   return out
 end
@@ -228,10 +224,11 @@ local function test_inlines(tests)
     k = k + 1
     out[#out + 1] = k > 1 and pandoc.Str(", ") or pandoc.Space()
     local loc = locs[t]
-    if latex or not loc then out[#out + 1] = code(t)
+    -- the test's Test(...) line: a permalink with REPO_URL, else the file in the
+    -- checkout or the archive (links.lua); the PDF names file and line after it
+    if not loc then out[#out + 1] = code(t)
     else
-      out[#out + 1] = pandoc.Link({pandoc.Code(t)}, source_root .. "/" .. loc.file .. "#L" .. loc.line,
-        loc.file .. ":" .. loc.line)
+      out[#out + 1] = pandoc.Link({code(t)}, links.source(loc.file, loc.line), loc.file .. ":" .. loc.line)
     end
     if latex and loc then out[#out + 1] = pandoc.Str(" (" .. loc.file:match("[^/]+$") .. ":" .. loc.line .. ")") end
     if results[t] ~= "PASSED" then
