@@ -22,7 +22,7 @@ Each row's number links to the displayed equation. *Tests* is the outcome in thi
 the Criterion tests that check the row (listed by name after the table; "measured"
 rows are checked by an experiment and `make verify` only). The next column gives what
 the original states, in italics, and what we measured about it; *residual* is the
-measured number, injected from the experiments' numbers files.
+measured number with its unit, both injected from the experiments' numbers files.
 
 TXT
 "$here/tests/ledger.sh" markdown "$ledger" "$results"
@@ -48,21 +48,25 @@ if [ -s "$dir/timings.tsv" ]; then
     awk -F'\t' 'NR > 1 { printf "| `%s` | %.1f | %.1f | %.0f |\n", $1, $2, $3, $4; n++; w += $2; c += $3; if ($4 > m) m = $4 }
         END { printf "| **total** (%d targets) | %.1f | %.1f | %.0f (max) |\n", n, w, c, m }' "$dir/timings.tsv"
 fi
-if [ -s "$dir/graph.svg" ]; then
+if [ -s "$dir/rulegraph.svg" ] && [ -s "$dir/rulegraph.pdf" ] && [ -s "$dir/graph.svg" ]; then
     echo
-    echo "The build's dependency graph (\`make graph\`: \`make -Bnd\` drawn by makefile2graph and"
-    echo "graphviz). Parameter files are parallelograms, programs components, experiment outputs"
-    echo "(numbers files, Fig. 5.1 shards) boxes, data files cylinders, figures tabs, the paper"
-    echo "double octagons, committed sources notes."
+    echo "The build's dependency graph, one node per kind of target (\`tools/rulegraph.sh\` over"
+    echo "\`make graph\`: \`make -Bnd\` of \`make paper\` drawn by makefile2graph and graphviz); each edge"
+    echo "carries the number of file-level dependencies it stands for. Committed sources, stamps"
+    echo "and identities feed every kind and are left out. The file-level graph, one node per file,"
+    echo "is [graph.svg](graph.svg), beside the paper."
     echo
     echo '```{=latex}'
-    echo "The graph is drawn in the HTML version and in the build directory's \\texttt{graph.svg}."
+    echo '\begin{figure}[htbp]\centering'
+    echo '\includegraphics[height=0.65\textheight,width=\linewidth,keepaspectratio]{rulegraph.pdf}'
+    echo '\par\small Dependency graph of the build, by kind of target (the file-level graph: \href{graph.svg}{\nolinkurl{graph.svg}})'
+    echo '\end{figure}'
     echo '```'
     echo
     echo '```{=html}'
     echo '<figure class="dag" style="overflow-x:auto">'
     sed -e '/^<?xml/d' -e '/^<!DOCTYPE/,/>$/d' \
-        -e 's/^<svg width="[0-9.]*pt" height="[0-9.]*pt"/<svg style="width:100%;height:auto"/' "$dir/graph.svg"
-    echo '<figcaption>Dependency graph of the build</figcaption></figure>'
+        -e 's/^<svg width="[0-9.]*pt" height="[0-9.]*pt"/<svg style="width:100%;height:auto"/' "$dir/rulegraph.svg"
+    echo '<figcaption>Dependency graph of the build, by kind of target (the file-level graph: <a href="graph.svg"><code>graph.svg</code></a>)</figcaption></figure>'
     echo '```'
 fi

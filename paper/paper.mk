@@ -1,19 +1,28 @@
 # paper/paper.mk - numbers, verification note, appendix, then Pandoc.
 REFERENCE := data/reference/$(SCALE)/numbers.tsv
 PAPER_MD := $(sort $(wildcard paper/*.md))
-PAPER_FILTERS := paper/filters/ledger.lua paper/filters/figures.lua paper/filters/equations.lua \
-  paper/filters/claims.lua paper/filters/numbers.lua
+PAPER_FILTERS := paper/filters/scale.lua paper/filters/ledger.lua paper/filters/figures.lua \
+  paper/filters/equations.lua paper/filters/claims.lua paper/filters/numbers.lua paper/filters/tablenums.lua
 CLAIMS := paper/claims.tsv
 # A false claim fails the paper-scale build; at other scales it is marked in the text.
-PANDOC_ENV = NUMBERS_FILE=$(B)/numbers.tsv FIGURE_DIR=$(abspath $(B)/figures) CLAIMS_FILE=$(CLAIMS) \
+# PAPER_SCALE: scale.lua puts "<scale> scale: numbers for testing, not for citation" under
+# the title of every build but the paper-scale one.
+PANDOC_ENV = PAPER_SCALE=$(SCALE) NUMBERS_FILE=$(B)/numbers.tsv FIGURE_DIR=$(abspath $(B)/figures) CLAIMS_FILE=$(CLAIMS) \
   CLAIMS_STRICT=$(if $(filter paper,$(SCALE)),1,0)
-# xref.lua and tables.lua: modules the filters load (not filters themselves)
-$(B)/paper.pdf $(B)/paper.html $(B)/claims.tsv: paper/filters/xref.lua paper/filters/tables.lua
+# xref.lua, tables.lua, claimset.lua and links.lua: modules the filters load (not filters themselves)
+$(B)/paper.pdf $(B)/paper.html $(B)/claims.tsv: paper/filters/xref.lua paper/filters/tables.lua paper/filters/claimset.lua \
+  paper/filters/links.lua
 # ledger.lua: a verdict line under each equation of the original, from the ledger, the
 # test report and the Test(...) lines (links relative to the HTML in $(B)); the summary table.
 LEDGER_INPUTS = tests/ledger.tsv $(TEST_RESULTS) $(B)/testlocs.tsv paper/summary.tsv
 PANDOC_ENV += LEDGER_FILE=tests/ledger.tsv TEST_RESULTS=$(TEST_RESULTS) TEST_LOCS=$(B)/testlocs.tsv \
-  SUMMARY_FILE=paper/summary.tsv SOURCE_ROOT=$(shell realpath -m --relative-to=$(B) $(CURDIR))
+  SUMMARY_FILE=paper/summary.tsv
+# Links to committed files (tests, figure scripts; paper/filters/links.lua): with
+# REPO_URL=https://host/owner/repo, permalinks REPO_URL/blob/<commit>/path#Lnn to the
+# commit that builds the paper; without it (the default), paths relative to the paper as
+# it lies in the checkout and in the make dist archive (build/<scale>/ -> ../../path).
+REPO_URL ?=
+PANDOC_ENV += REPO_URL=$(REPO_URL) SOURCE_COMMIT=$$(git rev-parse HEAD 2>/dev/null)
 $(B)/testlocs.tsv: paper/testlocs.sh $(TEST_SRC)
 	mkdir -p $(@D)
 	paper/testlocs.sh $(TEST_SRC) > $@.tmp
@@ -85,7 +94,7 @@ $(B)/paper.pdf: $(PAPER_INPUTS) $(FIG_PDF) paper/latex-header.tex
 	mv paper-tmp.pdf paper.pdf
 
 $(B)/paper.html: $(PAPER_INPUTS) $(FIG_SVG)
-	$(PANDOC_ENV) pandoc $(PANDOC_OPTS) -t html5 --mathml --self-contained \
+	$(PANDOC_ENV) pandoc $(PANDOC_OPTS) -t html5 --mathml --self-contained --toc --toc-depth=2 \
 	  --metadata pagetitle="Stochastic thermodynamics of learning, reproduced" \
 	  $(PAPER_MD) $(B)/appendix.md -o $@.tmp
 	figures/check-output.sh html $@.tmp
@@ -94,6 +103,8 @@ $(B)/paper.html: $(PAPER_INPUTS) $(FIG_SVG)
 ## paper: everything: programs, experiments, figures, verification, PDF and HTML in build/<scale>
 # the paper is rebuilt when Pandoc or LaTeX changes
 $(B)/paper.pdf $(B)/paper.html: $(call stamp,pandoc,pandoc $(call pkg_version,pandoc) | texlive $(call pkg_version,texlive-latex-recommended))
+# ... and when REPO_URL changes (its links are in both)
+$(B)/paper.pdf $(B)/paper.html: $(call stamp,repo-url,$(REPO_URL))
 paper: $(B)/summary.txt
 .PHONY: paper
 

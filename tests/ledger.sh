@@ -12,18 +12,46 @@
 # check: exit 1 naming every row whose test is missing or did not pass, whose kind
 #        or verdict is not one of the allowed words, whose defect is not a rule, or
 #        whose verdict is not its defect's (so rows sharing a defect share a verdict).
-# markdown: the appendix table, residuals as [key]{.num} for the numbers filter;
+#        The status, the note and a rule's meaning are text with TeX maths between
+#        dollars; check rejects an unpaired dollar, a | in maths and ASCII maths outside it.
+# markdown: the appendix table, residuals as [key]{.num .unit} for the numbers filter
+#        (value and unit);
 #        each row's id is the anchor ledger-ID, linked to the displayed equation eq:ID.
 set -euo pipefail
 mode=$1 ledger=$2 results=$3
 awk -F'\t' -v mode="$mode" '
-  # ledger text is plain text: Markdown specials (and the cell separator) are escaped
-  function md_escape(s) { gsub(/[][\\`*_<>|$]/, "\\\\&", s); return s }
+  # ledger text is plain text with TeX maths between dollars: outside the maths,
+  # Markdown specials (and the cell separator) are escaped; the maths is kept as written
+  # (Pandoc typesets it in the PDF and the HTML)
+  function md_escape(s,   parts, n, i, t, out) {
+    n = split(s, parts, "$"); out = ""
+    for (i = 1; i <= n; i++) {
+      t = parts[i]
+      if (i % 2) { gsub(/[][\\`*_<>|]/, "\\\\&", t); out = out t } else out = out "$" t "$"
+    }
+    return out
+  }
+  # maths in a ledger field: dollars in pairs, no space just inside a dollar (Pandoc would
+  # print the dollars), no | (the table cell separator: write \mid, \Vert, \lvert); no
+  # ASCII maths (>=, <=, ->, ||, !=, ^, _{) outside the dollars
+  function math_ok(id, what, s,   parts, n, i) {
+    n = split(s, parts, "$")
+    if (n % 2 == 0) { printf "ledger: %s: %s has an odd number of $ (maths is $...$)\n", id, what > "/dev/stderr"; return 0 }
+    for (i = 1; i <= n; i += 2) if (parts[i] ~ />=|<=|->|\|\||!=|\^|_\{/) {
+      printf "ledger: %s: %s: ASCII maths \"%s\" outside $...$ (write it in TeX between dollars)\n", id, what, parts[i] > "/dev/stderr"; return 0
+    }
+    for (i = 2; i < n; i += 2) {
+      if (parts[i] ~ /^ |^$| $/) { printf "ledger: %s: %s: maths $%s$ is empty or has a space inside a dollar\n", id, what, parts[i] > "/dev/stderr"; return 0 }
+      if (index(parts[i], "|")) { printf "ledger: %s: %s: maths $%s$ holds a |, the table cell separator (write \\mid, \\Vert or \\lvert)\n", id, what, parts[i] > "/dev/stderr"; return 0 }
+    }
+    return 1
+  }
   FNR == NR { status[$1] = $2; next }
   $1 == "#rule" {
     if ($3 !~ /^(holds|conditional|does not hold)$/ || ($2 in rule)) {
       printf "ledger: rule \"%s\": verdict \"%s\" unknown, or the defect is defined twice\n", $2, $3 > "/dev/stderr"; bad++
     }
+    if (!math_ok("rule " $2, "meaning", $4)) bad++
     rule[$2] = $3; meaning[$2] = $4; rules[++nrules] = $2; next
   }
   /^#/ || $1 == "id" || NF == 0 { next }
@@ -51,6 +79,8 @@ awk -F'\t' -v mode="$mode" '
       cref = substr(claim, RSTART, RLENGTH); sub(/^ *\{claim=/, "", cref); sub(/\}$/, "", cref)
       claim = substr(claim, 1, RSTART - 1)
     }
+    if (!math_ok(id, "status", claim)) bad++
+    if (!math_ok(id, "statement", note)) bad++
     claim = md_escape(claim); note = md_escape(note)
     if (cref != "") claim = "[" claim "]{.claim ref=" cref "}"
     n = split(tests, t, ",")
@@ -72,9 +102,9 @@ awk -F'\t' -v mode="$mode" '
     if (verdict == "pending") pending++
     if (verdict == "measured") measured++
     if (mode == "markdown") {
-      if (rows == 1) { print "| eq. | kind | verdict | tests | the paper says: what we measured | residual |"; print "|---|---|---|---|------------|---|" }
+      if (rows == 1) { print "| eq. | kind | verdict | tests | the paper says: what we measured | residual |"; print "|-|---|---|--|---------|-----|" }
       r = ""
-      if (res != "-" && res != "") { nk = split(res, ks, ","); for (i = 1; i <= nk; i++) r = r (i > 1 ? ", " : "") "[" ks[i] "]{.num}" }
+      if (res != "-" && res != "") { nk = split(res, ks, ","); for (i = 1; i <= nk; i++) r = r (i > 1 ? ", " : "") "[" ks[i] "]{.num .unit}" }
       printf "| [[%s](#eq:%s)]{#ledger-%s} | %s | %s | %s | %s%s | %s |\n", id, id, id, kind, vd, verdict, (note == "" ? "" : "*" note "*: "), claim, r
       # test names go in a list below: long identifiers do not fit a table cell
       if (shown != "") tlist = tlist sprintf("* Eq. %s: %s\n", id, shown)

@@ -33,6 +33,21 @@ verdict_rule() {
         grep -q 'ledger: 9: defect "kl-order" has verdict "conditional" here and "does not hold" in row 8' <<< "$out"
 }
 check "ledger: rows sharing a defect get one verdict (a row given another is rejected, naming both)" verdict_rule
+# the ledger's statements are TeX maths between dollars (the appendix typesets them): ASCII
+# maths outside the dollars, an unpaired dollar or a | inside maths is rejected naming the row
+ledger_math() { # ledger_math ROW COLUMN TEXT EXPECTED
+    local bad="$tmp/ledger-math.tsv"
+    LM_TEXT=$3 awk -F'\t' -v id="$1" -v col="$2" 'BEGIN { OFS = "\t" } $1 == id { $col = ENVIRON["LM_TEXT"] } { print }' tests/ledger.tsv > "$bad"
+    local out; out=$(tests/ledger.sh check "$bad" "$results" 2>&1) && return 1
+    echo "$out" | grep "^ledger: $1:"
+    grep -qF "$4" <<< "$out"
+}
+check "ledger: ASCII maths outside \$...\$ is rejected naming the row" \
+    ledger_math 13 6 'DPI I(Theta;B) >= I(X;B)' 'ledger: 13: statement: ASCII maths "DPI I(Theta;B) >= I(X;B)" outside'
+check "ledger: an unpaired dollar is rejected naming the row" \
+    ledger_math 13 6 'DPI $I(\Theta;B) \ge I(X;B)' 'ledger: 13: statement has an odd number of $'
+check "ledger: a | inside maths (the table cell separator) is rejected naming the row" \
+    ledger_math 14 4 'short by $S(\Theta|B)$' 'ledger: 14: status: maths $S(\Theta|B)$ holds a |'
 
 # 2b. the mutation gate (make mutants, run by .ci/run) can fail: a mutant no test can see
 # (it edits a comment) survives and fails the target, naming it; a pattern found twice is
@@ -410,7 +425,7 @@ ledger_fails() { # ledger_fails SED-EXPRESSION EXTRA-MARKDOWN EXPECTED: the edit
     local md="$tmp/ledger.md"
     { sed -e "$1" paper/[0-9]*.md; printf '\n%s\n' "$2"; } > "$md"
     local msg; msg=$(NUMBERS_FILE="$tmp/build/quick/numbers.tsv" LEDGER_FILE=tests/ledger.tsv TEST_RESULTS="$results" \
-        TEST_LOCS="$tmp/build/quick/testlocs.tsv" SUMMARY_FILE=paper/summary.tsv \
+        TEST_LOCS="$tmp/build/quick/testlocs.tsv" SUMMARY_FILE=paper/summary.tsv CLAIMS_FILE=paper/claims.tsv \
         pandoc --lua-filter paper/filters/ledger.lua -t html "$md" -o /dev/null 2>&1) && return 1
     grep -qF "$3" <<< "$msg"
 }
@@ -454,6 +469,34 @@ symbol_font() {
     grep -q 'gauss_ep.gp:.*{/Symbol s}' <<< "$out"
 }
 check "figures: a {/Symbol in a figure script is refused, naming the script" symbol_font
+# 9c. with REPO_URL, every test and figure-script link is a permalink to this commit, and a
+# test's #L anchor is the line of its Test(...) (paper/filters/links.lua); a bad REPO_URL
+# stops the build
+permalinks() {
+    local md="$tmp/links.md" html="$tmp/links.html" commit url=https://example.org/owner/repo bad=0 n=0
+    commit=$(git rev-parse HEAD) || return 1
+    cat paper/[0-9]*.md > "$md"
+    REPO_URL=$url SOURCE_COMMIT=$commit NUMBERS_FILE="$tmp/build/quick/numbers.tsv" LEDGER_FILE=tests/ledger.tsv \
+        TEST_RESULTS="$results" TEST_LOCS="$tmp/build/quick/testlocs.tsv" SUMMARY_FILE=paper/summary.tsv \
+        CLAIMS_FILE=paper/claims.tsv FIGURE_DIR="$tmp/build/quick/figures" \
+        pandoc --lua-filter paper/filters/ledger.lua --lua-filter paper/filters/figures.lua -t html "$md" -o "$html" || return 1
+    local links; links=$(grep -o 'href="[^"]*"' "$html" | sed 's/^href="//; s/"$//' | grep -v '^#' | sort -u)
+    while read -r l; do
+        case "$l" in
+            "$url/blob/$commit/tests/"*'#L'*) n=$((n + 1)); local f=${l#"$url/blob/$commit/"}; local line=${f##*#L}; f=${f%#L*}
+                sed -n "${line}p" "$f" | grep -q '^Test(' || { echo "$l: line $line of $f is no Test(...)"; bad=1; } ;;
+            "$url/blob/$commit/figures/"*.gp) n=$((n + 1)) ;;
+            data/*|numbers.tsv) ;;
+            *) echo "not a permalink: $l"; bad=1 ;;
+        esac
+    done <<< "$links"
+    echo "permalinks: $n distinct"
+    [ "$n" -gt 20 ] && [ "$bad" -eq 0 ] || return 1
+    local msg; msg=$(REPO_URL=example.org/repo/ SOURCE_COMMIT=$commit NUMBERS_FILE="$tmp/build/quick/numbers.tsv" \
+        FIGURE_DIR="$tmp/build/quick/figures" pandoc --lua-filter paper/filters/figures.lua -t html "$md" -o /dev/null 2>&1) && return 1
+    grep -qF "REPO_URL 'example.org/repo/' is not an http(s) URL" <<< "$msg"
+}
+check "paper: with REPO_URL every test and script link is a commit permalink, a test's anchor its Test(...) line" permalinks
 
 . tests/faults.sh   # 10. fault tests (issue 14), counted here
 

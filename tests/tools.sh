@@ -60,6 +60,29 @@ graph_shows() {
     grep -q 'shape=doubleoctagon' "$dot" && grep -q 'shape=tab' "$dot" && grep -q 'shape=box3d' "$dot" && grep -q 'shape=parallelogram' "$dot"
 }
 check "graph: make graph writes the DAG as SVG, data/experiments/figures/paper shaped by kind, shown in the HTML" graph_shows
+# the paper shows the DAG by kind of target (tools/rulegraph.sh) and links the file-level
+# graph: one node per kind in the HTML's figure; the data -> figures edge carries the number
+# of file-level edges from data files to figures (counted here in graph.dot); a node of no
+# known kind stops rulegraph.sh naming it
+rulegraph_shows() {
+    make_q "${quick[@]}" graph > /dev/null || return 1
+    local dag nodes want got
+    dag=$(tr '\n' ' ' < "$qb/paper.html" | grep -o '<figure class="dag".*</figure>' | sed 's|</figure>.*|</figure>|')
+    nodes=$(grep -o 'class="node"' <<< "$dag" | wc -l)
+    echo "rule-level graph in the HTML: $nodes nodes"
+    [ "$nodes" -ge 8 ] && [ "$nodes" -le 12 ] || return 1
+    for k in experiments merges data figures numbers paper; do grep -q ">$k<" <<< "$dag" || { echo "no node $k"; return 1; }; done
+    grep -q 'href="graph.svg"' <<< "$dag" && grep -q 'includegraphics.*{rulegraph.pdf}' "$qb/paper.tex" &&
+        grep -q 'href{graph.svg}' "$qb/paper.tex" || { echo "the file-level graph is not linked from both outputs"; return 1; }
+    want=$(grep -cE '^  "build/quick/data/[^"]*" -> "build/quick/figures/' "$qb/graph.dot")
+    got=$(sed -n 's/^  "data" -> "figures" \[label="\([0-9]*\)"\];$/\1/p' "$qb/rulegraph.dot")
+    echo "data -> figures: $got in the rule-level graph, $want file-level edges"
+    [ -n "$got" ] && [ "$got" -eq "$want" ] || return 1
+    sed 's/^}$/  "build\/quick\/odd.bin" -> "build\/quick\/paper.pdf";\n}/' "$qb/graph.dot" > "$tmp/odd.dot"
+    local msg; msg=$(tools/rulegraph.sh "$tmp/odd.dot" "$tmp/odd.svg" "$tmp/odd.pdf" 2>&1) && return 1
+    grep -qF 'no class for the node build/quick/odd.bin' <<< "$msg" && [ ! -e "$tmp/odd.svg" ]
+}
+check "graph: the paper shows the DAG by kind of target (edge weights = file-level edges) and links graph.svg" rulegraph_shows
 
 # ---- audit ------------------------------------------------------------------------
 audit_dirty() { # a caption from uncommitted sources is refused, saying so

@@ -1,8 +1,8 @@
 #!/bin/bash
 # dist.sh SCALE BUILD_SCALE_DIR OUTDIR   (make dist)
 # A byte-reproducible archive OUTDIR/stl-repro-<commit>-<scale>.tar.gz holding `git
-# archive` of HEAD plus build/<scale>/{data,numbers,figures,paper.pdf,paper.html,
-# timings.tsv,timings,graph.svg,ebm/replicas}, a MANIFEST.sha256 of every file and a CITATION.cff.
+# archive` of HEAD plus build/<scale>/{data,numbers,numbers.tsv (the paper links its lines),figures,paper.pdf,paper.html,
+# timings.tsv,timings,graph.svg,graph.dot,rulegraph.{svg,pdf} (the paper links graph.svg),ebm/replicas}, a MANIFEST.sha256 of every file and a CITATION.cff.
 # Every entry gets the commit's time, owner 0:0 and normalised modes; names sorted;
 # gzip without name or time: the same commit and build give the same bytes.
 # Refuses a working tree with uncommitted changes to tracked files.
@@ -15,7 +15,7 @@ dirty=$(git -C "$here" status --porcelain --untracked-files=no)
 commit=$(git -C "$here" rev-parse HEAD)
 when=$(git -C "$here" log -1 --format=%ct HEAD)
 name=stl-repro-${commit:0:12}-$scale
-for f in data numbers figures paper.pdf paper.html; do
+for f in data numbers numbers.tsv figures paper.pdf paper.html; do
     [ -e "$built/$f" ] || die "$built/$f is missing: run make paper SCALE=$scale first"
 done
 # data written from uncommitted sources are archived, but said
@@ -27,7 +27,7 @@ trap 'rm -rf "$tmp"' EXIT
 root="$tmp/$name"
 mkdir -p "$root/build/$scale"
 git -C "$here" archive --format=tar "$commit" | tar -x -C "$root"
-for f in data numbers figures paper.pdf paper.html timings.tsv timings graph.svg; do
+for f in data numbers numbers.tsv figures paper.pdf paper.html timings.tsv timings graph.svg graph.dot rulegraph.svg rulegraph.pdf; do
     [ -e "$built/$f" ] && cp -R "$built/$f" "$root/build/$scale/"
 done
 # the EBM replicas' numbers, the inputs of the archived seed-to-seed spreads (distcheck

@@ -37,7 +37,11 @@ $(B)/graph.svg: $(TOOLS_MAKEFILES) tools/graph.sh $(wildcard $(PARAMS)/*.conf) |
 graph: $(B)/graph.svg
 	@echo "graph: $< ($$(grep -c -- '->' $(B)/graph.dot) edges)"
 .PHONY: graph
-$(B)/appendix.md: $(B)/timings.tsv $(B)/graph.svg tools/timings.sh
+# The same DAG with one node per kind of target (experiments, merges, data, figures,
+# numbers, checks, paper), drawn from graph.dot: the paper shows it and links graph.svg.
+$(B)/rulegraph.svg $(B)/rulegraph.pdf &: $(B)/graph.svg tools/rulegraph.sh
+	tools/rulegraph.sh $(B)/graph.dot $(B)/rulegraph.svg $(B)/rulegraph.pdf
+$(B)/appendix.md: $(B)/timings.tsv $(B)/graph.svg $(B)/rulegraph.svg tools/timings.sh
 
 # ---- Audit one figure ------------------------------------------------------------
 ## audit: FIG=<name>: rebuild one figure and its data from the committed sources in a temporary directory; compare with its caption and data/reference
@@ -54,7 +58,7 @@ audit: $(BIN)/numcheck | $(SETUP_STAMP)
 # ---- A byte-reproducible archive ---------------------------------------------------
 DIST := $(BUILD)/dist
 ## dist: byte-reproducible archive build/dist/<name>-<commit>-<scale>.tar.gz of the commit plus this scale's outputs
-dist: $(B)/paper.pdf $(B)/paper.html $(B)/timings.tsv $(B)/graph.svg
+dist: $(B)/paper.pdf $(B)/paper.html $(B)/timings.tsv $(B)/graph.svg $(B)/rulegraph.svg
 	tools/dist.sh $(SCALE) $(B) $(DIST)
 ## distcheck: unpack the archive offline, make verify and make paper from its data; two dists give identical bytes
 distcheck: dist

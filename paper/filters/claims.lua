@@ -8,8 +8,10 @@
 -- CLAIMS_STRICT=1 (the paper scale) it stops the build; otherwise the sentence
 -- is kept and marked "shown at paper scale only" with the value that fails.
 -- An unknown claim id, an unknown key (wherever it stands in the predicate), a
--- predicate that reads no key, or a claim never cited also stop the build: a
--- guard nobody cites guards nothing.
+-- predicate that reads no key (claimset.lua), or a claim never cited also stop
+-- the build: a guard nobody cites guards nothing. A span with derived=1 (the
+-- summary table's statuses, which ledger.lua derives from the predicate itself)
+-- counts as a citation and is printed as it is.
 package.path = PANDOC_SCRIPT_FILE:match("^(.*[/\\])") .. "?.lua;" .. package.path
 local xref = require("xref")
 local numbers_path = os.getenv("NUMBERS_FILE") or error("claims.lua: NUMBERS_FILE is not set")
@@ -20,56 +22,18 @@ local strict = os.getenv("CLAIMS_STRICT") == "1"
 local tables = require("tables")
 local values = tables.numbers(numbers_path, "claims.lua").values
 
-local env = setmetatable({abs = math.abs, sqrt = math.sqrt, min = math.min, max = math.max}, {
-  __index = function(_, k)
-    return values[k] or error("unknown numbers key '" .. tostring(k) .. "'", 0)
-  end})
-
--- The keys a predicate reads, from its text rather than by evaluating it:
--- `a > b or typo > 1` never reads typo while a > b holds, and `1 < 2` reads
--- nothing, yet both evaluate. Numerals are blanked first (the e of 1e-12 is no
--- name); the words below and env's functions are no keys, every other name is.
-local WORDS = {["and"] = true, ["or"] = true, ["not"] = true, ["true"] = true, ["false"] = true, ["nil"] = true}
-local function keys_of(id, pred)
-  local keys, seen = {}, {}
-  for name in pred:gsub("%f[%w_]%d[%w_%.]*", " "):gmatch("[%a_][%w_]*") do
-    if not (WORDS[name] or rawget(env, name) or seen[name]) then
-      if not values[name] then error("claims.lua: claim '" .. id .. "': unknown numbers key '" .. name .. "'", 0) end
-      seen[name] = true
-      keys[#keys + 1] = name
-    end
-  end
-  if #keys == 0 then error("claims.lua: claim '" .. id .. "': the predicate reads no numbers key", 0) end
-  return keys
-end
-
-local claims, order = {}, {}
-local lineno = 0
-for line in io.lines(claims_path) do
-  lineno = lineno + 1
-  if line ~= "" and line:sub(1, 1) ~= "#" and not line:match("^id\t") then
-    local id, pred, what = line:match("^([%w%-_]+)\t([^\t]+)\t([^\t]+)$")
-    if not id then error(string.format("claims.lua: %s:%d: expected id, predicate, what it guards", claims_path, lineno)) end
-    if claims[id] then error(string.format("claims.lua: %s:%d: claim '%s' defined twice", claims_path, lineno, id)) end
-    local keys = keys_of(id, pred)
-    local fn, err = load("return " .. pred, "claim " .. id, "t", env)
-    if not fn then error("claims.lua: claim '" .. id .. "': cannot parse predicate: " .. err) end
-    local ok, result = pcall(fn)
-    if not ok then error("claims.lua: claim '" .. id .. "': " .. result) end
-    if type(result) ~= "boolean" then error("claims.lua: claim '" .. id .. "': predicate is not a comparison") end
-    -- the keys the predicate reads, with their values, for the report
-    local shown = {}
-    for _, key in ipairs(keys) do shown[#shown + 1] = string.format("%s = %.4g", key, values[key]) end
-    claims[id] = {pred = pred, what = what, holds = result, values = table.concat(shown, ", "), cited = 0}
-    order[#order + 1] = id
-  end
-end
+local set = require("claimset").load(claims_path, values, "claims.lua")
+local claims, order = set.claims, set.order
+for _, id in ipairs(order) do claims[id].cited = 0 end
 
 -- A false guard is marked compactly where the claim stands; the predicate and
 -- its values are in build/<scale>/claims.tsv (`make claims` prints them).
+-- In LaTeX the id is set by \nolinkurl, which url.sty breaks after a hyphen
+-- (\texttt never breaks, and claim ids overflowed the summary table by up to 62 pt).
 local function verdict_note(c, id)
+  local code = FORMAT:match("latex") and pandoc.RawInline("latex", "\\nolinkurl{" .. id .. "}") or pandoc.Code(id)
   return pandoc.Strong({pandoc.Str("[not shown by the data at this scale (claim"), pandoc.Space(),
-    pandoc.Code(id), pandoc.Str("); the paper-scale build fails unless it holds]")})
+    code, pandoc.Str("); the paper-scale build fails unless it holds]")})
 end
 
 function Span(el)
@@ -78,7 +42,7 @@ function Span(el)
     .. pandoc.utils.stringify(el.content))
   local c = claims[id] or error("claims.lua: unknown claim '" .. id .. "' (not in " .. claims_path .. ")")
   c.cited = c.cited + 1
-  if c.holds then return el.content end
+  if c.holds or el.attributes.derived == "1" then return el.content end
   local out = el.content
   out[#out + 1] = pandoc.Space()
   out[#out + 1] = verdict_note(c, id)

@@ -44,7 +44,9 @@ local function number_para(para)
           out[#out + 1] = pandoc.RawInline("latex", "\\phantomsection\\hypertarget{" .. label .. "}{}\\begin{equation*}\\label{" .. label ..
             "}\\tag{" .. tag .. "}" .. el.text .. "\\end{equation*}")
         else
-          out[#out + 1] = pandoc.Span({el, pandoc.Space(), pandoc.Str("(" .. tag .. ")")},
+          -- the number in its own span: the page's CSS sets it at the right of the
+          -- equation, on its line, as \tag does in the PDF (paper/00-front.md)
+          out[#out + 1] = pandoc.Span({el, pandoc.Span({pandoc.Str("(" .. tag .. ")")}, {class = "eqno"})},
             {id = label, class = "equation"})
         end
         i = j + 1

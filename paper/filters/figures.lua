@@ -4,20 +4,20 @@
 --   from name.prov (script, data files with short SHA-256, commit, target).
 --   @fig:name becomes "Figure n"; every reference of [@fig:a; @fig:b] is resolved
 --   (xref.lua). A figure id defined twice, an undefined reference or an
---   incomplete .prov file stops the build naming it. In HTML the provenance
---   links the script (relative to $SOURCE_ROOT) and the data files (relative to
---   the build directory), and the gnuplot script follows the figure in a
+--   incomplete .prov file stops the build naming it. The provenance links the
+--   script (a commit permalink with $REPO_URL, else the file in the checkout or the
+--   `make dist` archive: links.lua) and the data files (beside the paper), in the
+--   PDF as in the HTML; in HTML the gnuplot script follows the figure in a
 --   collapsed block, so the standalone file carries its own sources.
 package.path = PANDOC_SCRIPT_FILE:match("^(.*[/\\])") .. "?.lua;" .. package.path
 local xref = require("xref")
 local dir = os.getenv("FIGURE_DIR") or error("figures.lua: FIGURE_DIR is not set")
-local source_root = os.getenv("SOURCE_ROOT") or "."
+local links = require("links")
 local numbers, count, scripts = {}, 0, {}
 
--- In HTML a file name becomes a link; in LaTeX it stays code.
+-- A file name becomes a link in both outputs (links.lua).
 local function file_ref(text, href)
-  if FORMAT:match("latex") then return pandoc.Code(text) end
-  return pandoc.Link({pandoc.Code(text)}, href)
+  return pandoc.Link({links.code(text)}, href)
 end
 
 local function provenance(name)
@@ -38,13 +38,13 @@ local function provenance(name)
   end
   if #data == 0 then error("figures.lua: provenance file " .. path .. " has no data line (empty or truncated)") end
   scripts[name] = script
-  local line = {pandoc.Str("Provenance:"), pandoc.Space(), file_ref(script, source_root .. "/" .. script),
+  local line = {pandoc.Str("Provenance:"), pandoc.Space(), file_ref(script, links.source(script)),
     pandoc.Str(";"), pandoc.Space(), pandoc.Str("data")}
   for i, d in ipairs(data) do
     -- data paths are <build>/<scale>/data/...: relative to the paper, data/...
     local rel = d[1]:gsub("^.-/data/", "data/")
     line[#line + 1] = pandoc.Space()
-    line[#line + 1] = file_ref(d[1]:match("[^/]+$"), rel)
+    line[#line + 1] = file_ref(d[1]:match("[^/]+$"), links.output(rel))
     line[#line + 1] = pandoc.Str(" (rows sha256 " .. d[2] .. ")" .. (i < #data and "," or ";"))
   end
   for _, el in ipairs({pandoc.Space(), pandoc.Str("commit"), pandoc.Space(), pandoc.Code(commit), pandoc.Str(";"),

@@ -4,10 +4,12 @@
 --                            ($LEDGER_FILE) and this build's test report ($TEST_RESULTS):
 --                            kind, verdict, the measured residual with its standard error
 --                            (numbers key and key_se, or key_ci, of $NUMBERS_FILE), the
---                            tests (linked to their Test(...) line, $TEST_LOCS) and the
+--                            tests (linked to their Test(...) line, $TEST_LOCS; links.lua) and the
 --                            sections of this paper that report the row.
 --   ::: {.claims-summary} :::  becomes the summary table of the original's claims
---                            ($SUMMARY_FILE: claim, ledger ids, status).
+--                            ($SUMMARY_FILE: claim, ledger ids, status), each status
+--                            derived from the ledger's verdicts and the predicates of
+--                            $CLAIMS_FILE evaluated on $NUMBERS_FILE.
 --   [holds]{.ledger-count}   the number of ledger rows with that verdict
 --                            (holds, conditional, does not hold, all).
 -- Every ledger row must be displayed exactly once and every displayed equation of the
@@ -19,16 +21,17 @@ local function getenv(name)
 end
 local ledger_path, results_path = getenv("LEDGER_FILE"), getenv("TEST_RESULTS")
 local locs_path, numbers_path = getenv("TEST_LOCS"), getenv("NUMBERS_FILE")
-local summary_path = getenv("SUMMARY_FILE")
-local source_root = os.getenv("SOURCE_ROOT") or "."
+local summary_path, claims_path = getenv("SUMMARY_FILE"), getenv("CLAIMS_FILE")
 local latex = FORMAT:match("latex") ~= nil
 
 local VERDICTS = {holds = "holds", conditional = "holds under stated conditions",
   ["does not hold"] = "does not hold"}
 local RANK = {holds = 1, conditional = 2, ["does not hold"] = 3}
+local UNSHOWN = "not shown at this scale"
 
 package.path = PANDOC_SCRIPT_FILE:match("^(.*[/\\])") .. "?.lua;" .. package.path
 local tables = require("tables")
+local links = require("links")
 local function tsv_rows(path, head) return tables.rows(path, head, "ledger.lua") end
 
 -- the ledger: rows by id, in order, validated
@@ -54,6 +57,8 @@ for _, f in ipairs(tsv_rows(locs_path, "test")) do locs[f[1]] = {file = f[2], li
 -- numbers: the line of each key in the numbers file (the residual links to it) and its unit
 local nb = tables.numbers(numbers_path, "ledger.lua")
 local numline, numunit = nb.line, nb.units
+-- every claim's predicate on this build's numbers: the summary table's statuses
+local claimset = require("claimset").load(claims_path, nb.values, "ledger.lua")
 local numbers_href = numbers_path:match("[^/]+$")
 
 -- the label of an original equation: eq:37 -> "37", eq:Alg1 -> "Alg1", eq:A1 -> "A1"
@@ -166,10 +171,7 @@ end
 
 ------------------------------------------------------------------------------
 -- The verdict line of one ledger row.
-local function code(s)
-  if latex then return pandoc.RawInline("latex", "\\nolinkurl{" .. s .. "}") end
-  return pandoc.Code(s)
-end
+local code = links.code
 
 local function claim_span(inlines, claim)
   if not claim then return pandoc.Span(inlines) end
@@ -192,9 +194,8 @@ local function residual_inline(key)
   local unit = numunit[key]
   if unit ~= "" and unit ~= "1" then append(value, {pandoc.Space(), pandoc.Str(unit)}) end
   if numline[se] then append(value, {pandoc.Space(), pandoc.Str("(" .. what .. ")")}) end
-  local out = {}
-  if latex then append(out, value)
-  else out[#out + 1] = pandoc.Link(value, numbers_href .. "#L" .. line, key .. " (" .. numbers_href .. " line " .. line .. ")") end
+  -- a link to the key's line of the numbers file beside the paper (both outputs)
+  local out = {pandoc.Link(value, links.output(numbers_href), key .. " (" .. numbers_href .. " line " .. line .. ")")}
   append(out, {pandoc.Space(), pandoc.Str("("), code(key), pandoc.Str(")")})
   return out
 end
@@ -223,10 +224,11 @@ local function test_inlines(tests)
     k = k + 1
     out[#out + 1] = k > 1 and pandoc.Str(", ") or pandoc.Space()
     local loc = locs[t]
-    if latex or not loc then out[#out + 1] = code(t)
+    -- the test's Test(...) line: a permalink with REPO_URL, else the file in the
+    -- checkout or the archive (links.lua); the PDF names file and line after it
+    if not loc then out[#out + 1] = code(t)
     else
-      out[#out + 1] = pandoc.Link({pandoc.Code(t)}, source_root .. "/" .. loc.file .. "#L" .. loc.line,
-        loc.file .. ":" .. loc.line)
+      out[#out + 1] = pandoc.Link({code(t)}, links.source(loc.file, loc.line), loc.file .. ":" .. loc.line)
     end
     if latex and loc then out[#out + 1] = pandoc.Str(" (" .. loc.file:match("[^/]+$") .. ":" .. loc.line .. ")") end
     if results[t] ~= "PASSED" then
@@ -246,7 +248,7 @@ local function verdict_block(id)
     inl[1] = pandoc.RawInline("latex", "\\noindent{\\footnotesize\\hyperlink{ledger-" .. id .. "}{Ledger}: ")
     append(inl, head)
   else
-    inl[1] = pandoc.Link("Ledger", "#ledger-" .. id, r.status)
+    inl[1] = pandoc.Link("Ledger", "#ledger-" .. id, (r.status:gsub("%$", "")))
     inl[2] = pandoc.Str(":")
     inl[3] = pandoc.Space()
     append(inl, head)
@@ -338,25 +340,36 @@ local function summary_table()
       eqs[#eqs + 1] = pandoc.Cite({pandoc.Str("@eq:" .. id)}, {pandoc.Citation("eq:" .. id, "NormalCitation")})
     end
     if #ids == 0 then error("ledger.lua: " .. where .. ": no equations") end
-    local verdict, claim, from_ledger = f[3], nil, f[3] == "ledger"
-    if from_ledger then verdict = worst(ids)
+    -- the status: the weakest verdict of the rows ("ledger"), or "does not hold" when the
+    -- claim that refutes the original holds ("refuted by ID"); either is "not shown at this
+    -- scale" when a guard it rests on (the refuting claim, the rows' {claim=} guards) is
+    -- false in this build
+    local verdict, guards
+    if f[3] == "ledger" then
+      verdict, guards = worst(ids), {}
+      for _, id in ipairs(ids) do if ledger[id].claim then guards[#guards + 1] = ledger[id].claim end end
     else
-      local v, c = verdict:match("^(.-)%s*{claim=([%w_%-]+)}$")
-      if not v then error("ledger.lua: " .. where .. ": an explicit status needs its {claim=ID} guard") end
-      verdict, claim = v, c
+      local c = f[3]:match("^refuted by ([%w_%-]+)$")
+      if not c then error("ledger.lua: " .. where .. ": status '" .. f[3] .. "': expected ledger or refuted by CLAIM-ID") end
+      verdict, guards = "does not hold", {c}
     end
-    if not VERDICTS[verdict] then error("ledger.lua: " .. where .. ": unknown status '" .. verdict .. "'") end
-    -- a status taken from the ledger keeps the guards of the rows' verdicts
-    local status = claim_span({pandoc.Str(VERDICTS[verdict])}, claim)
-    for _, id in ipairs(from_ledger and ids or {}) do
-      if ledger[id].claim then status = claim_span({status}, ledger[id].claim) end
+    local shown = true
+    for _, c in ipairs(guards) do
+      local cl = claimset.claims[c] or error("ledger.lua: " .. where .. ": unknown claim '" .. c .. "' (not in " .. claims_path .. ")")
+      shown = shown and cl.holds
     end
+    local status = pandoc.Span({pandoc.Str(shown and VERDICTS[verdict] or UNSHOWN)}, {class = "status"})
+    -- each guard is cited (claims.lua counts it) without its note: the status says it
+    for _, c in ipairs(guards) do status = pandoc.Span({status}, {class = "claim", ref = c, derived = "1"}) end
     rows[#rows + 1] = {cell(pandoc.read(f[1], "markdown").blocks[1].content),
       cell({status}), cell(eqs), cell(sections_of(ids))}
   end
   local caption = pandoc.read("The original's claims and what this reproduction finds. A claim "
     .. "resting on several equations takes the weakest verdict among their ledger rows; "
-    .. "the verdict of each equation is printed under it in the theory section.", "markdown").blocks[1].content
+    .. "the verdict of each equation is printed under it in the theory section. A claim that "
+    .. "no single equation carries does not hold when a predicate on the measured numbers "
+    .. "(paper/claims.tsv) refutes it. A status is *" .. UNSHOWN .. "* when a predicate it rests "
+    .. "on is false in this build (`make claims` lists them).", "markdown").blocks[1].content
   local head = {cell({pandoc.Str("claim of the original")}), cell({pandoc.Str("status")}),
     cell({pandoc.Str("equations")}), cell({pandoc.Str("tested in")})}
   local simple = pandoc.SimpleTable(caption, {pandoc.AlignDefault, pandoc.AlignDefault,

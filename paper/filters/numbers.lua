@@ -1,6 +1,6 @@
 -- numbers.lua: replace [key]{.num} by the value an experiment computed.
 -- The merged numbers file (key<TAB>value<TAB>unit) is named by $NUMBERS_FILE.
--- Optional attribute fmt="%.3f" picks the format; the default is an integer
+-- Optional attribute fmt="%.3f" picks the format, class .unit appends the unit; the default is an integer
 -- when the value is one, else 4 significant digits (powers of ten as math).
 -- Inside math, $x = [key]{.num}$ is substituted too. An unknown key, a bad
 -- fmt or a misspelled class ([key]{.nums}) stops the build naming the key;
@@ -61,9 +61,21 @@ local function misspelled(el)
   end
 end
 
+-- [key]{.num .unit} prints the value with its unit from the numbers file ("nats",
+-- "sweeps"; "1" is printed "(dimensionless)"); a key with no unit there stops the build.
+local function unit_inlines(key)
+  local u = units[key]
+  if u == nil or u == "" then error("numbers.lua: key '" .. key .. "' is quoted with its unit but has none in " .. path, 0) end
+  if u == "1" then u = "(dimensionless)" end
+  return {pandoc.Str("\u{00a0}" .. u)}
+end
+
 function Span(el)
   if not el.classes:includes("num") then return misspelled(el) end
-  return as_inline(quote(pandoc.utils.stringify(el.content), el.attributes.fmt))
+  local key = pandoc.utils.stringify(el.content)
+  local value = as_inline(quote(key, el.attributes.fmt))
+  if not el.classes:includes("unit") then return value end
+  return {value, table.unpack(unit_inlines(key))}
 end
 
 -- Inside math ($n = [key]{.num}$ is raw TeX to pandoc) the same syntax is
