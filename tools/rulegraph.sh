@@ -33,7 +33,7 @@ function cls(n) {
     if (n ~ /^build\/bin\/unit_tests$/ || n ~ /^build\/tests\// || n ~ /\/testlocs\.tsv$/ || n ~ /\/(verify\.md|claims\.tsv)$/) return "checks"
     if (n ~ /^build\/bin\//) return "programs"
     if (n ~ /\/numbers\/[^\/]*\.tsv$/) return "experiments"   # merges are told apart below
-    if (n ~ /^build\/[^\/]+\/(fig51|fig51deep|ebm)\//) return "experiments"
+    if (n ~ /^build\/[^\/]+\/(fig51[a-z]*|ebm)\//) return "experiments"
     if (n ~ /\/data\//) return "data"
     if (n ~ /\/figures\//) return "figures"
     if (n ~ /\/numbers\.tsv$/) return "numbers"
@@ -48,7 +48,7 @@ END {
     for (v in nodes) { c[v] = cls(v); if (c[v] == "") { print "rulegraph.sh: no class for the node " v > "/dev/stderr"; bad = 1 } }
     if (bad) exit 1
     # a numbers file with an edge in from a shard or a replica is a merge
-    for (i = 1; i <= n; i++) if (to[i] ~ /\/numbers\/[^\/]*\.tsv$/ && (from[i] ~ /\/(fig51|fig51deep)\/b/ || from[i] ~ /\/ebm\/replicas\//)) c[to[i]] = "merges"
+    for (i = 1; i <= n; i++) if (to[i] ~ /\/numbers\/[^\/]*\.tsv$/ && (from[i] ~ /\/fig51[a-z]*\/b/ || from[i] ~ /\/ebm\/replicas\//)) c[to[i]] = "merges"
     for (i = 1; i <= n; i++) {
         a = c[from[i]]; b = c[to[i]]
         if (a == "-" || b == "-" || a == b) continue
