@@ -71,6 +71,16 @@ quick=(SCALE=quick BUILD="$tmp/build" MNIST_DIR="$(cd "$mnist" && pwd)")
 check "e2e: make paper SCALE=quick in a fresh build directory" make_q "${quick[@]}" paper
 check "e2e: make verify SCALE=quick against data/reference/quick" make_q "${quick[@]}" verify
 check "e2e: a second make paper has nothing to do (make -q)" make_q -q "${quick[@]}" paper
+# the build log says each thing once: a false claim and the never-quoted notice one line
+# each, and no pandoc warning about maths it cannot turn into text (the claims pass)
+log_once() {
+    rm -f "$tmp/build/quick/claims.tsv"
+    local log; log=$(make_q "${quick[@]}" "$tmp/build/quick/claims.tsv" 2>&1) || { echo "$log"; return 1; }
+    ! grep -q 'Could not convert TeX math' <<< "$log" || { echo "pandoc warns about maths"; return 1; }
+    local dup; dup=$(grep -E 'FALSE at this scale|never quoted' <<< "$log" | sort | uniq -d)
+    [ -z "$dup" ] || { echo "printed more than once: $dup"; return 1; }
+}
+check "e2e: the claims pass prints each false claim and notice once, and no maths warning" log_once
 regenerates() { # a deleted output is noticed and rebuilt, not silently skipped
     rm "$tmp/build/quick/numbers/gauss.tsv" "$tmp/build/quick/data/gauss_ep.tsv"
     make_q -q "${quick[@]}" paper && return 1
