@@ -18,6 +18,29 @@ for _, d in ipairs({"(", ")", "[", "]", "|", "‖", "⟨", "⟩", "{", "}", "⌊
   delimiter[d] = true
 end
 
+-- TeX's spacing where texmath's MathML gets the browser's default instead:
+--   an operator name (\ln, \dim, \min: <mo>ln</mo>) is outside the operator dictionary
+--     and would get a thick space (0.2778em) each side; TeX puts a thin one (0.1667em);
+--   := is outside the dictionary too and would get no space before it; TeX's is a relation;
+--   a minus or plus after an operator, a relation or an opening delimiter is unary in TeX
+--     (no space after it), but MathML takes it as binary (0.2222em each side) unless it
+--     opens its row: it is marked form="prefix".
+local sign_op = {["−"] = true, ["+"] = true, ["±"] = true, ["∓"] = true}
+local function tex_spacing(mathml)
+  mathml = mathml:gsub("<mo>(%a+)</mo>", '<mo lspace="0.1667em" rspace="0.1667em">%1</mo>')
+  mathml = mathml:gsub("<mo>:=</mo>", '<mo lspace="0.2778em" rspace="0.2778em">:=</mo>')
+  local out, pos = {}, 1
+  for start, op, stop in mathml:gmatch("()<mo>([^<]+)</mo>()") do
+    local after = sign_op[op] and mathml:sub(1, start - 1):match("<mo([^>]*)>[^<]*</mo>$")
+    if after and not after:match('form="postfix"') then
+      out[#out + 1] = mathml:sub(pos, start - 1) .. '<mo form="prefix">' .. op .. "</mo>"
+      pos = stop
+    end
+  end
+  out[#out + 1] = mathml:sub(pos)
+  return table.concat(out)
+end
+
 local function fixed_delimiters(mathml)
   return (mathml:gsub('<mo stretchy="true"([^>]*)>([^<]*)</mo>', function(attrs, d)
     if delimiter[d] then return '<mo stretchy="false"' .. attrs .. '>' .. d .. '</mo>' end
@@ -39,16 +62,51 @@ local function keep_alt(img)
   end
 end
 
+-- the MathML of one Math element, as pandoc's writer makes it, with TeX's delimiters and spacing
 local function mathml(m)
-  if m.text:match("\\left[^%a]") or m.text:match("\\middle[^%a]") or m.text:match("\\right[^%a]") then
-    return nil -- the TeX asks for stretching: pandoc's own MathML
-  end
   local html = pandoc.write(pandoc.Pandoc({pandoc.Plain({m})}), "html5", {html_math_method = "mathml"})
   html = html:gsub("\n$", "")
   if not html:match("^<math ") or not html:match("</math>$") then
     error("mathml.lua: pandoc wrote no single <math> element for $" .. m.text .. "$: " .. html)
   end
-  return pandoc.RawInline("html", fixed_delimiters(html))
+  -- \left, \middle, \right: the TeX asks for stretching, the delimiters keep it
+  if not (m.text:match("\\left[^%a]") or m.text:match("\\middle[^%a]") or m.text:match("\\right[^%a]")) then
+    html = fixed_delimiters(html)
+  end
+  -- TeX sets aligned (and gathered, split) in display style; texmath's <mtable> would
+  -- get the browser's text style, with small fractions; not so a matrix or cases
+  local display_env = true
+  for env in m.text:gmatch("\\begin{([^}]*)}") do
+    if not (env == "aligned" or env == "alignedat" or env == "gathered" or env == "split") then display_env = false end
+  end
+  if display_env then html = html:gsub("<mtable>", '<mtable displaystyle="true">') end
+  return tex_spacing(html)
 end
 
-return {{Image = keep_alt}, {Math = mathml}}
+-- Chromium may break a line between inline maths and the punctuation after it (a line
+-- that starts with "."); TeX never does. The two are kept together (html.css).
+local function inlines(inl)
+  local out, i = pandoc.List(), 1
+  while i <= #inl do
+    local el, nxt = inl[i], inl[i + 1]
+    if el.t ~= "Math" then
+      out:insert(el)
+    else
+      local html, punct, rest = mathml(el), nil, nil
+      if el.mathtype == "InlineMath" and nxt and nxt.t == "Str" then
+        punct, rest = nxt.text:match("^([%.,;:!?%)%]]+)(.*)$")
+      end
+      if punct then
+        out:insert(pandoc.RawInline("html", '<span class="math-nobreak">' .. html .. punct .. "</span>"))
+        if rest ~= "" then out:insert(pandoc.Str(rest)) end
+        i = i + 1
+      else
+        out:insert(pandoc.RawInline("html", html))
+      end
+    end
+    i = i + 1
+  end
+  return out
+end
+
+return {{Image = keep_alt}, {Inlines = inlines}}
