@@ -1,14 +1,17 @@
--- mathml.lua: the HTML paper's MathML, with delimiters that stretch only where TeX's do
--- (issue 22). Run last, for HTML only (the PDF's TeX is left alone).
+-- mathml.lua: the HTML paper's MathML, corrected to read as TeX sets it (issue 22). For
+-- HTML only, run after the other filters and citeproc (paper.mk's HTML rule); the PDF's
+-- TeX is left alone. paper/html.css embeds the maths font, Latin Modern Math.
 --
 -- Pandoc's texmath marks every matched pair of (), [] and || as stretchy, as if the TeX
 -- said \left( ... \right). In TeX a plain parenthesis never stretches. Chromium stretches
--- such a pair with the math font's size variants even when the content is no taller,
--- which leaves a gap on each side of every parenthesis with Latin Modern Math:
--- "eta_i ( t )". So each Math element is written here as MathML (the same writer pandoc
--- would use) with its delimiters made non-stretchy, unless the TeX asks for stretching
--- (\left, \middle, \right), and handed to the writer as raw HTML. A figure's alt text,
--- which the writer takes from the caption, where raw HTML would vanish, is set first.
+-- such a pair with the font's size variants even when the content is no taller, which
+-- leaves a gap on each side of every parenthesis with Latin Modern Math: "eta_i ( t )".
+-- So each Math element is written here as MathML, by the same writer pandoc would use, and
+-- corrected: delimiters stretch only where the TeX asks (\left, \middle, \right), spacing
+-- as in TeX (tex_spacing), aligned in display style; it goes to the writer as raw HTML,
+-- with the punctuation that follows inline maths kept on its line. A figure's alt text,
+-- which the writer takes from the caption and where raw HTML would vanish, is set first.
+-- tests/reader.sh checks the result in the quick build's HTML.
 if not FORMAT:match("html") then return {} end
 
 -- the delimiters texmath writes as stretchy pairs (horizontal stretchers such as the
