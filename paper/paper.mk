@@ -95,8 +95,9 @@ $(B)/paper.pdf: $(PAPER_INPUTS) $(FIG_PDF) paper/latex-header.tex
 	$(CURDIR)/figures/check-output.sh pdf paper-tmp.pdf
 	mv paper-tmp.pdf paper.pdf
 
-$(B)/paper.html: $(PAPER_INPUTS) $(FIG_SVG)
-	$(PANDOC_ENV) pandoc $(PANDOC_OPTS) -t html5 --mathml --self-contained --toc --toc-depth=2 \
+$(B)/paper.html: $(PAPER_INPUTS) $(FIG_SVG) paper/html.css paper/filters/mathml.lua
+	$(PANDOC_ENV) pandoc $(PANDOC_OPTS) --lua-filter paper/filters/mathml.lua -t html5 --mathml --self-contained --toc --toc-depth=2 \
+	  --css paper/html.css -V document-css=true \
 	  --metadata pagetitle="Stochastic thermodynamics of learning, reproduced" \
 	  $(PAPER_MD) $(B)/appendix.md -o $@.tmp
 	figures/check-output.sh html $@.tmp

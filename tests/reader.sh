@@ -64,6 +64,27 @@ reader_html() { # placeholders, and every internal link resolves to an id
     grep -q 'id="refs"' "$h" && grep -q 'href="#ref-parsi2023"' "$h"
 }
 check "reader: the HTML has no placeholders, every internal link resolves, citations link to the references" reader_html
+reader_math() { # issue 22: the maths font travels inside the HTML, byte for byte the file that
+    # paper/html.css names, so the standalone file renders offline; the MathML is corrected
+    # by filters/mathml.lua: no plain delimiter stretches (only \left...\right may), operator
+    # names carry TeX's spacing, a minus after a relation is unary
+    local h="$rq/paper.html" font n stretchy names unary
+    font=$(sed -n 's/.*src: *url("\([^"]*\)").*/\1/p' paper/html.css)
+    [ -n "$font" ] && [ -f "$font" ] || { echo "paper/html.css names no font file that exists: '$font'"; return 1; }
+    tr '\n' ' ' < "$h" | grep -oP '@font-face *\{[^}]*"Paper Math"[^}]*\}' |
+        grep -oP 'url\(data:[^;,)]*;base64,\K[A-Za-z0-9+/=]+' | base64 -d > "$tmp/reader-font" 2> /dev/null
+    cmp -s "$tmp/reader-font" "$font" || { echo "the HTML has no @font-face \"Paper Math\" whose data: URL holds $font"; return 1; }
+    grep -q 'math *{[^}]*font-family: *"Paper Math"' "$h" || { echo "the HTML does not set math in \"Paper Math\""; return 1; }
+    tr '\n' ' ' < "$h" | grep -oP '<math .*?</math>' > "$tmp/reader-math"
+    n=$(wc -l < "$tmp/reader-math")
+    stretchy=$(grep -v '\\left' "$tmp/reader-math" | grep -cP '<mo stretchy="true"[^>]*>(\(|\)|\[|\]|\||‖|⟨|⟩|\{|\})</mo>')
+    names=$(grep -cP '<mo>[A-Za-z]+</mo>' "$tmp/reader-math")
+    unary=$(grep -cP '<mo>(=|:=|≤|≥|&lt;|&gt;|,)</mo><mo>(−|\+)</mo>' "$tmp/reader-math")
+    echo "maths font: $font embedded ($(wc -c < "$tmp/reader-font") bytes); math elements: $n;" \
+        "with a stretchy plain delimiter: $stretchy; a bare operator name: $names; a binary minus after a relation: $unary"
+    [ "$n" -gt 0 ] && [ "$stretchy" -eq 0 ] && [ "$names" -eq 0 ] && [ "$unary" -eq 0 ]
+}
+check "reader: the HTML embeds its maths font as a data: URL; no plain delimiter stretches, TeX's spacing (issue 22)" reader_math
 reader_render() { # the first page renders to a PNG that is not blank
     pdftoppm -png -r 40 -f 1 -l 1 -singlefile "$rq/paper.pdf" "$tmp/page1" || return 1
     [ "$(head -c 4 "$tmp/page1.png" | od -An -c | tr -d ' ')" = '211PNG' ] || return 1
