@@ -309,23 +309,48 @@ static void gather_toy(const toy_t *t, const uint32_t *idx, int b, float *xb, ui
     }
 }
 
-Test(eq20, expected_noise_power_equals_the_average_over_every_batch) {
-    toy_t t = toy(10);
-    size_t P = t.m.nparam;
-    const int b = 3;
-    float *G = xmalloc(P * sizeof(float)), *eta = xmalloc(P * sizeof(float)), xb[3 * 12];
+/* Calls use(eta, ctx) with eta of every batch of 3 distinct of the 10 examples
+ * (G the full gradient); returns the number of batches (120). */
+static int every_batch_of_3(toy_t *t, float *G, float *eta, void (*use)(const float *eta, void *ctx), void *ctx) {
+    float xb[3 * 12];
     uint8_t yb[3];
-    uint32_t idx[3] = {0, 1, 2};
-    sgdnoise_t s = sgdnoise_measure(&t.m, t.th, t.x, t.y, t.K, t.x, t.y, b, t.w, G, eta, NULL);
-    double sum = 0;
+    uint32_t idx[3];
     int count = 0;
     for (idx[0] = 0; idx[0] < 10; idx[0]++)
         for (idx[1] = idx[0] + 1; idx[1] < 10; idx[1]++)
             for (idx[2] = idx[1] + 1; idx[2] < 10; idx[2]++, count++) {
-                gather_toy(&t, idx, b, xb, yb);
-                sgdnoise_eta(&t.m, t.th, G, xb, yb, b, t.w, eta);
-                for (size_t p = 0; p < P; p++) sum += (double)eta[p] * eta[p];
+                gather_toy(t, idx, 3, xb, yb);
+                sgdnoise_eta(&t->m, t->th, G, xb, yb, 3, t->w, eta);
+                use(eta, ctx);
             }
+    return count;
+}
+
+typedef struct {
+    const mlp_t *m;
+    double *sum; /* [0]: all parameters; or one per group */
+} power_sum_t;
+static void add_power(const float *eta, void *ctx) {
+    power_sum_t *c = ctx;
+    for (size_t p = 0; p < c->m->nparam; p++) c->sum[0] += (double)eta[p] * eta[p];
+}
+static void add_group_power(const float *eta, void *ctx) {
+    power_sum_t *c = ctx;
+    for (int g = 0; g < sgdnoise_ngroups(c->m); g++) {
+        size_t off, n;
+        sgdnoise_group_range(c->m, g, &off, &n);
+        for (size_t i = off; i < off + n; i++) c->sum[g] += (double)eta[i] * eta[i] / (double)n;
+    }
+}
+
+Test(eq20, expected_noise_power_equals_the_average_over_every_batch) {
+    toy_t t = toy(10);
+    size_t P = t.m.nparam;
+    const int b = 3;
+    float *G = xmalloc(P * sizeof(float)), *eta = xmalloc(P * sizeof(float));
+    sgdnoise_t s = sgdnoise_measure(&t.m, t.th, t.x, t.y, t.K, t.x, t.y, b, t.w, G, eta, NULL);
+    double sum = 0;
+    int count = every_batch_of_3(&t, G, eta, add_power, &(power_sum_t){&t.m, &sum});
     cr_assert_eq(count, 120);
     double avg = sum / count / (double)P;
     cr_expect(lt(dbl, fabs(s.var_expected - avg), 1e-5 * avg), "exact %.9g vs average over all batches %.9g",
@@ -374,18 +399,7 @@ Test(eq20, per_group_noise_power_equals_the_average_over_every_batch) {
     cr_expect(lt(dbl, fabs(sum_exp - all.var_expected * (double)P), 1e-9 * all.var_expected * (double)P),
               "the groups' powers add up to the whole: %.9g vs %.9g", sum_exp, all.var_expected * (double)P);
     double *avg = xcalloc((size_t)ng, sizeof *avg);
-    int count = 0;
-    for (idx[0] = 0; idx[0] < 10; idx[0]++)
-        for (idx[1] = idx[0] + 1; idx[1] < 10; idx[1]++)
-            for (idx[2] = idx[1] + 1; idx[2] < 10; idx[2]++, count++) {
-                gather_toy(&t, idx, b, xb, yb);
-                sgdnoise_eta(&t.m, t.th, G, xb, yb, b, t.w, eta);
-                for (int g = 0; g < ng; g++) {
-                    size_t off, n;
-                    sgdnoise_group_range(&t.m, g, &off, &n);
-                    for (size_t i = off; i < off + n; i++) avg[g] += (double)eta[i] * eta[i] / (double)n;
-                }
-            }
+    int count = every_batch_of_3(&t, G, eta, add_group_power, &(power_sum_t){&t.m, avg});
     for (int g = 0; g < ng; g++) {
         avg[g] /= count;
         cr_expect(lt(dbl, fabs(grp[g].var_expected - avg[g]), 1e-5 * avg[g]),
