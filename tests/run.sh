@@ -279,15 +279,15 @@ small_images() { # small_images PROGRAM ARGS...: fails naming the training image
 }
 make_q "${quick[@]}" "$tmp/build/bin/bench" > /dev/null 2>&1
 for prog in "mnist_stats" "fig51 run" "bm train" "bm grid" "ebm_run classifier" "ebm_run train" "ebm_run replica" "bench"; do
-    p="$PWD/data/params/quick" clf="$tmp/build/quick/ebm/classifier.bin"
+    p="$PWD/data/params/quick" clf="$tmp/build/quick/ebm/classifier.bin" wht="$tmp/build/quick/ebm/whiten.bin"
     case $prog in # each program's arguments, outputs in the working directory
         mnist_stats) args=("$small" m.tsv c.tsv n.tsv) ;;
         "fig51 run") args=(run "$p/fig51.conf" "$small" 10 0 s.tsv) ;;
         "bm train") args=(train "$p/bm_train.conf" "$small" t.tsv n.tsv) ;;
         "bm grid") args=(grid "$p/bm_grid.conf" "$small" g.tsv n.tsv) ;;
-        "ebm_run classifier") args=(classifier "$p/ebm.conf" "$small" c.bin n.tsv) ;;
-        "ebm_run train") args=(train "$p/ebm.conf" "$small" "$clf" 2 t.tsv s.tsv q.tsv n.tsv) ;;
-        "ebm_run replica") args=(replica "$p/ebm.conf" "$small" "$clf" 2 1 r.tsv) ;;
+        "ebm_run classifier") args=(classifier "$p/ebm.conf" "$small" c.bin w.bin n.tsv) ;;
+        "ebm_run train") args=(train "$p/ebm.conf" "$small" "$clf" "$wht" 5 t.tsv a.tsv s.tsv q.tsv n.tsv) ;;
+        "ebm_run replica") args=(replica "$p/ebm.conf" "$small" "$clf" "$wht" 5 1 r.tsv) ;;
         bench) args=("$small" 1) ;;
     esac
     check "data: 2 x 2-pixel IDX images stop $prog naming the file, without a crash" small_images "${prog%% *}" "${args[@]}"
@@ -311,7 +311,7 @@ p=$PWD/data/params/quick
 check "data: 10 training images stop fig51 run naming the file and key 'train_subset'" \
     few_images train_subset fig51 run "$p/fig51.conf" "$few" 10 0 s.tsv
 check "data: 10 training images stop ebm_run classifier naming the file and key 'K'" \
-    few_images K ebm_run classifier "$p/ebm.conf" "$few" c.bin n.tsv
+    few_images K ebm_run classifier "$p/ebm.conf" "$few" c.bin w.bin n.tsv
 check "data: 10 training images stop bm train naming the file and key 'K'" \
     few_images K bm train "$p/bm_train.conf" "$few" t.tsv n.tsv
 
@@ -448,6 +448,8 @@ check "paper: a displayed equation of the original without a ledger row stops th
 # PDF renders, text >= 8 pt at the printed width, no overlapping labels, no Symbol font;
 # and the check can fail: a 6 pt label, two overprinted labels, a PDF at pdfcairo's
 # default font scale (5.3 pt) and a {/Symbol in a script are each refused, named
+# (figcheck is a tool, not part of make paper: built here into the test's build)
+make_q "${quick[@]}" "$tmp/build/bin/figcheck" > /dev/null 2>&1
 check "figures: every figure renders, its text is >= 8 pt at print size, no two labels overlap, no {/Symbol" \
     tests/figcheck.sh "$tmp/build"
 fig_refused() { # fig_refused WHAT EXPECTED: a copy of gauss_ep.svg with WHAT added must fail naming it
