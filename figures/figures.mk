@@ -89,7 +89,7 @@ $(B)/figures/%.prov: figures/%.gp $$(FIG_DATA_$$*) tools/datahash.sh
 FIGURES += ebm_samples ebm_thermo
 EBM_GRID_TAU = $(lastword $(EBM_TAUS))
 FIG_DATA_ebm_samples = $(B)/data/ebm_samples_tau$(EBM_GRID_TAU).tsv
-FIG_SIZE_ebm_samples := 6in,3.6in
+FIG_SIZE_ebm_samples := 6in,2.8in
 FIG_VARS_ebm_samples = tau=$(EBM_GRID_TAU)
 FIG_DATA_ebm_thermo = $(EBM_TRACES) $(EBM_AIS)
 FIG_SIZE_ebm_thermo := 6.5in,3.1in
